@@ -1,0 +1,35 @@
+package org.initbench.cli;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import org.initbench.data.DatasetName;
+import org.initbench.model.Models;
+import org.initbench.model.Network;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code initbench models}: every architecture with its parameter count and depth. */
+@Command(name = "models", mixinStandardHelpOptions = true,
+        description = "List architectures with trainable parameters and config depth (#Conv2d + #Linear).")
+public final class ModelsCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--dataset", defaultValue = "cifar10",
+            description = "Dataset that sets input channels and classes; default ${DEFAULT-VALUE}.")
+    String dataset;
+
+    @Override
+    public Integer call() {
+        DatasetName d = DatasetName.parse(dataset);
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf("%-12s %12s %6s %16s   (%s: %d input channel(s), %d classes)%n", "arch", "params", "depth",
+                "residual blocks", d.id(), d.channels(), d.numClasses());
+        for (String id : Models.ids()) {
+            Network n = Models.build(id, d.channels(), d.numClasses());
+            out.printf("%-12s %,12d %6d %16d%n", id, n.parameterCount(), n.depth(), n.residualBlockCount());
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,114 @@
+package org.initbench.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.initbench.data.DatasetLocator;
+import org.initbench.init.InitRegistry;
+import org.initbench.train.ConsoleProgress;
+import org.initbench.train.RunDirectory;
+import org.initbench.train.RunResult;
+import org.initbench.train.TrainSpec;
+import org.initbench.train.TrainingRun;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code initbench train}: one run of the seed's recipe, with every file of the run on disk. */
+@Command(
+        name = "train",
+        mixinStandardHelpOptions = true,
+        description = "Train one model with one init (the seed's recipe: SGD lr 0.1, momentum 0.9, "
+                + "wd 5e-4, batch 128, cosine, 200 epochs, random crop + flip).")
+public final class TrainCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--arch", defaultValue = "resnet20", description = "Architecture (see `initbench models`); default ${DEFAULT-VALUE}.")
+    String arch;
+
+    @Option(names = "--dataset", defaultValue = "cifar10", description = "cifar10, cifar100, fashion-mnist or mnist; default ${DEFAULT-VALUE}.")
+    String dataset;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Run seed; default ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--init", defaultValue = "pytorch-default", description = "Init spec, e.g. kaiming-normal:mode=fan_out (see `initbench inits`); default ${DEFAULT-VALUE}.")
+    String init;
+
+    @Option(names = "--epochs", defaultValue = "" + TrainSpec.DEFAULT_EPOCHS, description = "Epochs (cosine period); default ${DEFAULT-VALUE}.")
+    int epochs;
+
+    @Option(names = "--batch-size", defaultValue = "" + TrainSpec.DEFAULT_BATCH_SIZE, description = "Batch size; default ${DEFAULT-VALUE}.")
+    int batchSize;
+
+    @Option(names = "--lr", defaultValue = "" + TrainSpec.DEFAULT_LR, description = "Initial learning rate; default ${DEFAULT-VALUE}.")
+    double lr;
+
+    @Option(names = "--momentum", defaultValue = "" + TrainSpec.DEFAULT_MOMENTUM, description = "SGD momentum; default ${DEFAULT-VALUE}.")
+    double momentum;
+
+    @Option(names = "--weight-decay", defaultValue = "" + TrainSpec.DEFAULT_WEIGHT_DECAY, description = "Weight decay on every parameter; default ${DEFAULT-VALUE}.")
+    double weightDecay;
+
+    @Option(names = "--nesterov", description = "Nesterov momentum.")
+    boolean nesterov;
+
+    @Option(names = "--train-subset", defaultValue = "0", description = "Class-balanced training subset size (0 = all).")
+    int trainSubset;
+
+    @Option(names = "--test-subset", defaultValue = "0", description = "Class-balanced test subset size (0 = all).")
+    int testSubset;
+
+    @Option(names = "--width", defaultValue = "1.0", description = "Channel width multiplier (for quick proxies); default ${DEFAULT-VALUE}.")
+    double width;
+
+    @Option(names = "--out", description = "Run directory; default runs/<arch>-<dataset>-<init>-s<seed>.")
+    Path out;
+
+    @Option(names = "--force", description = "Overwrite a finished run in --out.")
+    boolean force;
+
+    @Option(names = "--data-dir", description = "Data root (else $INITBENCH_DATA, ~/.initbench/data, Debian's datasets, the shipped subset).")
+    Path dataDir;
+
+    @Option(names = "--threads", description = "Intra-op threads; default all cores.")
+    Integer threads;
+
+    @Override
+    public Integer call() throws Exception {
+        Threads.configure(threads);
+        TrainSpec ts = new TrainSpec(arch, dataset, init, seed, epochs, batchSize, lr, momentum, weightDecay,
+                nesterov, trainSubset, testSubset, width);
+        return run(ts, DatasetLocator.defaults(dataDir), out, force, spec.commandLine().getOut());
+    }
+
+    /**
+     * Validates, trains and reports one run; shared with {@code demo}.
+     *
+     * @param outDir run directory, or null for {@code runs/<arch>-<dataset>-<init>-s<seed>}
+     * @return the exit code: 0 done, 1 diverged
+     */
+    static int run(TrainSpec ts, DatasetLocator locator, Path outDir, boolean force, PrintWriter out)
+            throws IOException {
+        ConsoleProgress progress = new ConsoleProgress(out, System.console() != null);
+        TrainingRun run = TrainingRun.prepare(ts, locator, InitRegistry.load(), progress);
+        Path dir = outDir != null ? outDir : defaultOut(run.spec());
+        RunDirectory rd = RunDirectory.create(dir, force);
+        out.println("training " + run.spec().arch() + " on " + run.spec().dataset() + " with "
+                + run.spec().init() + ", seed " + ts.seed() + ", " + ts.epochs() + " epochs -> " + dir);
+        RunResult r = run.run(rd);
+        out.println(String.format(Locale.ROOT, "%s: best test accuracy %.2f%% (epoch %d), final %.2f%%, %.0f s, %.0f img/s, peak RSS %.0f MiB",
+                r.status(), 100 * r.bestTestAcc(), r.bestEpoch(), 100 * r.finalTestAcc(), r.wallSeconds(),
+                r.trainImagesPerSecond(), r.peakRssMib()));
+        out.println("run directory: " + dir);
+        return r.diverged() ? 1 : 0;
+    }
+
+    private static Path defaultOut(TrainSpec s) {
+        String initId = s.init().contains(":") ? s.init().substring(0, s.init().indexOf(':')) : s.init();
+        return Path.of("runs", s.arch() + "-" + s.dataset() + "-" + initId + "-s" + s.seed());
+    }
+}

@@ -1,0 +1,84 @@
+package org.initbench.init;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
+import org.initbench.BadInputException;
+import org.initbench.init.builtin.KaimingNormal;
+import org.initbench.init.builtin.PytorchDefault;
+
+/**
+ * All init strategies by id: the built-ins plus every {@link InitStrategyProvider} found by {@link
+ * ServiceLoader} on the class path. Duplicate ids fail fast.
+ */
+public final class InitRegistry {
+    private final Map<String, InitStrategyProvider> providers;
+
+    private InitRegistry(Map<String, InitStrategyProvider> providers) {
+        this.providers = Collections.unmodifiableMap(providers);
+    }
+
+    /** The built-ins and the class path's plugins. */
+    public static InitRegistry load() {
+        List<InitStrategyProvider> all = new ArrayList<>(builtins());
+        ServiceLoader.load(InitStrategyProvider.class).forEach(all::add);
+        return of(all);
+    }
+
+    /** A registry of exactly these providers. */
+    public static InitRegistry of(List<InitStrategyProvider> list) {
+        Map<String, InitStrategyProvider> map = new TreeMap<>();
+        for (InitStrategyProvider p : list) {
+            if (!p.id().matches("[a-z0-9]+(-[a-z0-9]+)*")) {
+                throw new IllegalStateException("init id must be kebab-case: '" + p.id() + "'");
+            }
+            InitStrategyProvider old = map.put(p.id(), p);
+            if (old != null) {
+                throw new IllegalStateException("duplicate init id '" + p.id() + "': "
+                        + old.getClass().getName() + " and " + p.getClass().getName());
+            }
+        }
+        return new InitRegistry(map);
+    }
+
+    static List<InitStrategyProvider> builtins() {
+        return List.of(new PytorchDefault(), new KaimingNormal());
+    }
+
+    /** Providers sorted by id. */
+    public List<InitStrategyProvider> providers() {
+        return List.copyOf(providers.values());
+    }
+
+    /**
+     * Parses and validates a spec string; unknown ids, unknown keys and bad values throw {@link
+     * BadInputException} naming the valid ones.
+     */
+    public ResolvedInit resolve(String spec) {
+        InitSpec parsed = InitSpec.parse(spec);
+        InitStrategyProvider p = providers.get(parsed.id());
+        if (p == null) {
+            throw new BadInputException("unknown init '" + parsed.id() + "'; valid: "
+                    + String.join(", ", providers.keySet()));
+        }
+        Map<String, InitOption> declared = new LinkedHashMap<>();
+        p.options().forEach(o -> declared.put(o.name(), o));
+        for (String key : parsed.options().keySet()) {
+            if (!declared.containsKey(key)) {
+                throw new BadInputException("init '" + p.id() + "': unknown option '" + key + "'; valid: "
+                        + (declared.isEmpty() ? "(none)" : String.join(", ", declared.keySet())));
+            }
+        }
+        Map<String, String> resolved = new LinkedHashMap<>();
+        for (InitOption o : declared.values()) {
+            String v = parsed.options().getOrDefault(o.name(), o.defaultValue());
+            o.validate(p.id(), v);
+            resolved.put(o.name(), v);
+        }
+        return new ResolvedInit(p.id(), resolved, p.create(resolved));
+    }
+}

@@ -1,0 +1,71 @@
+package org.initbench.init.builtin;
+
+import java.util.List;
+import java.util.Map;
+import org.initbench.init.Fans;
+import org.initbench.init.InitContext;
+import org.initbench.init.InitOption;
+import org.initbench.init.InitStrategy;
+import org.initbench.init.InitStrategyProvider;
+import org.initbench.init.Nonlinearity;
+import org.initbench.model.Layer;
+import org.initbench.model.LayerKind;
+
+/**
+ * He et al. 2015, "Delving Deep into Rectifiers: Surpassing Human-Level Performance on ImageNet
+ * Classification", arXiv:1502.01852 — PyTorch's {@code kaiming_normal_}.
+ *
+ * <p>Every Conv2d and Linear weight (the classifier included) ~ N(0, std²), std = gain/√fan with
+ * gain = {@link Fans#gain}(nonlinearity, a) and fan = fan_in or fan_out by {@code mode}; biases 0;
+ * BN γ = 1, β = 0. Defaults follow the benchmark seed's baseline N(0, sqrt(2/fan_out)): {@code
+ * mode=fan_out}, {@code nonlinearity=relu}, {@code a=0}.
+ */
+public final class KaimingNormal implements InitStrategyProvider {
+    static final String DEFAULT_MODE = "fan_out";
+    static final String DEFAULT_NONLINEARITY = "relu";
+
+    @Override
+    public String id() {
+        return "kaiming-normal";
+    }
+
+    @Override
+    public String summary() {
+        return "He normal: W ~ N(0, gain²/fan), fan_out and relu by default; biases 0; BN γ=1, β=0";
+    }
+
+    @Override
+    public String citation() {
+        return "He, Zhang, Ren, Sun 2015, Delving Deep into Rectifiers, arXiv:1502.01852";
+    }
+
+    @Override
+    public List<InitOption> options() {
+        return List.of(
+                InitOption.choice("mode", DEFAULT_MODE, "which fan keeps its variance",
+                        List.of("fan_in", "fan_out")),
+                InitOption.choice("nonlinearity", DEFAULT_NONLINEARITY, "gain of calculate_gain",
+                        List.of(Nonlinearity.ids().split(", "))),
+                InitOption.number("a", "0", "negative slope for leaky_relu"));
+    }
+
+    @Override
+    public InitStrategy create(Map<String, String> options) {
+        String mode = options.get("mode");
+        double gain = Fans.gain(Nonlinearity.parse(options.get("nonlinearity")),
+                Double.parseDouble(options.get("a")));
+        return ctx -> {
+            for (Layer layer : ctx.network().layers()) {
+                if (layer.kind() == LayerKind.BATCH_NORM) {
+                    ctx.fill(layer, "weight", 1f);
+                    ctx.fill(layer, "bias", 0f);
+                    continue;
+                }
+                ctx.normal(layer, "weight", gain / Math.sqrt(Fans.of(layer).select(mode)));
+                if (ctx.has(layer, "bias")) {
+                    ctx.fill(layer, "bias", 0f);
+                }
+            }
+        };
+    }
+}

@@ -1,0 +1,8 @@
+package org.initbench.model;
+
+/** What a parameterized layer computes. */
+public enum LayerKind {
+    CONV,
+    LINEAR,
+    BATCH_NORM
+}

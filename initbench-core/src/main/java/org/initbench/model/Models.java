@@ -1,0 +1,305 @@
+package org.initbench.model;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.Blocks;
+import ai.djl.nn.ParallelBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.pooling.Pool;
+import ai.djl.training.initializer.ConstantInitializer;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.LinkedHashMap;
+import java.util.function.Function;
+import org.initbench.BadInputException;
+import org.initbench.model.LayerRecorder.Pos;
+
+/**
+ * The benchmark's architectures (design §3), built as data with their layer inventory. Building
+ * never initializes; {@link #materialize} allocates the parameter arrays (filled with NaN, so a
+ * strategy that forgets a parameter is caught), and an init strategy then sets every value.
+ *
+ * <p>Trainable parameter counts and config depth (#Conv2d + #Linear), pinned by {@code ModelsTest}
+ * and equal to the PyTorch definitions in {@code bench/torch_train_reference.py}:
+ *
+ * <table>
+ *   <caption>Parameter counts</caption>
+ *   <tr><th>arch</th><th>input, classes</th><th>params</th><th>depth</th></tr>
+ *   <tr><td>resnet20</td><td>3, 10</td><td>272,474</td><td>22</td></tr>
+ *   <tr><td>resnet56</td><td>3, 100</td><td>861,620</td><td>58</td></tr>
+ *   <tr><td>vgg16bn</td><td>3, 100</td><td>14,774,436</td><td>14</td></tr>
+ *   <tr><td>mobilenetv2</td><td>1, 10</td><td>2,236,106</td><td>53</td></tr>
+ * </table>
+ */
+public final class Models {
+    private static final Map<String, Factory> FACTORIES = new LinkedHashMap<>();
+
+    private static final int M = -1;
+    private static final int[] VGG11 = {64, M, 128, M, 256, 256, M, 512, 512, M, 512, 512, M};
+    private static final int[] VGG13 = {64, 64, M, 128, 128, M, 256, 256, M, 512, 512, M, 512, 512, M};
+    private static final int[] VGG16 = {
+        64, 64, M, 128, 128, M, 256, 256, 256, M, 512, 512, 512, M, 512, 512, 512, M
+    };
+    private static final int[] VGG19 = {
+        64, 64, M, 128, 128, M, 256, 256, 256, 256, M, 512, 512, 512, 512, M, 512, 512, 512, 512, M
+    };
+    /** plaincnn: 8 convs (3x3, bias, ReLU, no normalization), 4 max-pools, global pool, Linear. */
+    private static final int[] PLAIN = {32, 32, M, 64, 64, M, 128, 128, M, 256, 256, M};
+
+    /** MobileNetV2 inverted-residual table (t, c, n, s), stage 2 stride 1 for 32x32 inputs. */
+    private static final int[][] MOBILENET_V2 = {
+        {1, 16, 1, 1}, {6, 24, 2, 1}, {6, 32, 3, 2}, {6, 64, 4, 2}, {6, 96, 3, 1}, {6, 160, 3, 2}, {6, 320, 1, 1}
+    };
+
+    static {
+        for (int n : new int[] {3, 5, 7, 9, 18}) {
+            int depth = 6 * n + 2;
+            FACTORIES.put("resnet" + depth, (in, classes, width) -> resnet("resnet" + depth, n, in, classes, width));
+        }
+        FACTORIES.put("vgg11bn", (in, c, w) -> vgg("vgg11bn", VGG11, in, c, w));
+        FACTORIES.put("vgg13bn", (in, c, w) -> vgg("vgg13bn", VGG13, in, c, w));
+        FACTORIES.put("vgg16bn", (in, c, w) -> vgg("vgg16bn", VGG16, in, c, w));
+        FACTORIES.put("vgg19bn", (in, c, w) -> vgg("vgg19bn", VGG19, in, c, w));
+        FACTORIES.put("mobilenetv2", Models::mobilenetV2);
+        FACTORIES.put("plaincnn", Models::plainCnn);
+    }
+
+    private Models() {}
+
+    @FunctionalInterface
+    private interface Factory {
+        Network build(int inChannels, int numClasses, double width);
+    }
+
+    /** The registered architecture ids, by family and depth. */
+    public static List<String> ids() {
+        return List.copyOf(FACTORIES.keySet());
+    }
+
+    /** Builds {@code arch} at width 1. */
+    public static Network build(String arch, int inChannels, int numClasses) {
+        return build(arch, inChannels, numClasses, 1.0);
+    }
+
+    /**
+     * Builds {@code arch} with every channel count scaled by {@code width} (rounded as
+     * torchvision's {@code _make_divisible(c * width, 8)} for MobileNetV2, and to at least 1 channel
+     * elsewhere). Width multipliers exist for fast tests and proxies; the benchmark uses 1.0.
+     */
+    public static Network build(String arch, int inChannels, int numClasses, double width) {
+        Factory f = FACTORIES.get(arch.toLowerCase(Locale.ROOT));
+        if (f == null) {
+            throw new BadInputException(
+                    "unknown arch '" + arch + "'; valid: " + String.join(", ", FACTORIES.keySet()));
+        }
+        if (inChannels < 1 || numClasses < 2 || !(width > 0)) {
+            throw new BadInputException("bad model shape: inChannels=" + inChannels
+                    + ", numClasses=" + numClasses + ", width=" + width);
+        }
+        return f.build(inChannels, numClasses, width);
+    }
+
+    /**
+     * Allocates every parameter array of {@code net} on {@code manager} for 32x32 inputs. Weights,
+     * biases, gamma and beta are filled with NaN (an init strategy must set them all); BN running
+     * statistics start at mean 0 and variance 1, as in PyTorch.
+     */
+    public static void materialize(Network net, NDManager manager) {
+        Block b = net.block();
+        b.setInitializer(new ConstantInitializer(Float.NaN), Parameter.Type.WEIGHT);
+        b.setInitializer(new ConstantInitializer(Float.NaN), Parameter.Type.BIAS);
+        b.setInitializer(new ConstantInitializer(Float.NaN), Parameter.Type.GAMMA);
+        b.setInitializer(new ConstantInitializer(Float.NaN), Parameter.Type.BETA);
+        b.setInitializer(new ConstantInitializer(0f), Parameter.Type.RUNNING_MEAN);
+        b.setInitializer(new ConstantInitializer(1f), Parameter.Type.RUNNING_VAR);
+        b.initialize(manager, DataType.FLOAT32, net.inputShape(2));
+    }
+
+    private static int scaled(int c, double width) {
+        return Math.max(1, (int) Math.round(c * width));
+    }
+
+    /**
+     * CIFAR ResNet-(6n+2), He et al. 2016, post-activation BasicBlocks, projection shortcuts
+     * (1x1 conv stride 2 + BN, "option B") where the shape changes.
+     */
+    static Network resnet(String arch, int n, int inChannels, int numClasses, double width) {
+        LayerRecorder r = new LayerRecorder();
+        int[] widths = {scaled(16, width), scaled(32, width), scaled(64, width)};
+        SequentialBlock net = new SequentialBlock();
+        net.add(r.conv(Pos.OUTSIDE, "conv1", Role.STEM, inChannels, widths[0], 3, 1, 1, false));
+        net.add(r.batchNorm(Pos.OUTSIDE, "bn1", Role.STEM, "conv1", widths[0]));
+        net.add(Activation.reluBlock());
+        int in = widths[0];
+        for (int s = 0; s < 3; s++) {
+            for (int b = 0; b < n; b++) {
+                int stride = (s > 0 && b == 0) ? 2 : 1;
+                int out = widths[s];
+                String p = "layer" + (s + 1) + "." + b;
+                Pos branch = new Pos(s, b, true);
+                SequentialBlock body = new SequentialBlock();
+                body.add(r.conv(branch, p + ".conv1", Role.BRANCH_FIRST, in, out, 3, stride, 1, false));
+                body.add(r.batchNorm(branch, p + ".bn1", Role.BRANCH_FIRST, p + ".conv1", out));
+                body.add(Activation.reluBlock());
+                body.add(r.conv(branch, p + ".conv2", Role.BRANCH_LAST, out, out, 3, 1, 1, false));
+                body.add(r.batchNorm(branch, p + ".bn2", Role.BRANCH_LAST, p + ".conv2", out));
+                Block shortcut;
+                if (stride != 1 || in != out) {
+                    Pos sc = new Pos(s, b, false);
+                    shortcut = new SequentialBlock()
+                            .add(r.conv(sc, p + ".shortcut.0", Role.SHORTCUT, in, out, 1, stride, 1, false))
+                            .add(r.batchNorm(sc, p + ".shortcut.1", Role.SHORTCUT, p + ".shortcut.0", out));
+                } else {
+                    shortcut = Blocks.identityBlock();
+                }
+                net.add(new SequentialBlock().add(residual(body, shortcut)).add(Activation.reluBlock()));
+                in = out;
+            }
+        }
+        net.add(Pool.globalAvgPool2dBlock());
+        net.add(Blocks.batchFlattenBlock());
+        net.add(r.linear("fc", in, numClasses));
+        return new Network(arch, inChannels, numClasses, 32, net, r.layers());
+    }
+
+    /**
+     * VGG with batch norm for 32x32 inputs (Simonyan and Zisserman 2015, CIFAR variant): 3x3 convs
+     * with bias, each followed by BN and ReLU; 2x2 max-pools; one Linear(512, classes) classifier.
+     */
+    static Network vgg(String arch, int[] cfg, int inChannels, int numClasses, double width) {
+        LayerRecorder r = new LayerRecorder();
+        SequentialBlock net = new SequentialBlock();
+        int in = inChannels;
+        int stage = 0;
+        int block = 0;
+        int index = 0;
+        for (int c : cfg) {
+            if (c == M) {
+                net.add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)));
+                stage++;
+                block = 0;
+                index++;
+                continue;
+            }
+            int out = scaled(c, width);
+            Pos pos = new Pos(stage, block, false);
+            String conv = "features." + index;
+            Role role = index == 0 ? Role.STEM : Role.PLAIN;
+            net.add(r.conv(pos, conv, role, in, out, 3, 1, 1, true));
+            net.add(r.batchNorm(pos, "features." + (index + 1), role, conv, out));
+            net.add(Activation.reluBlock());
+            index += 3;
+            block++;
+            in = out;
+        }
+        net.add(Blocks.batchFlattenBlock());
+        net.add(r.linear("classifier", in, numClasses));
+        return new Network(arch, inChannels, numClasses, 32, net, r.layers());
+    }
+
+    /**
+     * A deep plain CNN without normalization, as in the CIFAR-10 study of seed 002: eight 3x3 convs
+     * with bias and ReLU (32, 32, M, 64, 64, M, 128, 128, M, 256, 256, M), global average pool,
+     * Linear(256, classes). Init matters most here: nothing rescales a badly scaled layer.
+     */
+    static Network plainCnn(int inChannels, int numClasses, double width) {
+        LayerRecorder r = new LayerRecorder();
+        SequentialBlock net = new SequentialBlock();
+        int in = inChannels;
+        int stage = 0;
+        int block = 0;
+        int index = 0;
+        for (int c : PLAIN) {
+            if (c == M) {
+                net.add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)));
+                stage++;
+                block = 0;
+                index++;
+                continue;
+            }
+            int out = scaled(c, width);
+            Role role = index == 0 ? Role.STEM : Role.PLAIN;
+            net.add(r.conv(new Pos(stage, block, false), "features." + index, role, in, out, 3, 1, 1, true));
+            net.add(Activation.reluBlock());
+            index += 2;
+            block++;
+            in = out;
+        }
+        net.add(Pool.globalAvgPool2dBlock());
+        net.add(Blocks.batchFlattenBlock());
+        net.add(r.linear("classifier", in, numClasses));
+        return new Network("plaincnn", inChannels, numClasses, 32, net, r.layers());
+    }
+
+    /**
+     * MobileNetV2 (Sandler et al. 2018) for 32x32 inputs: torchvision's table with a stride-1 stem
+     * and a stride-1 second stage; ReLU6; residual add only when stride 1 and in == out; 1x1 conv to
+     * 1280, global pool, Linear(1280, classes); no dropout.
+     */
+    static Network mobilenetV2(int inChannels, int numClasses, double width) {
+        LayerRecorder r = new LayerRecorder();
+        SequentialBlock net = new SequentialBlock();
+        int in = makeDivisible(32 * width);
+        net.add(r.conv(Pos.OUTSIDE, "stem.conv", Role.STEM, inChannels, in, 3, 1, 1, false));
+        net.add(r.batchNorm(Pos.OUTSIDE, "stem.bn", Role.STEM, "stem.conv", in));
+        net.add(Activation.relu6Block());
+        int blockIndex = 0;
+        for (int s = 0; s < MOBILENET_V2.length; s++) {
+            int t = MOBILENET_V2[s][0];
+            int out = makeDivisible(MOBILENET_V2[s][1] * width);
+            for (int i = 0; i < MOBILENET_V2[s][2]; i++) {
+                int stride = i == 0 ? MOBILENET_V2[s][3] : 1;
+                boolean skip = stride == 1 && in == out;
+                Pos pos = new Pos(s, i, skip);
+                String p = "blocks." + blockIndex;
+                int hidden = in * t;
+                SequentialBlock body = new SequentialBlock();
+                if (t != 1) {
+                    body.add(r.conv(pos, p + ".expand.conv", Role.EXPAND, in, hidden, 1, 1, 1, false));
+                    body.add(r.batchNorm(pos, p + ".expand.bn", Role.EXPAND, p + ".expand.conv", hidden));
+                    body.add(Activation.relu6Block());
+                }
+                body.add(r.conv(pos, p + ".dw.conv", Role.DEPTHWISE, hidden, hidden, 3, stride, hidden, false));
+                body.add(r.batchNorm(pos, p + ".dw.bn", Role.DEPTHWISE, p + ".dw.conv", hidden));
+                body.add(Activation.relu6Block());
+                body.add(r.conv(pos, p + ".project.conv", Role.PROJECT, hidden, out, 1, 1, 1, false));
+                body.add(r.batchNorm(pos, p + ".project.bn", Role.PROJECT, p + ".project.conv", out));
+                net.add(skip ? residual(body, Blocks.identityBlock()) : body);
+                in = out;
+                blockIndex++;
+            }
+        }
+        int last = makeDivisible(1280 * Math.max(1.0, width));
+        net.add(r.conv(Pos.OUTSIDE, "head.conv", Role.HEAD, in, last, 1, 1, 1, false));
+        net.add(r.batchNorm(Pos.OUTSIDE, "head.bn", Role.HEAD, "head.conv", last));
+        net.add(Activation.relu6Block());
+        net.add(Pool.globalAvgPool2dBlock());
+        net.add(Blocks.batchFlattenBlock());
+        net.add(r.linear("classifier", last, numClasses));
+        return new Network("mobilenetv2", inChannels, numClasses, 32, net, r.layers());
+    }
+
+    /** torchvision's {@code _make_divisible(v, 8)}: round to a multiple of 8, never down by more than 10%. */
+    static int makeDivisible(double v) {
+        int divisor = 8;
+        int nv = Math.max(divisor, (int) (v + divisor / 2.0) / divisor * divisor);
+        if (nv < 0.9 * v) {
+            nv += divisor;
+        }
+        return nv;
+    }
+
+    /** branch(x) + shortcut(x). */
+    private static Block residual(Block branch, Block shortcut) {
+        Function<List<NDList>, NDList> add =
+                outs -> new NDList(outs.get(0).singletonOrThrow().add(outs.get(1).singletonOrThrow()));
+        return new ParallelBlock(add, Arrays.asList(branch, shortcut));
+    }
+}

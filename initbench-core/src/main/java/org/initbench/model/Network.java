@@ -1,0 +1,48 @@
+package org.initbench.model;
+
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import java.util.List;
+
+/**
+ * A built (not yet initialized) model: its DJL block and its layer inventory in forward order.
+ *
+ * @param arch architecture id, e.g. {@code resnet56}
+ * @param inChannels input image channels
+ * @param numClasses number of output classes
+ * @param imageSize input height and width
+ * @param block the DJL block to train
+ * @param layers every conv, linear and norm layer, in forward (depth) order
+ */
+public record Network(
+        String arch, int inChannels, int numClasses, int imageSize, Block block, List<Layer> layers) {
+
+    public Network {
+        layers = List.copyOf(layers);
+    }
+
+    /** The seed's config depth: number of Conv2d plus Linear layers. */
+    public int depth() {
+        return (int) layers.stream().filter(l -> l.kind() != LayerKind.BATCH_NORM).count();
+    }
+
+    /** Trainable parameter count (conv/linear weights and biases, BN gamma and beta). */
+    public long parameterCount() {
+        return layers.stream().mapToLong(Layer::parameterCount).sum();
+    }
+
+    /** Number of residual blocks, the L of Fixup: blocks whose branch is added to a skip. */
+    public int residualBlockCount() {
+        return (int)
+                layers.stream()
+                        .filter(Layer::residual)
+                        .map(l -> l.stage() + "." + l.block())
+                        .distinct()
+                        .count();
+    }
+
+    /** Input shape for a batch of the given size. */
+    public Shape inputShape(int batchSize) {
+        return new Shape(batchSize, inChannels, imageSize, imageSize);
+    }
+}

@@ -1,0 +1,101 @@
+package org.initbench.train;
+
+import ai.djl.engine.Engine;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.initbench.data.LoadedDataset;
+
+/** {@code manifest.json}: versions, git commit, machine, dataset files and the seed tree. */
+final class Manifest {
+    private Manifest() {}
+
+    static Map<String, Object> collect(LoadedDataset data, Map<String, Long> seeds) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("initbench_version", version());
+        m.put("git_commit", gitCommit());
+        m.put("started_at", Instant.now().toString());
+        m.put("java_version", System.getProperty("java.version"));
+        m.put("djl_version", Engine.getDjlVersion());
+        Engine engine = Engine.getInstance();
+        m.put("engine", engine.getEngineName() + " " + engine.getVersion());
+        m.put("device", engine.defaultDevice().toString());
+        m.put("intra_op_threads", System.getProperty("ai.djl.pytorch.num_threads", "default"));
+        m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                + System.getProperty("os.arch"));
+        m.put("cpu", cpuModel());
+        m.put("cores", Runtime.getRuntime().availableProcessors());
+        m.put("host", hostName());
+        Map<String, Object> ds = new LinkedHashMap<>();
+        ds.put("name", data.name().id());
+        ds.put("root", data.root().toString());
+        ds.put("source", data.source());
+        ds.put("shipped_subset", data.shippedSubset());
+        ds.put("train_images", data.train().size());
+        ds.put("test_images", data.test().size());
+        ds.put("sha256", data.fileSha256());
+        m.put("dataset", ds);
+        m.put("seeds", seeds);
+        return m;
+    }
+
+    static String version() {
+        String v = Manifest.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    private static String gitCommit() {
+        String home = System.getProperty("initbench.home");
+        if (home == null) {
+            return "unknown";
+        }
+        try {
+            Process p = new ProcessBuilder("git", "-C", home, "rev-parse", "HEAD").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes()).trim();
+            return p.waitFor(5, TimeUnit.SECONDS) && p.exitValue() == 0 ? out : "unknown";
+        } catch (IOException e) {
+            return "unknown";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "unknown";
+        }
+    }
+
+    private static String cpuModel() {
+        try {
+            List<String> lines = Files.readAllLines(Path.of("/proc/cpuinfo"));
+            return lines.stream().filter(l -> l.startsWith("model name")).findFirst()
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    /** Peak resident set size of this process in MiB (VmHWM), or NaN where /proc is absent. */
+    static double peakRssMib() {
+        try {
+            for (String l : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (l.startsWith("VmHWM:")) {
+                    return Long.parseLong(l.replaceAll("[^0-9]", "")) / 1024.0;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return Double.NaN;
+        }
+        return Double.NaN;
+    }
+}

@@ -1,0 +1,33 @@
+package org.initbench.train;
+
+/**
+ * {@code result.json}, written last and atomically: its presence means the run is over.
+ *
+ * @param status {@code done} or {@code diverged}
+ * @param reason why a diverged run stopped; null when done
+ * @param epochsCompleted epochs with a full evaluation
+ * @param bestTestAcc best test accuracy over the epochs (the seed's metric)
+ * @param bestEpoch the 1-based epoch of the best test accuracy (0 if none)
+ * @param finalTestAcc test accuracy after the last completed epoch
+ * @param wallSeconds total wall time of the run
+ * @param trainImagesPerSecond median over epochs of training images per second
+ * @param peakRssMib peak resident set size of the process
+ */
+public record RunResult(
+        String status,
+        String reason,
+        int epochsCompleted,
+        double bestTestAcc,
+        int bestEpoch,
+        double finalTestAcc,
+        double wallSeconds,
+        double trainImagesPerSecond,
+        double peakRssMib) {
+
+    public static final String DONE = "done";
+    public static final String DIVERGED = "diverged";
+
+    public boolean diverged() {
+        return DIVERGED.equals(status);
+    }
+}

@@ -1,0 +1,84 @@
+package org.initbench.train;
+
+import org.initbench.BadInputException;
+
+/**
+ * One training run, fully resolved: what {@code initbench train} fills in from its flags and what
+ * the run directory's {@code spec.json} stores as the run's provenance. Defaults are the seed's
+ * recipe (see {@link #seedRecipe}).
+ *
+ * @param arch architecture id
+ * @param dataset dataset id
+ * @param init canonical init spec, e.g. {@code kaiming-normal:mode=fan_out,nonlinearity=relu,a=0}
+ * @param seed run seed, the root of the seed tree
+ * @param epochs number of epochs (cosine period)
+ * @param batchSize training batch size
+ * @param lr initial learning rate
+ * @param momentum SGD momentum
+ * @param weightDecay SGD weight decay, on every parameter
+ * @param nesterov Nesterov momentum
+ * @param trainSubset class-balanced training subset size; 0 = the whole split
+ * @param testSubset class-balanced test subset size; 0 = the whole split
+ * @param width channel width multiplier (1 = the benchmark's models)
+ */
+public record TrainSpec(
+        String arch,
+        String dataset,
+        String init,
+        long seed,
+        int epochs,
+        int batchSize,
+        double lr,
+        double momentum,
+        double weightDecay,
+        boolean nesterov,
+        int trainSubset,
+        int testSubset,
+        double width) {
+
+    public static final int DEFAULT_EPOCHS = 200;
+    public static final int DEFAULT_BATCH_SIZE = 128;
+    public static final double DEFAULT_LR = 0.1;
+    public static final double DEFAULT_MOMENTUM = 0.9;
+    public static final double DEFAULT_WEIGHT_DECAY = 5e-4;
+
+    /** Checks ranges; a bad value is a {@link BadInputException}. */
+    public TrainSpec {
+        positive("epochs", epochs);
+        positive("batch-size", batchSize);
+        if (!(lr > 0) || !Double.isFinite(lr)) {
+            throw new BadInputException("--lr must be a positive number, got " + lr);
+        }
+        if (!(momentum >= 0 && momentum < 1)) {
+            throw new BadInputException("--momentum must be in [0, 1), got " + momentum);
+        }
+        if (!(weightDecay >= 0) || !Double.isFinite(weightDecay)) {
+            throw new BadInputException("--weight-decay must be >= 0, got " + weightDecay);
+        }
+        if (nesterov && momentum == 0) {
+            throw new BadInputException("--nesterov needs a momentum > 0");
+        }
+        if (trainSubset < 0 || testSubset < 0) {
+            throw new BadInputException("--train-subset/--test-subset must be >= 0 (0 = all)");
+        }
+        if (!(width > 0) || width > 16) {
+            throw new BadInputException("--width must be in (0, 16], got " + width);
+        }
+    }
+
+    /** The seed's recipe for an arch/dataset/init/seed: lr 0.1, momentum 0.9, wd 5e-4, batch 128, 200 epochs. */
+    public static TrainSpec seedRecipe(String arch, String dataset, String init, long seed) {
+        return new TrainSpec(arch, dataset, init, seed, DEFAULT_EPOCHS, DEFAULT_BATCH_SIZE, DEFAULT_LR,
+                DEFAULT_MOMENTUM, DEFAULT_WEIGHT_DECAY, false, 0, 0, 1.0);
+    }
+
+    public SgdConfig sgd() {
+        return new SgdConfig(momentum, weightDecay, nesterov);
+    }
+
+    private static void positive(String name, int v) {
+        if (v <= 0) {
+            throw new BadInputException("--" + name + " must be positive, got " + v);
+        }
+    }
+}

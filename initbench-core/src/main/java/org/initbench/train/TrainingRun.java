@@ -1,0 +1,232 @@
+package org.initbench.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import java.io.IOException;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.initbench.Seeds;
+import org.initbench.data.BatchLoader;
+import org.initbench.data.ChannelStats;
+import org.initbench.data.DatasetLocator;
+import org.initbench.data.DatasetName;
+import org.initbench.data.HostBatch;
+import org.initbench.data.ImageSet;
+import org.initbench.data.LoadedDataset;
+import org.initbench.data.Subsets;
+import org.initbench.init.InitContext;
+import org.initbench.init.InitRegistry;
+import org.initbench.init.ResolvedInit;
+import org.initbench.model.Models;
+import org.initbench.model.Network;
+
+/**
+ * One training run, the seed's recipe in Java (design §5): data → model → init → SGD with a cosine
+ * schedule → evaluation on the whole test split after every epoch. Our own loop on a {@link
+ * ParameterStore} (DJL's {@code Trainer} rejects all-zero gradients), each batch in its own
+ * sub-{@link NDManager} so memory stays flat. A NaN or infinite loss ends the run as {@code
+ * diverged}. Must run on the thread that loaded the engine (grad mode off).
+ */
+public final class TrainingRun {
+    /** Evaluation batch size; evaluation runs BN in eval mode, so it does not change results. */
+    static final int EVAL_BATCH = 256;
+
+    private final TrainSpec spec;
+    private final ResolvedInit init;
+    private final LoadedDataset data;
+    private final TrainListener listener;
+
+    private TrainingRun(TrainSpec spec, ResolvedInit init, LoadedDataset data, TrainListener listener) {
+        this.spec = spec;
+        this.init = init;
+        this.data = data;
+        this.listener = listener;
+    }
+
+    /**
+     * Resolves and validates everything that can be bad input (arch, dataset, init, data files)
+     * before anything is written.
+     *
+     * @param spec the run; its init is replaced by the canonical spec string
+     * @param locator where to look for the dataset
+     */
+    public static TrainingRun prepare(TrainSpec spec, DatasetLocator locator, InitRegistry registry,
+            TrainListener listener) {
+        DatasetName name = DatasetName.parse(spec.dataset());
+        Models.build(spec.arch(), name.channels(), name.numClasses(), spec.width());
+        ResolvedInit init = registry.resolve(spec.init());
+        LoadedDataset data = locator.load(name, listener::notice);
+        TrainSpec resolved = new TrainSpec(spec.arch(), name.id(), init.spec(), spec.seed(), spec.epochs(),
+                spec.batchSize(), spec.lr(), spec.momentum(), spec.weightDecay(), spec.nesterov(),
+                spec.trainSubset(), spec.testSubset(), spec.width());
+        return new TrainingRun(resolved, init, data, listener);
+    }
+
+    public TrainSpec spec() {
+        return spec;
+    }
+
+    /** Runs to the end (or divergence), writing every file of the run into {@code dir}. */
+    public RunResult run(RunDirectory dir) throws IOException {
+        long start = System.nanoTime();
+        Map<String, Long> seeds = new LinkedHashMap<>();
+        for (String label : new String[] {"init", "data", "train-subset", "test-subset", "engine"}) {
+            seeds.put(label, Seeds.derive(spec.seed(), label));
+        }
+        ImageSet train = data.train();
+        ImageSet test = data.test();
+        if (spec.trainSubset() > 0) {
+            train = Subsets.classBalanced(train, spec.trainSubset(), seeds.get("train-subset"));
+        }
+        if (spec.testSubset() > 0) {
+            test = Subsets.classBalanced(test, spec.testSubset(), seeds.get("test-subset"));
+        }
+        ChannelStats stats = ChannelStats.of(data.train());
+
+        dir.reset();
+        dir.writeJson(RunDirectory.SPEC, spec);
+        Map<String, Object> manifest = Manifest.collect(data, seeds);
+        manifest.put("normalization", Map.of("mean", stats.mean(), "std", stats.std(),
+                "computed_from", "training split, " + data.train().size() + " images"));
+        manifest.put("train_images_used", train.size());
+        manifest.put("test_images_used", test.size());
+        dir.writeJson(RunDirectory.MANIFEST, manifest);
+
+        Engine.getInstance().setRandomSeed((int) (long) seeds.get("engine"));
+        Network net = Models.build(spec.arch(), data.name().channels(), data.name().numClasses(), spec.width());
+        try (NDManager root = NDManager.newBaseManager()) {
+            Models.materialize(net, root);
+            InitContext.apply(net, init.strategy(), seeds.get("init"));
+            List<Parameter> params = new ArrayList<>();
+            net.block().getParameters().forEach(p -> {
+                if (p.getValue().requiresGradient()) {
+                    params.add(p.getValue());
+                }
+            });
+            Sgd sgd = new Sgd(params, spec.sgd(), root);
+            ParameterStore ps = new ParameterStore(root, false);
+            CosineSchedule schedule = new CosineSchedule(spec.lr(), spec.epochs());
+
+            double best = 0;
+            int bestEpoch = 0;
+            double last = 0;
+            List<Double> speeds = new ArrayList<>();
+            for (int e = 0; e < spec.epochs(); e++) {
+                long epochStart = System.nanoTime();
+                double lr = schedule.lr(e);
+                double lossSum = 0;
+                long correct = 0;
+                long seen = 0;
+                try (BatchLoader loader = BatchLoader.training(train, stats, spec.batchSize(), seeds.get("data"), e)) {
+                    int batches = loader.batchCount();
+                    int b = 0;
+                    while (loader.hasNext()) {
+                        HostBatch batch = loader.next();
+                        try (NDManager step = root.newSubManager()) {
+                            NDArray x = images(step, batch);
+                            NDArray y = labels(step, batch);
+                            NDArray logits;
+                            NDArray loss;
+                            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                                logits = net.block().forward(ps, new NDList(x), true).singletonOrThrow();
+                                loss = crossEntropy(logits, y, net.numClasses());
+                                gc.backward(loss);
+                            }
+                            float l = loss.getFloat();
+                            if (!Float.isFinite(l)) {
+                                return finish(dir, RunResult.DIVERGED, "loss " + l + " at epoch " + (e + 1)
+                                        + ", batch " + (b + 1), e, best, bestEpoch, last, start, speeds);
+                            }
+                            lossSum += (double) l * batch.size();
+                            correct += logits.argMax(1).eq(y).sum().getLong();
+                            seen += batch.size();
+                            sgd.step(lr);
+                        }
+                        b++;
+                        double elapsed = (System.nanoTime() - epochStart) / 1e9;
+                        double perEpoch = elapsed / b * batches;
+                        double eta = perEpoch * (spec.epochs() - e) - elapsed;
+                        listener.batch(e + 1, spec.epochs(), b, batches, lossSum / seen, (double) correct / seen,
+                                seen / elapsed, eta);
+                    }
+                }
+                double trainSeconds = (System.nanoTime() - epochStart) / 1e9;
+                double[] eval = evaluate(net, ps, root, test, stats);
+                last = eval[1];
+                if (!Double.isFinite(eval[0])) {
+                    return finish(dir, RunResult.DIVERGED, "test loss " + eval[0] + " at epoch " + (e + 1),
+                            e, best, bestEpoch, last, start, speeds);
+                }
+                if (last > best) {
+                    best = last;
+                    bestEpoch = e + 1;
+                }
+                speeds.add(seen / trainSeconds);
+                EpochMetrics m = new EpochMetrics(e + 1, lr, lossSum / seen, (double) correct / seen, eval[0],
+                        eval[1], best, (System.nanoTime() - epochStart) / 1e9, seen / trainSeconds);
+                dir.appendMetrics(m);
+                listener.epoch(m, spec.epochs());
+            }
+            return finish(dir, RunResult.DONE, null, spec.epochs(), best, bestEpoch, last, start, speeds);
+        }
+    }
+
+    private RunResult finish(RunDirectory dir, String status, String reason, int epochs, double best, int bestEpoch,
+            double last, long start, List<Double> speeds) throws IOException {
+        double[] s = speeds.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        double median = s.length == 0 ? 0 : (s[(s.length - 1) / 2] + s[s.length / 2]) / 2;
+        RunResult r = new RunResult(status, reason, epochs, best, bestEpoch, last,
+                (System.nanoTime() - start) / 1e9, median, Manifest.peakRssMib());
+        dir.writeJson(RunDirectory.RESULT, r);
+        if (reason != null) {
+            listener.notice("run diverged: " + reason);
+        }
+        return r;
+    }
+
+    /** Mean test loss and accuracy, BN in eval mode, no gradients. */
+    private static double[] evaluate(Network net, ParameterStore ps, NDManager root, ImageSet test, ChannelStats stats) {
+        double lossSum = 0;
+        long correct = 0;
+        long seen = 0;
+        try (BatchLoader loader = BatchLoader.evaluation(test, stats, EVAL_BATCH)) {
+            while (loader.hasNext()) {
+                HostBatch batch = loader.next();
+                try (NDManager step = root.newSubManager()) {
+                    NDArray y = labels(step, batch);
+                    NDArray logits = net.block().forward(ps, new NDList(images(step, batch)), false).singletonOrThrow();
+                    lossSum += (double) crossEntropy(logits, y, net.numClasses()).getFloat() * batch.size();
+                    correct += logits.argMax(1).eq(y).sum().getLong();
+                    seen += batch.size();
+                }
+            }
+        }
+        return new double[] {lossSum / seen, (double) correct / seen};
+    }
+
+    /** Mean cross-entropy of logits against integer labels, as {@code nn.CrossEntropyLoss()}. */
+    static NDArray crossEntropy(NDArray logits, NDArray labels, int numClasses) {
+        return logits.logSoftmax(1).mul(labels.oneHot(numClasses)).sum(new int[] {1}).mean().neg();
+    }
+
+    private static NDArray images(NDManager m, HostBatch b) {
+        return m.create(FloatBuffer.wrap(b.images(), 0, b.size() * b.channels() * 32 * 32),
+                new Shape(b.size(), b.channels(), 32, 32));
+    }
+
+    private static NDArray labels(NDManager m, HostBatch b) {
+        long[] y = Arrays.stream(b.labels(), 0, b.size()).asLongStream().toArray();
+        return m.create(y).toType(DataType.INT64, false);
+    }
+}

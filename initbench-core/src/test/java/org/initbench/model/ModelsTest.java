@@ -1,0 +1,81 @@
+package org.initbench.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.ParameterStore;
+import java.util.HashSet;
+import java.util.Set;
+import org.initbench.BadInputException;
+import org.initbench.init.InitContext;
+import org.initbench.init.builtin.PytorchDefault;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+class ModelsTest {
+
+    /** Pinned against the PyTorch definitions of bench/torch_train_reference.py (--print-params). */
+    @ParameterizedTest
+    @CsvSource({
+        "resnet20, 3, 10, 272474, 22",
+        "resnet56, 3, 100, 861620, 58",
+        "vgg16bn, 3, 100, 14774436, 14",
+        "mobilenetv2, 1, 10, 2236106, 53",
+    })
+    void parameterCountsAndDepths(String arch, int in, int classes, long params, int depth) {
+        Network net = Models.build(arch, in, classes);
+        System.out.println(arch + " " + net.parameterCount() + " " + net.depth());
+        assertThat(net.parameterCount()).isEqualTo(params);
+        assertThat(net.depth()).isEqualTo(depth);
+    }
+
+    @Test
+    void inventoryCountMatchesMaterializedParameters() {
+        for (String arch : Models.ids()) {
+            Network net = Models.build(arch, 3, 10, 0.25);
+            try (NDManager m = NDManager.newBaseManager()) {
+                Models.materialize(net, m);
+                long actual = net.block().getParameters().stream()
+                        .filter(p -> p.getValue().requiresGradient())
+                        .mapToLong(p -> p.getValue().getArray().size())
+                        .sum();
+                assertThat(actual).as(arch).isEqualTo(net.parameterCount());
+                Set<String> paths = new HashSet<>();
+                net.layers().forEach(l -> assertThat(paths.add(l.path())).as(l.path()).isTrue());
+            }
+        }
+    }
+
+    @Test
+    void forwardGivesLogitsPerClass() {
+        Network net = Models.build("resnet20", 1, 10, 0.5);
+        try (NDManager m = NDManager.newBaseManager()) {
+            Models.materialize(net, m);
+            InitContext.apply(net, new PytorchDefault(), 1);
+            NDArray x = m.randomNormal(net.inputShape(4));
+            NDList out = net.block().forward(new ParameterStore(m, false), new NDList(x), false);
+            assertThat(out.singletonOrThrow().getShape().getShape()).containsExactly(4, 10);
+        }
+    }
+
+    @Test
+    void residualBlocksAndRoles() {
+        Network r56 = Models.build("resnet56", 3, 100);
+        assertThat(r56.residualBlockCount()).isEqualTo(27);
+        assertThat(r56.layers().stream().filter(l -> l.role() == Role.SHORTCUT).count()).isEqualTo(4);
+        assertThat(Models.build("vgg16bn", 3, 100).residualBlockCount()).isZero();
+        assertThat(Models.build("mobilenetv2", 1, 10).residualBlockCount()).isEqualTo(10);
+    }
+
+    @Test
+    void unknownArchIsBadInput() {
+        assertThatThrownBy(() -> Models.build("resnet21", 3, 10))
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining("valid: ")
+                .hasMessageContaining("resnet20");
+    }
+}

@@ -1,0 +1,91 @@
+package org.initbench.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.initbench.data.DatasetLocator;
+import org.initbench.init.InitRegistry;
+import org.initbench.testkit.FakeData;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** End-to-end runs of the training loop on fake FashionMNIST files with a quarter-width ResNet-20. */
+class TrainingRunTest {
+    @TempDir static Path root;
+
+    @BeforeAll
+    static void fakeData() {
+        FakeData.writeIdxDataset(root.resolve("fashion-mnist"), 80, 40, true, 7);
+    }
+
+    static TrainSpec spec(String init, long seed, int epochs, double lr) {
+        return new TrainSpec("resnet20", "fashion-mnist", init, seed, epochs, 16, lr, 0.9, 5e-4, false, 0, 0, 0.25);
+    }
+
+    static RunResult run(TrainSpec spec, Path out, List<String> notices) throws IOException {
+        TrainListener listener = new TrainListener() {
+            @Override
+            public void notice(String line) {
+                notices.add(line);
+            }
+
+            @Override
+            public void batch(int e, int es, int b, int bs, double l, double a, double ips, double eta) {}
+
+            @Override
+            public void epoch(EpochMetrics m, int epochs) {}
+        };
+        TrainingRun r = TrainingRun.prepare(spec, new DatasetLocator(List.of(root), List.of(), null),
+                InitRegistry.load(), listener);
+        return r.run(RunDirectory.create(out, false));
+    }
+
+    @Test
+    void writesEveryFileOfTheRun(@TempDir Path out) throws IOException {
+        RunResult r = run(spec("kaiming-normal", 3, 2, 0.1), out, new ArrayList<>());
+        assertThat(r.status()).isEqualTo(RunResult.DONE);
+        assertThat(r.epochsCompleted()).isEqualTo(2);
+        assertThat(r.bestTestAcc()).isBetween(0.0, 1.0).isGreaterThanOrEqualTo(r.finalTestAcc());
+        List<String> lines = Files.readAllLines(out.resolve(RunDirectory.METRICS));
+        assertThat(lines).hasSize(2);
+        ObjectMapper json = new ObjectMapper();
+        JsonNode first = json.readTree(lines.get(0));
+        assertThat(first.get("epoch").asInt()).isEqualTo(1);
+        assertThat(first.get("lr").asDouble()).isEqualTo(0.1);
+        assertThat(json.readTree(lines.get(1)).get("lr").asDouble()).isEqualTo(0.05, org.assertj.core.api.Assertions.within(1e-12));
+        JsonNode spec = json.readTree(out.resolve(RunDirectory.SPEC).toFile());
+        assertThat(spec.get("init").asText()).isEqualTo("kaiming-normal:mode=fan_out,nonlinearity=relu,a=0");
+        JsonNode manifest = json.readTree(out.resolve(RunDirectory.MANIFEST).toFile());
+        assertThat(manifest.get("dataset").get("sha256").size()).isEqualTo(4);
+        assertThat(manifest.get("seeds").get("init").asLong()).isNotZero();
+        assertThat(RunDirectory.readResult(out)).isEqualTo(r);
+    }
+
+    @Test
+    void sameSeedSameRun(@TempDir Path a, @TempDir Path b) throws IOException {
+        run(spec("pytorch-default", 5, 1, 0.1), a, new ArrayList<>());
+        run(spec("pytorch-default", 5, 1, 0.1), b, new ArrayList<>());
+        ObjectMapper json = new ObjectMapper();
+        JsonNode ma = json.readTree(Files.readAllLines(a.resolve(RunDirectory.METRICS)).get(0));
+        JsonNode mb = json.readTree(Files.readAllLines(b.resolve(RunDirectory.METRICS)).get(0));
+        assertThat(ma.get("trainLoss").asDouble()).isEqualTo(mb.get("trainLoss").asDouble());
+        assertThat(ma.get("testLoss").asDouble()).isEqualTo(mb.get("testLoss").asDouble());
+    }
+
+    @Test
+    void nanLossEndsTheRunAsDiverged(@TempDir Path out) throws IOException {
+        List<String> notices = new ArrayList<>();
+        RunResult r = run(spec("kaiming-normal", 1, 3, 1e30), out, notices);
+        assertThat(r.status()).isEqualTo(RunResult.DIVERGED);
+        assertThat(r.reason()).contains("loss");
+        assertThat(notices).anyMatch(n -> n.startsWith("run diverged"));
+        assertThat(RunDirectory.readResult(out).diverged()).isTrue();
+    }
+}
