@@ -37,6 +37,7 @@ public final class Main implements Runnable {
     /** Exit codes: 0 ok, 1 run failure (e.g. diverged), 2 bad input. */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
+        cl.setOverwrittenOptionsAllowed(true);
         cl.setExecutionExceptionHandler(
                 (ex, cmd, parseResult) -> {
                     if (verbose) {

@@ -1,0 +1,33 @@
+package org.initbench.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.initbench.cli.CliTestSupport.exec;
+
+import org.junit.jupiter.api.Test;
+
+class ListingCommandsTest {
+
+    @Test
+    void modelsListsParamsAndDepthForTheDataset() {
+        CliTestSupport r = exec("models", "--dataset", "cifar100");
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out()).containsPattern("resnet56\\s+861,620\\s+58\\s+27")
+                .containsPattern("vgg16bn\\s+14,774,436\\s+14");
+        assertThat(exec("models", "--dataset", "fashion-mnist").out()).containsPattern("mobilenetv2\\s+2,236,106\\s+53");
+    }
+
+    @Test
+    void modelsRejectsUnknownDataset() {
+        CliTestSupport r = exec("models", "--dataset", "svhn");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("unknown dataset 'svhn'");
+    }
+
+    @Test
+    void initsListsIdsOptionsAndCitations() {
+        CliTestSupport r = exec("inits");
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out()).contains("pytorch-default").contains("kaiming-normal")
+                .contains("option mode=fan_out").contains("arXiv:1502.01852");
+    }
+}

@@ -1,0 +1,118 @@
+package org.initbench.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.initbench.cli.CliTestSupport.exec;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import org.initbench.testkit.FakeData;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class TrainCommandTest {
+    @TempDir static Path data;
+
+    @BeforeAll
+    static void fakeData() {
+        FakeData.writeIdxDataset(data.resolve("fashion-mnist"), 48, 24, true, 3);
+    }
+
+    static String[] train(Path out, String... extra) {
+        List<String> args = new ArrayList<>(List.of("train", "--arch", "resnet20", "--dataset", "fashion-mnist",
+                "--data-dir", data.toString(), "--epochs", "1", "--batch-size", "16", "--width", "0.25",
+                "--threads", "2", "--out", out.toString()));
+        args.addAll(Arrays.asList(extra));
+        return args.toArray(String[]::new);
+    }
+
+    @Test
+    void trainsRefusesToOverwriteAndForces(@TempDir Path tmp) throws IOException {
+        Path out = tmp.resolve("run");
+        CliTestSupport r = exec(train(out, "--init", "kaiming-normal:mode=fan_in"));
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("best test accuracy").contains("epoch 1/1");
+        for (String f : List.of("spec.json", "manifest.json", "metrics.jsonl", "result.json")) {
+            assertThat(out.resolve(f)).exists();
+        }
+        byte[] before = Files.readAllBytes(out.resolve("result.json"));
+
+        CliTestSupport again = exec(train(out));
+        assertThat(again.exitCode()).isEqualTo(2);
+        assertThat(again.err()).startsWith("initbench: ").contains("finished run").contains("--force");
+        assertThat(again.err().lines().count()).isEqualTo(1);
+        assertThat(Files.readAllBytes(out.resolve("result.json"))).isEqualTo(before);
+
+        assertThat(exec(train(out, "--force")).exitCode()).isZero();
+    }
+
+    @Test
+    void divergenceExitsWithOne(@TempDir Path tmp) {
+        CliTestSupport r = exec(train(tmp.resolve("run"), "--lr", "1e30"));
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.out()).contains("diverged");
+    }
+
+    static Stream<Arguments> badInputs() {
+        return Stream.of(
+                Arguments.of(List.of("--arch", "resnet21"), "unknown arch 'resnet21'"),
+                Arguments.of(List.of("--dataset", "imagenet"), "unknown dataset 'imagenet'"),
+                Arguments.of(List.of("--init", "he"), "unknown init 'he'"),
+                Arguments.of(List.of("--init", "kaiming-normal:mode=both"), "valid: fan_in, fan_out"),
+                Arguments.of(List.of("--epochs", "0"), "--epochs must be positive"),
+                Arguments.of(List.of("--batch-size", "-4"), "--batch-size must be positive"),
+                Arguments.of(List.of("--lr", "0"), "--lr must be a positive number"),
+                Arguments.of(List.of("--lr", "-0.1"), "--lr must be a positive number"),
+                Arguments.of(List.of("--threads", "0"), "--threads must be positive"),
+                Arguments.of(List.of("--epochs", "many"), "Invalid value for option '--epochs'"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("badInputs")
+    void badInputIsOneLineAndExitTwo(List<String> override, String message, @TempDir Path tmp) {
+        CliTestSupport r = exec(train(tmp.resolve("run"), override.toArray(String[]::new)));
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).startsWith("initbench: ").contains(message);
+        assertThat(r.err().lines().count()).isEqualTo(1);
+        assertThat(tmp.resolve("run")).doesNotExist();
+    }
+
+    @Test
+    void missingDatasetSaysHowToGetIt(@TempDir Path empty) {
+        CliTestSupport r = exec("train", "--arch", "resnet20", "--dataset", "cifar100", "--data-dir", empty.toString(),
+                "--out", empty.resolve("run").toString());
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("initbench data download cifar100");
+    }
+
+    @Test
+    void truncatedIdxFileIsBadInput(@TempDir Path root) throws IOException {
+        Path ds = root.resolve("fashion-mnist");
+        FakeData.writeIdxDataset(ds, 20, 10, false, 1);
+        Path images = ds.resolve("train-images-idx3-ubyte");
+        byte[] all = Files.readAllBytes(images);
+        Files.write(images, Arrays.copyOf(all, all.length - 100));
+        CliTestSupport r = exec("train", "--dataset", "fashion-mnist", "--data-dir", root.toString(),
+                "--out", root.resolve("run").toString());
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("train-images-idx3-ubyte");
+        assertThat(r.err().lines().count()).isEqualTo(1);
+    }
+
+    @Test
+    void unwritableOutputIsBadInput(@TempDir Path tmp) throws IOException {
+        Path file = Files.writeString(tmp.resolve("a-file"), "keep me");
+        CliTestSupport r = exec(train(file.resolve("run")));
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("cannot write to output directory");
+        assertThat(Files.readString(file)).isEqualTo("keep me");
+    }
+}
