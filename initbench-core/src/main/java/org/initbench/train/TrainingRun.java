@@ -133,26 +133,14 @@ public final class TrainingRun {
                     int b = 0;
                     while (loader.hasNext()) {
                         HostBatch batch = loader.next();
-                        try (NDManager step = root.newSubManager()) {
-                            NDArray x = images(step, batch);
-                            NDArray y = labels(step, batch);
-                            NDArray logits;
-                            NDArray loss;
-                            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                                logits = net.block().forward(ps, new NDList(x), true).singletonOrThrow();
-                                loss = crossEntropy(logits, y, net.numClasses());
-                                gc.backward(loss);
-                            }
-                            float l = loss.getFloat();
-                            if (!Float.isFinite(l)) {
-                                return finish(dir, RunResult.DIVERGED, "loss " + l + " at epoch " + (e + 1)
-                                        + ", batch " + (b + 1), e, best, bestEpoch, last, start, speeds);
-                            }
-                            lossSum += (double) l * batch.size();
-                            correct += logits.argMax(1).eq(y).sum().getLong();
-                            seen += batch.size();
-                            sgd.step(lr);
+                        StepResult r = trainStep(net, ps, sgd, root, batch, lr);
+                        if (!Float.isFinite(r.loss())) {
+                            return finish(dir, RunResult.DIVERGED, "loss " + r.loss() + " at epoch " + (e + 1)
+                                    + ", batch " + (b + 1), e, best, bestEpoch, last, start, speeds);
                         }
+                        lossSum += (double) r.loss() * batch.size();
+                        correct += r.correct();
+                        seen += batch.size();
                         b++;
                         double elapsed = (System.nanoTime() - epochStart) / 1e9;
                         double perEpoch = elapsed / b * batches;
@@ -179,6 +167,34 @@ public final class TrainingRun {
                 listener.epoch(m, spec.epochs());
             }
             return finish(dir, RunResult.DONE, null, spec.epochs(), best, bestEpoch, last, start, speeds);
+        }
+    }
+
+    /** Loss of a training batch and its number of correct predictions. */
+    record StepResult(float loss, long correct) {}
+
+    /**
+     * One SGD step on one batch, in its own sub-manager: forward in train mode, mean cross-entropy,
+     * backward, then the update unless the loss is not finite.
+     */
+    static StepResult trainStep(Network net, ParameterStore ps, Sgd sgd, NDManager root, HostBatch batch, double lr) {
+        try (NDManager step = root.newSubManager()) {
+            NDArray x = images(step, batch);
+            NDArray y = labels(step, batch);
+            NDArray logits;
+            NDArray loss;
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                logits = net.block().forward(ps, new NDList(x), true).singletonOrThrow();
+                loss = crossEntropy(logits, y, net.numClasses());
+                gc.backward(loss);
+            }
+            float l = loss.getFloat();
+            if (!Float.isFinite(l)) {
+                return new StepResult(l, 0);
+            }
+            long correct = logits.argMax(1).eq(y).sum().getLong();
+            sgd.step(lr);
+            return new StepResult(l, correct);
         }
     }
 

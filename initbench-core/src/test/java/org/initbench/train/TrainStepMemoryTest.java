@@ -1,0 +1,50 @@
+package org.initbench.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.ndarray.BaseNDManager;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.initbench.data.HostBatch;
+import org.initbench.init.InitContext;
+import org.initbench.init.InitRegistry;
+import org.initbench.model.Models;
+import org.initbench.model.Network;
+import org.junit.jupiter.api.Test;
+
+/** Each batch lives in its own sub-manager: after the first step no array accumulates. */
+class TrainStepMemoryTest {
+
+    @Test
+    void managedArraysStayConstantAcrossSteps() {
+        Network net = Models.build("resnet20", 1, 10, 0.25);
+        Random r = new Random(3);
+        float[] images = new float[8 * 32 * 32];
+        for (int i = 0; i < images.length; i++) {
+            images[i] = (float) r.nextGaussian();
+        }
+        HostBatch batch = new HostBatch(images, new int[] {0, 1, 2, 3, 4, 5, 6, 7}, 8, 1);
+        try (NDManager root = NDManager.newBaseManager()) {
+            Models.materialize(net, root);
+            InitContext.apply(net, InitRegistry.load().resolve("kaiming-normal").strategy(), 1);
+            List<Parameter> params = new ArrayList<>();
+            net.block().getParameters().forEach(p -> {
+                if (p.getValue().requiresGradient()) {
+                    params.add(p.getValue());
+                }
+            });
+            Sgd sgd = new Sgd(params, new SgdConfig(0.9, 5e-4, false), root);
+            ParameterStore ps = new ParameterStore(root, false);
+            TrainingRun.trainStep(net, ps, sgd, root, batch, 0.1);
+            int afterFirst = ((BaseNDManager) root).getManagedArrays().size();
+            for (int i = 0; i < 5; i++) {
+                assertThat(TrainingRun.trainStep(net, ps, sgd, root, batch, 0.1).loss()).isFinite();
+            }
+            assertThat(((BaseNDManager) root).getManagedArrays()).hasSize(afterFirst);
+        }
+    }
+}
