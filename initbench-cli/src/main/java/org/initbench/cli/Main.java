@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             DemoCommand.class,
             ModelsCommand.class,
             InitsCommand.class,
+            DataCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {

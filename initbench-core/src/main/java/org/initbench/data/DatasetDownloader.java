@@ -161,7 +161,7 @@ public final class DatasetDownloader {
             }
             Files.move(staging.resolve(DatasetVerifier.MANIFEST), dir.resolve(DatasetVerifier.MANIFEST),
                     StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            report.forEach(progress);
+            report.subList(0, report.size() - 1).forEach(progress);
             progress.accept(name.id() + ": installed in " + dir);
             return dir;
         } catch (FileAlreadyExistsException e) {
@@ -193,7 +193,7 @@ public final class DatasetDownloader {
         try {
             HttpResponse<InputStream> resp;
             try {
-                resp = client.send(HttpRequest.newBuilder(url).GET().build(),
+                resp = client.send(HttpRequest.newBuilder(url).timeout(Duration.ofMinutes(2)).GET().build(),
                         HttpResponse.BodyHandlers.ofInputStream());
             } catch (IOException e) {
                 throw new BadInputException(name.id() + ": cannot download " + url + ": " + e, e);
@@ -209,19 +209,20 @@ public final class DatasetDownloader {
                 progress.accept(name.id() + ": downloading " + url
                         + (length >= 0 ? String.format(Locale.ROOT, " (%.1f MB)", length / 1e6) : ""));
                 byte[] buf = new byte[1 << 16];
-                long nextReport = length > 0 ? length / 10 : 10L << 20;
+                long lastStep = 0;
                 int n;
                 while ((n = in.read(buf)) >= 0) {
                     out.write(buf, 0, n);
                     md5d.update(buf, 0, n);
                     sha.update(buf, 0, n);
                     received += n;
-                    if (received >= nextReport && (length <= 0 || received < length)) {
+                    long step = length > 0 ? received * 10 / length : received / (10L << 20);
+                    if (step > lastStep && (length <= 0 || received < length)) {
+                        lastStep = step;
                         progress.accept(length > 0
-                                ? String.format(Locale.ROOT, "%s: %3d%% (%.1f / %.1f MB)", name.id(),
-                                        received * 100 / length, received / 1e6, length / 1e6)
+                                ? String.format(Locale.ROOT, "%s: %3d%% (%.1f / %.1f MB)", name.id(), step * 10,
+                                        received / 1e6, length / 1e6)
                                 : String.format(Locale.ROOT, "%s: %.1f MB", name.id(), received / 1e6));
-                        nextReport += length > 0 ? length / 10 : 10L << 20;
                     }
                 }
             } catch (IOException e) {
