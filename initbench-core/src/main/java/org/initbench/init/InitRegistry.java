@@ -8,12 +8,11 @@ import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
 import org.initbench.BadInputException;
-import org.initbench.init.builtin.KaimingNormal;
-import org.initbench.init.builtin.PytorchDefault;
 
 /**
- * All init strategies by id: the built-ins plus every {@link InitStrategyProvider} found by {@link
- * ServiceLoader} on the class path. Duplicate ids fail fast.
+ * All init strategies by id: every {@link InitStrategyProvider} found by {@link ServiceLoader} on the
+ * class path. The built-ins register the same way as plugins, in initbench-core's {@code
+ * META-INF/services/org.initbench.init.InitStrategyProvider}. Duplicate ids fail fast.
  */
 public final class InitRegistry {
     private final Map<String, InitStrategyProvider> providers;
@@ -24,7 +23,7 @@ public final class InitRegistry {
 
     /** The built-ins and the class path's plugins. */
     public static InitRegistry load() {
-        List<InitStrategyProvider> all = new ArrayList<>(builtins());
+        List<InitStrategyProvider> all = new ArrayList<>();
         ServiceLoader.load(InitStrategyProvider.class).forEach(all::add);
         return of(all);
     }
@@ -43,10 +42,6 @@ public final class InitRegistry {
             }
         }
         return new InitRegistry(map);
-    }
-
-    static List<InitStrategyProvider> builtins() {
-        return List.of(new PytorchDefault(), new KaimingNormal());
     }
 
     /** Providers sorted by id. */
