@@ -28,6 +28,14 @@ public interface InitStrategyProvider {
         return false;
     }
 
+    /**
+     * Whether the values depend on the seed; false for deterministic schemes such as {@code zeros},
+     * so the contract test expects another seed to give the same values.
+     */
+    default boolean randomized() {
+        return true;
+    }
+
     /** Creates the strategy from validated options; every declared option is present. */
     InitStrategy create(Map<String, String> options);
 }

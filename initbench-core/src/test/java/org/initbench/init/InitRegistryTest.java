@@ -87,6 +87,11 @@ class InitRegistryTest {
         }
 
         @Override
+        public boolean randomized() {
+            return false;
+        }
+
+        @Override
         public InitStrategy create(Map<String, String> options) {
             return ctx -> ctx.network().layers().forEach(l -> l.parameters().forEach((name, p) -> {
                 if (p.requiresGradient()) {
