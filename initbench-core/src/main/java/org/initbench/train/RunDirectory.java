@@ -55,6 +55,11 @@ public final class RunDirectory {
         return dir;
     }
 
+    /** Whether an earlier run started here and did not finish (a spec.json but no result.json). */
+    public boolean holdsUnfinishedRun() {
+        return Files.exists(dir.resolve(SPEC)) && !Files.exists(dir.resolve(RESULT));
+    }
+
     /** Clears the files of an earlier (unfinished or forced) run before a fresh start. */
     public void reset() throws IOException {
         for (String f : new String[] {RESULT, METRICS, MANIFEST, SPEC}) {

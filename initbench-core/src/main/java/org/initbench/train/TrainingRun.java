@@ -94,6 +94,9 @@ public final class TrainingRun {
         }
         ChannelStats stats = ChannelStats.of(data.train());
 
+        if (dir.holdsUnfinishedRun()) {
+            listener.notice(dir.path() + " holds an unfinished run; starting it over");
+        }
         dir.reset();
         dir.writeJson(RunDirectory.SPEC, spec);
         Map<String, Object> manifest = Manifest.collect(data, seeds);

@@ -81,11 +81,14 @@ class TrainingRunTest {
 
     @Test
     void nanLossEndsTheRunAsDiverged(@TempDir Path out) throws IOException {
+        Files.writeString(out.resolve(RunDirectory.SPEC), "{}"); // an earlier run that never finished
         List<String> notices = new ArrayList<>();
         RunResult r = run(spec("kaiming-normal", 1, 3, 1e30), out, notices);
         assertThat(r.status()).isEqualTo(RunResult.DIVERGED);
         assertThat(r.reason()).contains("loss");
-        assertThat(notices).anyMatch(n -> n.startsWith("run diverged"));
+        assertThat(notices).anyMatch(n -> n.startsWith("run diverged"))
+                .anyMatch(n -> n.endsWith("holds an unfinished run; starting it over"));
+        assertThat(Files.readString(out.resolve(RunDirectory.SPEC))).contains("kaiming-normal");
         assertThat(RunDirectory.readResult(out).diverged()).isTrue();
     }
 }
