@@ -31,6 +31,7 @@ import org.initbench.model.Role;
  */
 public final class Torchvision implements InitStrategyProvider {
     static final double LINEAR_STD = 0.01;
+    static final String DEFAULT_ZERO_INIT_RESIDUAL = "false";
 
     @Override
     public String id() {
@@ -51,7 +52,7 @@ public final class Torchvision implements InitStrategyProvider {
 
     @Override
     public List<InitOption> options() {
-        return List.of(InitOption.choice("zero-init-residual", "false",
+        return List.of(InitOption.choice("zero-init-residual", DEFAULT_ZERO_INIT_RESIDUAL,
                 "ResNet: γ = 0 on the last BN of each residual branch", List.of("false", "true")));
     }
 

@@ -13,7 +13,8 @@ import org.initbench.init.InitStrategyProvider;
  * p ~ U(Φ(α), Φ(β)), w = mean + σ·Φ⁻¹(p), clamped to [a, b], with α, β = (a − mean)/σ, (b −
  * mean)/σ. Applied to every Conv2d and Linear weight (shortcut projections and the classifier
  * included); biases 0; BN γ = 1, β = 0. Defaults are torch's: mean {@value #DEFAULT_MEAN}, std
- * {@value #DEFAULT_STD}, a = {@value #DEFAULT_A}, b = {@value #DEFAULT_B}.
+ * {@value #DEFAULT_STD}, a = {@value #DEFAULT_A}, b = {@value #DEFAULT_B}, correct = {@value
+ * #DEFAULT_CORRECT}.
  *
  * <p>{@code correct=false} (torch): σ = std, so the realized std is std·f(α, β), f = the truncated
  * std factor (0.8796 for ±2σ; ≈ 1 when the bounds lie far out, e.g. std 0.02 within ±2).
@@ -28,6 +29,7 @@ public final class TruncatedNormal implements InitStrategyProvider {
     static final String DEFAULT_STD = "1";
     static final String DEFAULT_A = "-2";
     static final String DEFAULT_B = "2";
+    static final String DEFAULT_CORRECT = "false";
 
     @Override
     public String id() {
@@ -52,7 +54,7 @@ public final class TruncatedNormal implements InitStrategyProvider {
                 InitOption.number("std", DEFAULT_STD, "std before truncation, or after if correct"),
                 InitOption.number("a", DEFAULT_A, "absolute lower bound"),
                 InitOption.number("b", DEFAULT_B, "absolute upper bound"),
-                InitOption.choice("correct", "false", "solve σ so the realized std equals std",
+                InitOption.choice("correct", DEFAULT_CORRECT, "solve σ so the realized std equals std",
                         List.of("false", "true")));
     }
 
