@@ -3,13 +3,10 @@ package org.initbench.init.builtin;
 import java.util.List;
 import java.util.Map;
 import org.initbench.init.Fans;
-import org.initbench.init.InitContext;
 import org.initbench.init.InitOption;
 import org.initbench.init.InitStrategy;
 import org.initbench.init.InitStrategyProvider;
 import org.initbench.init.Nonlinearity;
-import org.initbench.model.Layer;
-import org.initbench.model.LayerKind;
 
 /**
  * He et al. 2015, "Delving Deep into Rectifiers: Surpassing Human-Level Performance on ImageNet
@@ -54,18 +51,7 @@ public final class KaimingNormal implements InitStrategyProvider {
         String mode = options.get("mode");
         double gain = Fans.gain(Nonlinearity.parse(options.get("nonlinearity")),
                 Double.parseDouble(options.get("a")));
-        return ctx -> {
-            for (Layer layer : ctx.network().layers()) {
-                if (layer.kind() == LayerKind.BATCH_NORM) {
-                    ctx.fill(layer, "weight", 1f);
-                    ctx.fill(layer, "bias", 0f);
-                    continue;
-                }
-                ctx.normal(layer, "weight", gain / Math.sqrt(Fans.of(layer).select(mode)));
-                if (ctx.has(layer, "bias")) {
-                    ctx.fill(layer, "bias", 0f);
-                }
-            }
-        };
+        return EveryWeight.strategy((ctx, layer) ->
+                ctx.normal(layer, "weight", gain / Math.sqrt(Fans.of(layer).select(mode))));
     }
 }

@@ -1,0 +1,57 @@
+package org.initbench.init.builtin;
+
+import java.util.List;
+import java.util.Map;
+import org.initbench.init.InitOption;
+import org.initbench.init.InitStrategy;
+import org.initbench.init.InitStrategyProvider;
+import org.initbench.init.Orthogonals;
+
+/**
+ * Saxe, McClelland and Ganguli 2014, "Exact solutions to the nonlinear dynamics of learning in
+ * deep linear neural networks", ICLR 2014, arXiv:1312.6120 — PyTorch's {@code orthogonal_}, one of
+ * seed 000's baselines.
+ *
+ * <p>Every Conv2d and Linear weight (shortcut projections, depthwise convs and the classifier
+ * included), viewed as the row-major matrix [C_out, fan_in] = [C_out, (C_in/groups)·kH·kW], is a
+ * Haar-random semi-orthogonal matrix times gain ({@link Orthogonals#matrix}: QR of a Gaussian
+ * matrix with the sign of diag(R) fixed): W·Wᵀ = gain²·I when C_out ≤ fan_in (element variance
+ * gain²/fan_in), WᵀW = gain²·I otherwise (gain²/C_out). Biases 0; BN γ = 1, β = 0. Default gain
+ * {@value #DEFAULT_GAIN}, torch's (the paper's nets are linear; use gain √2 to match He's variance
+ * under ReLU).
+ */
+public final class Orthogonal implements InitStrategyProvider {
+    static final String DEFAULT_GAIN = "1";
+
+    @Override
+    public String id() {
+        return "orthogonal";
+    }
+
+    @Override
+    public String summary() {
+        return "Haar-orthogonal rows (or columns) of W as [C_out, fan_in], × gain; biases 0; "
+                + "BN γ=1, β=0";
+    }
+
+    @Override
+    public String citation() {
+        return "Saxe, McClelland, Ganguli 2014, Exact solutions to the nonlinear dynamics of learning "
+                + "in deep linear neural networks, ICLR, arXiv:1312.6120";
+    }
+
+    @Override
+    public List<InitOption> options() {
+        return List.of(InitOption.number("gain", DEFAULT_GAIN, "scale factor (calculate_gain)"));
+    }
+
+    @Override
+    public InitStrategy create(Map<String, String> options) {
+        double gain = Double.parseDouble(options.get("gain"));
+        return EveryWeight.strategy((ctx, layer) -> {
+            int rows = Math.toIntExact(layer.weightShape().get(0));
+            int cols = ctx.size(layer, "weight") / rows;
+            ctx.set(layer, "weight", Orthogonals.matrix(ctx.rng(layer, "weight"), rows, cols, gain));
+        });
+    }
+}
