@@ -17,7 +17,8 @@ import org.initbench.model.LayerKind;
  *
  * <p>Every Conv2d and Linear weight (the classifier included) ~ N(0, std²), std = gain/√fan with
  * gain = {@link Fans#gain}(nonlinearity, a) and fan = fan_in or fan_out by {@code mode}; biases 0;
- * BN γ = 1, β = 0. Defaults follow the benchmark seed's baseline N(0, sqrt(2/fan_out)): {@code
+ * BN γ = 1, β = 0; Fixup's scalar biases 0 and multipliers 1; on weight-normalized layers v = the
+ * drawn weight and g = ‖v‖ per row. Defaults follow the benchmark seed's baseline N(0, sqrt(2/fan_out)): {@code
  * mode=fan_out}, {@code nonlinearity=relu}, {@code a=0}.
  */
 public final class KaimingNormal implements InitStrategyProvider {
@@ -56,6 +57,9 @@ public final class KaimingNormal implements InitStrategyProvider {
                 Double.parseDouble(options.get("a")));
         return ctx -> {
             for (Layer layer : ctx.network().layers()) {
+                if (ctx.initScalar(layer)) {
+                    continue;
+                }
                 if (layer.kind() == LayerKind.BATCH_NORM) {
                     ctx.fill(layer, "weight", 1f);
                     ctx.fill(layer, "bias", 0f);
