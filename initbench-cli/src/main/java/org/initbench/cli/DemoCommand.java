@@ -40,7 +40,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
         TrainSpec ts = new TrainSpec("resnet20", "fashion-mnist", "pytorch-default", 42, epochs,
                 TrainSpec.DEFAULT_BATCH_SIZE, TrainSpec.DEFAULT_LR, TrainSpec.DEFAULT_MOMENTUM,
-                TrainSpec.DEFAULT_WEIGHT_DECAY, false, 0, 0, 1.0);
+                TrainSpec.DEFAULT_WEIGHT_DECAY, false, 0, 0, 1.0, "bn");
         return TrainCommand.run(ts, new DatasetLocator(List.of(), List.of(), mini), out, true,
                 spec.commandLine().getOut());
     }

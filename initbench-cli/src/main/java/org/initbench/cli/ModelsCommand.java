@@ -5,6 +5,7 @@ import java.util.concurrent.Callable;
 import org.initbench.data.DatasetName;
 import org.initbench.model.Models;
 import org.initbench.model.Network;
+import org.initbench.model.Norm;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -20,15 +21,25 @@ public final class ModelsCommand implements Callable<Integer> {
             description = "Dataset that sets input channels and classes; default ${DEFAULT-VALUE}.")
     String dataset;
 
+    @Option(names = "--norm", description = "Norm variant: bn, none or weightnorm; default each arch's own"
+            + " (bn; none for plaincnn, which refuses bn).")
+    String norm;
+
     @Override
     public Integer call() {
         DatasetName d = DatasetName.parse(dataset);
+        Norm wanted = norm == null ? null : Norm.parse(norm);
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("%-12s %12s %6s %16s   (%s: %d input channel(s), %d classes)%n", "arch", "params", "depth",
-                "residual blocks", d.id(), d.channels(), d.numClasses());
+        out.printf("%-12s %-10s %12s %6s %16s   (%s: %d input channel(s), %d classes)%n", "arch", "norm", "params",
+                "depth", "residual blocks", d.id(), d.channels(), d.numClasses());
         for (String id : Models.ids()) {
-            Network n = Models.build(id, d.channels(), d.numClasses());
-            out.printf("%-12s %,12d %6d %16d%n", id, n.parameterCount(), n.depth(), n.residualBlockCount());
+            Norm n = wanted == null ? Models.defaultNorm(id) : wanted;
+            if (n == Norm.BN && Models.defaultNorm(id) != Norm.BN) {
+                continue; // plaincnn has no BN variant
+            }
+            Network net = Models.build(id, d.channels(), d.numClasses(), 1.0, n);
+            out.printf("%-12s %-10s %,12d %6d %16d%n", id, n.id(), net.parameterCount(), net.depth(),
+                    net.residualBlockCount());
         }
         return 0;
     }

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.initbench.data.DatasetLocator;
 import org.initbench.init.InitRegistry;
+import org.initbench.model.Models;
 import org.initbench.train.ConsoleProgress;
 import org.initbench.train.RunDirectory;
 import org.initbench.train.RunResult;
@@ -62,10 +63,14 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--test-subset", defaultValue = "0", description = "Class-balanced test subset size (0 = all).")
     int testSubset;
 
+    @Option(names = "--norm", description = "Norm variant: bn, none (Fixup's architecture for ResNets) or weightnorm;"
+            + " default the arch's own (bn; none for plaincnn).")
+    String norm;
+
     @Option(names = "--width", defaultValue = "1.0", description = "Channel width multiplier (for quick proxies); default ${DEFAULT-VALUE}.")
     double width;
 
-    @Option(names = "--out", description = "Run directory; default runs/<arch>-<dataset>-<init>-s<seed>.")
+    @Option(names = "--out", description = "Run directory; default runs/<arch>[-<norm>]-<dataset>-<init>-s<seed>.")
     Path out;
 
     @Option(names = "--force", description = "Overwrite a finished run in --out.")
@@ -81,7 +86,7 @@ public final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Threads.configure(threads);
         TrainSpec ts = new TrainSpec(arch, dataset, init, seed, epochs, batchSize, lr, momentum, weightDecay,
-                nesterov, trainSubset, testSubset, width);
+                nesterov, trainSubset, testSubset, width, norm);
         return run(ts, DatasetLocator.defaults(dataDir), out, force, spec.commandLine().getOut());
     }
 
@@ -97,7 +102,7 @@ public final class TrainCommand implements Callable<Integer> {
         TrainingRun run = TrainingRun.prepare(ts, locator, InitRegistry.load(), progress);
         Path dir = outDir != null ? outDir : defaultOut(run.spec());
         RunDirectory rd = RunDirectory.create(dir, force);
-        out.println("training " + run.spec().arch() + " on " + run.spec().dataset() + " with "
+        out.println("training " + run.spec().arch() + " (norm " + run.spec().norm() + ") on " + run.spec().dataset() + " with "
                 + run.spec().init() + ", seed " + ts.seed() + ", " + ts.epochs() + " epochs -> " + dir);
         RunResult r = run.run(rd);
         out.println(String.format(Locale.ROOT, "%s: best test accuracy %.2f%% (epoch %d), final %.2f%%, %.0f s, %.0f img/s, peak RSS %.0f MiB",
@@ -109,6 +114,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     private static Path defaultOut(TrainSpec s) {
         String initId = s.init().contains(":") ? s.init().substring(0, s.init().indexOf(':')) : s.init();
-        return Path.of("runs", s.arch() + "-" + s.dataset() + "-" + initId + "-s" + s.seed());
+        String arch = s.norm().equals(Models.defaultNorm(s.arch()).id()) ? s.arch() : s.arch() + "-" + s.norm();
+        return Path.of("runs", arch + "-" + s.dataset() + "-" + initId + "-s" + s.seed());
     }
 }

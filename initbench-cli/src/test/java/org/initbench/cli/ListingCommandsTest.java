@@ -11,9 +11,20 @@ class ListingCommandsTest {
     void modelsListsParamsAndDepthForTheDataset() {
         CliTestSupport r = exec("models", "--dataset", "cifar100");
         assertThat(r.exitCode()).isZero();
-        assertThat(r.out()).containsPattern("resnet56\\s+861,620\\s+58\\s+27")
-                .containsPattern("vgg16bn\\s+14,774,436\\s+14");
-        assertThat(exec("models", "--dataset", "fashion-mnist").out()).containsPattern("mobilenetv2\\s+2,236,106\\s+53");
+        assertThat(r.out()).containsPattern("resnet56\\s+bn\\s+861,620\\s+58\\s+27")
+                .containsPattern("vgg16bn\\s+bn\\s+14,774,436\\s+14");
+        assertThat(exec("models", "--dataset", "fashion-mnist").out()).containsPattern("mobilenetv2\\s+bn\\s+2,236,106\\s+53");
+    }
+
+    @Test
+    void modelsListsANormVariantAndRejectsABadOne() {
+        CliTestSupport r = exec("models", "--dataset", "cifar100", "--norm", "none");
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out()).containsPattern("resnet56\\s+none\\s+857,501\\s+58\\s+27").contains("plaincnn");
+        assertThat(exec("models", "--norm", "bn").out()).doesNotContain("plaincnn");
+        CliTestSupport bad = exec("models", "--norm", "groupnorm");
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err()).contains("unknown norm 'groupnorm'; valid: bn, none, weightnorm");
     }
 
     @Test

@@ -72,7 +72,10 @@ class TrainCommandTest {
                 Arguments.of(List.of("--lr", "0"), "--lr must be a positive number"),
                 Arguments.of(List.of("--lr", "-0.1"), "--lr must be a positive number"),
                 Arguments.of(List.of("--threads", "0"), "--threads must be positive"),
-                Arguments.of(List.of("--epochs", "many"), "Invalid value for option '--epochs'"));
+                Arguments.of(List.of("--epochs", "many"), "Invalid value for option '--epochs'"),
+                Arguments.of(List.of("--norm", "layernorm"), "unknown norm 'layernorm'; valid: bn, none, weightnorm"),
+                Arguments.of(List.of("--init", "fixup-original"), "fixup-original needs a norm-free ResNet: --norm none"),
+                Arguments.of(List.of("--arch", "plaincnn", "--norm", "bn"), "plaincnn has no batch norm"));
     }
 
     @ParameterizedTest
@@ -83,6 +86,17 @@ class TrainCommandTest {
         assertThat(r.err()).startsWith("initbench: ").contains(message);
         assertThat(r.err().lines().count()).isEqualTo(1);
         assertThat(tmp.resolve("run")).doesNotExist();
+    }
+
+    @Test
+    void trainsTheNormVariants(@TempDir Path tmp) throws IOException {
+        for (String[] normInit : new String[][] {{"none", "fixup-original"}, {"weightnorm", "arpit"}}) {
+            Path out = tmp.resolve(normInit[0]);
+            CliTestSupport r = exec(train(out, "--norm", normInit[0], "--init", normInit[1]));
+            assertThat(r.exitCode()).as(r.err()).isZero();
+            assertThat(r.out()).contains("(norm " + normInit[0] + ")");
+            assertThat(Files.readString(out.resolve("spec.json"))).containsPattern("\"norm\"\\s*:\\s*\"" + normInit[0] + "\"");
+        }
     }
 
     @Test

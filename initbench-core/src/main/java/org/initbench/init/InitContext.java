@@ -6,11 +6,22 @@ import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 import org.initbench.Seeds;
 import org.initbench.model.Layer;
+import org.initbench.model.LayerKind;
 import org.initbench.model.Network;
 
 /**
  * What a strategy works with: the model's inventory, the config, and per-parameter random streams
  * and writers. Values are computed in Java and copied into the parameter arrays in place.
+ *
+ * <p><b>Weight-normalized layers</b> ({@link Layer#weightNormalized()}) hold {@code weight_v} and
+ * {@code weight_g} instead of {@code weight}, yet every writer accepts {@code "weight"} for them and
+ * does what {@code torch.nn.utils.weight_norm} does when it wraps an initialized module: v = the
+ * values, g = ‖values‖ per output row; so the effective weight g·v/‖v‖ equals the values and every
+ * strategy works unchanged on WN nets (with the draws of the plain net, from the stream of {@code
+ * path.weight}). To set g itself (Arpit et al.), write {@code "weight_v"} and {@code "weight_g"}.
+ *
+ * <p><b>Scalars</b> ({@link LayerKind#SCALAR_BIAS}, {@link LayerKind#SCALE}, Fixup's) must be set
+ * like every other parameter; {@link #initScalar} sets them to their neutral values.
  */
 public final class InitContext {
     private final Network network;
@@ -57,24 +68,100 @@ public final class InitContext {
         return new SplittableRandom(Seeds.derive(seed, layer.path() + "." + name));
     }
 
-    /** Whether the layer has this parameter (e.g. {@code bias} of a conv without bias: false). */
+    /**
+     * Whether the layer has this parameter (e.g. {@code bias} of a conv without bias: false); {@code
+     * weight} of a weight-normalized layer counts as present.
+     */
     public boolean has(Layer layer, String name) {
-        return layer.parameters().containsKey(name);
+        return layer.parameters().containsKey(name) || isWnWeight(layer, name);
     }
 
-    /** Number of elements of a parameter. */
+    /** Number of elements of a parameter ({@code weight} of a WN layer: the size of v). */
     public int size(Layer layer, String name) {
-        return Math.toIntExact(parameter(layer, name).getArray().getShape().size());
+        return Math.toIntExact(parameter(layer, wnName(layer, name)).getArray().getShape().size());
     }
 
-    /** Copies {@code values} into the parameter, in place (row-major, PyTorch layout). */
+    /**
+     * Copies {@code values} into the parameter, in place (row-major, PyTorch layout). On a
+     * weight-normalized layer, {@code weight} sets v = values and g = ‖values‖ per output row.
+     */
     public void set(Layer layer, String name, float[] values) {
+        if (!isWnWeight(layer, name)) {
+            write(layer, name, values);
+            return;
+        }
+        write(layer, "weight_v", values);
+        int rows = layer.outChannels();
+        int cols = values.length / rows;
+        float[] g = new float[rows];
+        for (int i = 0; i < rows; i++) {
+            double sum = 0;
+            for (int j = 0; j < cols; j++) {
+                sum += (double) values[i * cols + j] * values[i * cols + j];
+            }
+            g[i] = (float) Math.sqrt(sum);
+        }
+        write(layer, "weight_g", g);
+    }
+
+    /**
+     * The current values of a parameter (row-major); {@code weight} of a weight-normalized layer
+     * gives the effective weight g·v/‖v‖.
+     */
+    public float[] get(Layer layer, String name) {
+        if (!isWnWeight(layer, name)) {
+            return parameter(layer, name).getArray().toFloatArray();
+        }
+        float[] v = parameter(layer, "weight_v").getArray().toFloatArray();
+        float[] g = parameter(layer, "weight_g").getArray().toFloatArray();
+        int cols = v.length / g.length;
+        float[] w = new float[v.length];
+        for (int i = 0; i < g.length; i++) {
+            double sum = 0;
+            for (int j = 0; j < cols; j++) {
+                sum += (double) v[i * cols + j] * v[i * cols + j];
+            }
+            double factor = sum > 0 ? g[i] / Math.sqrt(sum) : 0;
+            for (int j = 0; j < cols; j++) {
+                w[i * cols + j] = (float) (v[i * cols + j] * factor);
+            }
+        }
+        return w;
+    }
+
+    /**
+     * The one rule for learned scalars, shared by every strategy: a {@link LayerKind#SCALAR_BIAS}
+     * gets 0 and a {@link LayerKind#SCALE} gets 1, the values at which they leave their input
+     * unchanged (as Fixup initializes them). Returns whether {@code layer} was such a scalar, so a
+     * strategy can write {@code if (ctx.initScalar(layer)) continue;}.
+     */
+    public boolean initScalar(Layer layer) {
+        if (layer.kind() == LayerKind.SCALAR_BIAS) {
+            fill(layer, "bias", 0f);
+            return true;
+        }
+        if (layer.kind() == LayerKind.SCALE) {
+            fill(layer, "weight", 1f);
+            return true;
+        }
+        return false;
+    }
+
+    private void write(Layer layer, String name, float[] values) {
         NDArray arr = parameter(layer, name).getArray();
         if (values.length != arr.getShape().size()) {
             throw new IllegalArgumentException(layer.path() + "." + name + ": " + values.length
                     + " values for shape " + arr.getShape());
         }
         arr.set(values);
+    }
+
+    private static boolean isWnWeight(Layer layer, String name) {
+        return "weight".equals(name) && layer.weightNormalized();
+    }
+
+    private static String wnName(Layer layer, String name) {
+        return isWnWeight(layer, name) ? "weight_v" : name;
     }
 
     /** Sets every element to {@code value}. */

@@ -2,6 +2,7 @@ package org.initbench.model;
 
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
@@ -9,8 +10,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Creates DJL layers and records each in the inventory with its path, role and position. Building
- * never initializes: the blocks get their parameter arrays later, in {@code Models.materialize}.
+ * Creates DJL layers for one {@link Norm} variant and records each in the inventory with its path,
+ * role and position. Building never initializes: the blocks get their parameter arrays later, in
+ * {@code Models.materialize}.
+ *
+ * <p>Under {@link Norm#WEIGHTNORM} every conv and linear is a {@link WeightNormBlock} and always has
+ * a bias (as in Arpit et al.'s WN nets, whose {@code nn.Conv2d} keep PyTorch's default bias=True: the
+ * bias takes over the β of the removed BN). Batch norms are added only under {@link Norm#BN}.
  */
 final class LayerRecorder {
     /** DJL keeps the weight of the old running value: DJL 0.9 equals PyTorch momentum 0.1. */
@@ -18,38 +24,77 @@ final class LayerRecorder {
 
     static final float BN_EPSILON = 1e-5f;
 
+    private final Norm norm;
     private final List<Layer> layers = new ArrayList<>();
+
+    LayerRecorder(Norm norm) {
+        this.norm = norm;
+    }
+
+    Norm norm() {
+        return norm;
+    }
 
     List<Layer> layers() {
         return layers;
     }
 
-    /** A k x k conv with padding k/2. */
+    /** A k x k conv with padding k/2 (weight-normalized, with bias, under WEIGHTNORM). */
     Block conv(Pos pos, String path, Role role, int in, int out, int k, int stride, int groups, boolean bias) {
-        Block b =
-                Conv2d.builder()
-                        .setKernelShape(new Shape(k, k))
-                        .optStride(new Shape(stride, stride))
-                        .optPadding(new Shape(k / 2, k / 2))
-                        .setFilters(out)
-                        .optGroups(groups)
-                        .optBias(bias)
-                        .build();
+        Block b;
+        boolean hasBias = bias || norm == Norm.WEIGHTNORM;
+        if (norm == Norm.WEIGHTNORM) {
+            b = WeightNormBlock.conv(in, out, k, stride, groups);
+        } else {
+            b = Conv2d.builder()
+                    .setKernelShape(new Shape(k, k))
+                    .optStride(new Shape(stride, stride))
+                    .optPadding(new Shape(k / 2, k / 2))
+                    .setFilters(out)
+                    .optGroups(groups)
+                    .optBias(bias)
+                    .build();
+        }
         layers.add(new Layer(path, LayerKind.CONV, role, pos.stage, pos.block, in, out, k, stride,
-                groups, bias, pos.residual, null, b));
+                groups, hasBias, pos.residual, null, b));
         return b;
     }
 
-    /** Batch norm over {@code channels}, normalizing the output of the layer at {@code normalizes}. */
-    Block batchNorm(Pos pos, String path, Role role, String normalizes, int channels) {
+    /**
+     * Adds to {@code into} a batch norm over {@code channels}, normalizing the output of the layer at
+     * {@code normalizes}, when the variant has batch norm; otherwise adds nothing.
+     */
+    void batchNorm(SequentialBlock into, Pos pos, String path, Role role, String normalizes, int channels) {
+        if (norm != Norm.BN) {
+            return;
+        }
         Block b = BatchNorm.builder().optMomentum(BN_MOMENTUM_DJL).optEpsilon(BN_EPSILON).build();
         layers.add(new Layer(path, LayerKind.BATCH_NORM, role, pos.stage, pos.block, channels,
                 channels, 1, 1, 1, false, pos.residual, normalizes, b));
+        into.add(b);
+    }
+
+    /** A learned scalar added to the activation (Fixup), parameter {@code bias}. */
+    Block scalarBias(Pos pos, String path, Role role) {
+        return scalar(pos, path, role, LayerKind.SCALAR_BIAS);
+    }
+
+    /** A learned scalar multiplier (Fixup's {@code scale}), parameter {@code weight}. */
+    Block scale(Pos pos, String path, Role role) {
+        return scalar(pos, path, role, LayerKind.SCALE);
+    }
+
+    private Block scalar(Pos pos, String path, Role role, LayerKind kind) {
+        Block b = new ScalarBlock(kind == LayerKind.SCALE);
+        layers.add(new Layer(path, kind, role, pos.stage, pos.block, 1, 1, 1, 1, 1, false,
+                pos.residual, null, b));
         return b;
     }
 
     Block linear(String path, int in, int out) {
-        Block b = Linear.builder().setUnits(out).optBias(true).build();
+        Block b = norm == Norm.WEIGHTNORM
+                ? WeightNormBlock.linear(in, out)
+                : Linear.builder().setUnits(out).optBias(true).build();
         layers.add(new Layer(path, LayerKind.LINEAR, Role.CLASSIFIER, -1, -1, in, out, 1, 1, 1,
                 true, false, null, b));
         return b;

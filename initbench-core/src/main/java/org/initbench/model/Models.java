@@ -26,8 +26,31 @@ import org.initbench.model.LayerRecorder.Pos;
  * never initializes; {@link #materialize} allocates the parameter arrays (filled with NaN, so a
  * strategy that forgets a parameter is caught), and an init strategy then sets every value.
  *
- * <p>Trainable parameter counts and config depth (#Conv2d + #Linear), pinned by {@code ModelsTest}
- * and equal to the PyTorch definitions in {@code bench/torch_train_reference.py}:
+ * <p><b>Norm variants</b> ({@link Norm}, {@code --norm}):
+ *
+ * <ul>
+ *   <li>{@code bn}: the published nets below (the default; plaincnn has no batch norm and refuses
+ *       {@code bn}, its default is {@code none}).
+ *   <li>{@code none}: every batch norm removed. The ResNets become Fixup's architecture (Zhang,
+ *       Dauphin, Ma 2019; hongyi-zhang/Fixup {@code cifar/models/fixup_resnet_cifar.py}): scalar
+ *       bias {@code bias1} after the stem conv (before its ReLU) and {@code bias2} before the
+ *       classifier; per block {@code bias1a} before conv1, {@code bias1b} after conv1 (before the
+ *       ReLU), {@code bias2a} before conv2, multiplier {@code scale} after conv2 and {@code bias2b}
+ *       after it. Unlike Fixup's parameter-free CIFAR shortcut (stride-2 subsampling plus zero
+ *       channels), the projection shortcut stays our option-B 1x1 conv, now without BN, applied to
+ *       {@code x + bias1a} as Fixup applies its downsample; so {@code bn} and {@code none} differ
+ *       only in normalization. VGG and MobileNetV2 just drop their BNs (VGG's convs keep their
+ *       biases; MobileNetV2's convs stay bias-free); plaincnn is unchanged.
+ *   <li>{@code weightnorm}: every batch norm removed and every conv and linear (classifier
+ *       included) weight-normalized, w = g·v/‖v‖ per output row, with a bias (as in Arpit et al.'s
+ *       WN nets, where the bias takes the place of the BN's β).
+ * </ul>
+ *
+ * <p>VGG paths follow torchvision: {@code features.i} advances by 3 per conv with BN (conv, BN,
+ * ReLU) and by 2 without. Config depth (#Conv2d + #Linear) is the same for every variant.
+ *
+ * <p>Trainable parameter counts and config depth of the {@code bn} nets, pinned by {@code
+ * ModelsTest} and equal to the PyTorch definitions in {@code bench/torch_train_reference.py}:
  *
  * <table>
  *   <caption>Parameter counts</caption>
@@ -52,6 +75,7 @@ public final class Models {
     };
     /** plaincnn: 8 convs (3x3, bias, ReLU, no normalization), 4 max-pools, global pool, Linear. */
     private static final int[] PLAIN = {32, 32, M, 64, 64, M, 128, 128, M, 256, 256, M};
+    private static final String PLAIN_CNN = "plaincnn";
 
     /** MobileNetV2 inverted-residual table (t, c, n, s), stage 2 stride 1 for 32x32 inputs. */
     private static final int[][] MOBILENET_V2 = {
@@ -61,12 +85,12 @@ public final class Models {
     static {
         for (int n : new int[] {3, 5, 7, 9, 18}) {
             int depth = 6 * n + 2;
-            FACTORIES.put("resnet" + depth, (in, classes, width) -> resnet("resnet" + depth, n, in, classes, width));
+            FACTORIES.put("resnet" + depth, (in, classes, width, norm) -> resnet("resnet" + depth, n, in, classes, width, norm));
         }
-        FACTORIES.put("vgg11bn", (in, c, w) -> vgg("vgg11bn", VGG11, in, c, w));
-        FACTORIES.put("vgg13bn", (in, c, w) -> vgg("vgg13bn", VGG13, in, c, w));
-        FACTORIES.put("vgg16bn", (in, c, w) -> vgg("vgg16bn", VGG16, in, c, w));
-        FACTORIES.put("vgg19bn", (in, c, w) -> vgg("vgg19bn", VGG19, in, c, w));
+        FACTORIES.put("vgg11bn", (in, c, w, norm) -> vgg("vgg11bn", VGG11, in, c, w, norm));
+        FACTORIES.put("vgg13bn", (in, c, w, norm) -> vgg("vgg13bn", VGG13, in, c, w, norm));
+        FACTORIES.put("vgg16bn", (in, c, w, norm) -> vgg("vgg16bn", VGG16, in, c, w, norm));
+        FACTORIES.put("vgg19bn", (in, c, w, norm) -> vgg("vgg19bn", VGG19, in, c, w, norm));
         FACTORIES.put("mobilenetv2", Models::mobilenetV2);
         FACTORIES.put("plaincnn", Models::plainCnn);
     }
@@ -75,7 +99,7 @@ public final class Models {
 
     @FunctionalInterface
     private interface Factory {
-        Network build(int inChannels, int numClasses, double width);
+        Network build(int inChannels, int numClasses, double width, Norm norm);
     }
 
     /** The registered architecture ids, by family and depth. */
@@ -83,17 +107,29 @@ public final class Models {
         return List.copyOf(FACTORIES.keySet());
     }
 
-    /** Builds {@code arch} at width 1. */
+    /** Builds {@code arch} at width 1 with its own norm ({@link #defaultNorm}). */
     public static Network build(String arch, int inChannels, int numClasses) {
         return build(arch, inChannels, numClasses, 1.0);
+    }
+
+    /** Builds {@code arch} with its own norm ({@link #defaultNorm}): batch norm, none for plaincnn. */
+    public static Network build(String arch, int inChannels, int numClasses, double width) {
+        return build(arch, inChannels, numClasses, width, defaultNorm(arch));
+    }
+
+    /** The norm {@code arch} is published with: {@link Norm#NONE} for plaincnn, else {@link Norm#BN}. */
+    public static Norm defaultNorm(String arch) {
+        return PLAIN_CNN.equals(arch.toLowerCase(Locale.ROOT)) ? Norm.NONE : Norm.BN;
     }
 
     /**
      * Builds {@code arch} with every channel count scaled by {@code width} (rounded as
      * torchvision's {@code _make_divisible(c * width, 8)} for MobileNetV2, and to at least 1 channel
      * elsewhere). Width multipliers exist for fast tests and proxies; the benchmark uses 1.0.
+     *
+     * @param norm the norm variant (see the class comment); {@code bn} on plaincnn is bad input
      */
-    public static Network build(String arch, int inChannels, int numClasses, double width) {
+    public static Network build(String arch, int inChannels, int numClasses, double width, Norm norm) {
         Factory f = FACTORIES.get(arch.toLowerCase(Locale.ROOT));
         if (f == null) {
             throw new BadInputException(
@@ -103,13 +139,14 @@ public final class Models {
             throw new BadInputException("bad model shape: inChannels=" + inChannels
                     + ", numClasses=" + numClasses + ", width=" + width);
         }
-        return f.build(inChannels, numClasses, width);
+        return f.build(inChannels, numClasses, width, norm);
     }
 
     /**
      * Allocates every parameter array of {@code net} on {@code manager} for 32x32 inputs. Weights,
      * biases, gamma and beta are filled with NaN (an init strategy must set them all); BN running
-     * statistics start at mean 0 and variance 1, as in PyTorch.
+     * statistics start at mean 0 and variance 1, as in PyTorch. Scalars and weight-norm g and v are
+     * NaN too.
      */
     public static void materialize(Network net, NDManager manager) {
         Block b = net.block();
@@ -128,53 +165,82 @@ public final class Models {
 
     /**
      * CIFAR ResNet-(6n+2), He et al. 2016, post-activation BasicBlocks, projection shortcuts
-     * (1x1 conv stride 2 + BN, "option B") where the shape changes.
+     * (1x1 conv stride 2 + BN, "option B") where the shape changes. Under {@link Norm#NONE},
+     * Fixup's scalar biases and multiplier (see the class comment).
      */
-    static Network resnet(String arch, int n, int inChannels, int numClasses, double width) {
-        LayerRecorder r = new LayerRecorder();
+    static Network resnet(String arch, int n, int inChannels, int numClasses, double width, Norm norm) {
+        LayerRecorder r = new LayerRecorder(norm);
+        boolean fixup = norm == Norm.NONE;
         int[] widths = {scaled(16, width), scaled(32, width), scaled(64, width)};
         SequentialBlock net = new SequentialBlock();
         net.add(r.conv(Pos.OUTSIDE, "conv1", Role.STEM, inChannels, widths[0], 3, 1, 1, false));
-        net.add(r.batchNorm(Pos.OUTSIDE, "bn1", Role.STEM, "conv1", widths[0]));
+        r.batchNorm(net, Pos.OUTSIDE, "bn1", Role.STEM, "conv1", widths[0]);
+        if (fixup) {
+            net.add(r.scalarBias(Pos.OUTSIDE, "bias1", Role.STEM));
+        }
         net.add(Activation.reluBlock());
         int in = widths[0];
         for (int s = 0; s < 3; s++) {
             for (int b = 0; b < n; b++) {
                 int stride = (s > 0 && b == 0) ? 2 : 1;
                 int out = widths[s];
+                boolean projection = stride != 1 || in != out;
                 String p = "layer" + (s + 1) + "." + b;
                 Pos branch = new Pos(s, b, true);
+                Block bias1a = fixup ? r.scalarBias(branch, p + ".bias1a", Role.BRANCH_FIRST) : null;
                 SequentialBlock body = new SequentialBlock();
+                if (fixup && !projection) {
+                    body.add(bias1a);
+                }
                 body.add(r.conv(branch, p + ".conv1", Role.BRANCH_FIRST, in, out, 3, stride, 1, false));
-                body.add(r.batchNorm(branch, p + ".bn1", Role.BRANCH_FIRST, p + ".conv1", out));
+                r.batchNorm(body, branch, p + ".bn1", Role.BRANCH_FIRST, p + ".conv1", out);
+                if (fixup) {
+                    body.add(r.scalarBias(branch, p + ".bias1b", Role.BRANCH_FIRST));
+                }
                 body.add(Activation.reluBlock());
+                if (fixup) {
+                    body.add(r.scalarBias(branch, p + ".bias2a", Role.BRANCH_LAST));
+                }
                 body.add(r.conv(branch, p + ".conv2", Role.BRANCH_LAST, out, out, 3, 1, 1, false));
-                body.add(r.batchNorm(branch, p + ".bn2", Role.BRANCH_LAST, p + ".conv2", out));
+                r.batchNorm(body, branch, p + ".bn2", Role.BRANCH_LAST, p + ".conv2", out);
+                if (fixup) {
+                    body.add(r.scale(branch, p + ".scale", Role.BRANCH_LAST));
+                    body.add(r.scalarBias(branch, p + ".bias2b", Role.BRANCH_LAST));
+                }
                 Block shortcut;
-                if (stride != 1 || in != out) {
+                if (projection) {
                     Pos sc = new Pos(s, b, false);
-                    shortcut = new SequentialBlock()
-                            .add(r.conv(sc, p + ".shortcut.0", Role.SHORTCUT, in, out, 1, stride, 1, false))
-                            .add(r.batchNorm(sc, p + ".shortcut.1", Role.SHORTCUT, p + ".shortcut.0", out));
+                    SequentialBlock proj = new SequentialBlock()
+                            .add(r.conv(sc, p + ".shortcut.0", Role.SHORTCUT, in, out, 1, stride, 1, false));
+                    r.batchNorm(proj, sc, p + ".shortcut.1", Role.SHORTCUT, p + ".shortcut.0", out);
+                    shortcut = proj;
                 } else {
                     shortcut = Blocks.identityBlock();
                 }
-                net.add(new SequentialBlock().add(residual(body, shortcut)).add(Activation.reluBlock()));
+                Block sum = residual(body, shortcut);
+                if (fixup && projection) {
+                    // Fixup feeds x + bias1a to both the branch and the downsampling shortcut.
+                    sum = new SequentialBlock().add(bias1a).add(sum);
+                }
+                net.add(new SequentialBlock().add(sum).add(Activation.reluBlock()));
                 in = out;
             }
         }
         net.add(Pool.globalAvgPool2dBlock());
         net.add(Blocks.batchFlattenBlock());
+        if (fixup) {
+            net.add(r.scalarBias(Pos.OUTSIDE, "bias2", Role.CLASSIFIER));
+        }
         net.add(r.linear("fc", in, numClasses));
-        return new Network(arch, inChannels, numClasses, 32, net, r.layers());
+        return new Network(arch, norm, inChannels, numClasses, 32, net, r.layers());
     }
 
     /**
      * VGG with batch norm for 32x32 inputs (Simonyan and Zisserman 2015, CIFAR variant): 3x3 convs
      * with bias, each followed by BN and ReLU; 2x2 max-pools; one Linear(512, classes) classifier.
      */
-    static Network vgg(String arch, int[] cfg, int inChannels, int numClasses, double width) {
-        LayerRecorder r = new LayerRecorder();
+    static Network vgg(String arch, int[] cfg, int inChannels, int numClasses, double width, Norm norm) {
+        LayerRecorder r = new LayerRecorder(norm);
         SequentialBlock net = new SequentialBlock();
         int in = inChannels;
         int stage = 0;
@@ -193,24 +259,30 @@ public final class Models {
             String conv = "features." + index;
             Role role = index == 0 ? Role.STEM : Role.PLAIN;
             net.add(r.conv(pos, conv, role, in, out, 3, 1, 1, true));
-            net.add(r.batchNorm(pos, "features." + (index + 1), role, conv, out));
+            r.batchNorm(net, pos, "features." + (index + 1), role, conv, out);
             net.add(Activation.reluBlock());
-            index += 3;
+            index += norm == Norm.BN ? 3 : 2;
             block++;
             in = out;
         }
         net.add(Blocks.batchFlattenBlock());
         net.add(r.linear("classifier", in, numClasses));
-        return new Network(arch, inChannels, numClasses, 32, net, r.layers());
+        return new Network(arch, norm, inChannels, numClasses, 32, net, r.layers());
     }
 
     /**
      * A deep plain CNN without normalization, as in the CIFAR-10 study of seed 002: eight 3x3 convs
      * with bias and ReLU (32, 32, M, 64, 64, M, 128, 128, M, 256, 256, M), global average pool,
-     * Linear(256, classes). Init matters most here: nothing rescales a badly scaled layer.
+     * Linear(256, classes). Init matters most here: nothing rescales a badly scaled layer. Its own
+     * norm is {@link Norm#NONE}; {@link Norm#WEIGHTNORM} weight-normalizes it; {@link Norm#BN} is
+     * refused (a BN plain CNN would be another model, not this one with its norm named).
      */
-    static Network plainCnn(int inChannels, int numClasses, double width) {
-        LayerRecorder r = new LayerRecorder();
+    static Network plainCnn(int inChannels, int numClasses, double width, Norm norm) {
+        if (norm == Norm.BN) {
+            throw new BadInputException("plaincnn has no batch norm (it is the norm-free CNN of seed 002);"
+                    + " valid norms for it: none, weightnorm");
+        }
+        LayerRecorder r = new LayerRecorder(norm);
         SequentialBlock net = new SequentialBlock();
         int in = inChannels;
         int stage = 0;
@@ -235,7 +307,7 @@ public final class Models {
         net.add(Pool.globalAvgPool2dBlock());
         net.add(Blocks.batchFlattenBlock());
         net.add(r.linear("classifier", in, numClasses));
-        return new Network("plaincnn", inChannels, numClasses, 32, net, r.layers());
+        return new Network(PLAIN_CNN, norm, inChannels, numClasses, 32, net, r.layers());
     }
 
     /**
@@ -243,12 +315,12 @@ public final class Models {
      * and a stride-1 second stage; ReLU6; residual add only when stride 1 and in == out; 1x1 conv to
      * 1280, global pool, Linear(1280, classes); no dropout.
      */
-    static Network mobilenetV2(int inChannels, int numClasses, double width) {
-        LayerRecorder r = new LayerRecorder();
+    static Network mobilenetV2(int inChannels, int numClasses, double width, Norm norm) {
+        LayerRecorder r = new LayerRecorder(norm);
         SequentialBlock net = new SequentialBlock();
         int in = makeDivisible(32 * width);
         net.add(r.conv(Pos.OUTSIDE, "stem.conv", Role.STEM, inChannels, in, 3, 1, 1, false));
-        net.add(r.batchNorm(Pos.OUTSIDE, "stem.bn", Role.STEM, "stem.conv", in));
+        r.batchNorm(net, Pos.OUTSIDE, "stem.bn", Role.STEM, "stem.conv", in);
         net.add(Activation.relu6Block());
         int blockIndex = 0;
         for (int s = 0; s < MOBILENET_V2.length; s++) {
@@ -263,14 +335,14 @@ public final class Models {
                 SequentialBlock body = new SequentialBlock();
                 if (t != 1) {
                     body.add(r.conv(pos, p + ".expand.conv", Role.EXPAND, in, hidden, 1, 1, 1, false));
-                    body.add(r.batchNorm(pos, p + ".expand.bn", Role.EXPAND, p + ".expand.conv", hidden));
+                    r.batchNorm(body, pos, p + ".expand.bn", Role.EXPAND, p + ".expand.conv", hidden);
                     body.add(Activation.relu6Block());
                 }
                 body.add(r.conv(pos, p + ".dw.conv", Role.DEPTHWISE, hidden, hidden, 3, stride, hidden, false));
-                body.add(r.batchNorm(pos, p + ".dw.bn", Role.DEPTHWISE, p + ".dw.conv", hidden));
+                r.batchNorm(body, pos, p + ".dw.bn", Role.DEPTHWISE, p + ".dw.conv", hidden);
                 body.add(Activation.relu6Block());
                 body.add(r.conv(pos, p + ".project.conv", Role.PROJECT, hidden, out, 1, 1, 1, false));
-                body.add(r.batchNorm(pos, p + ".project.bn", Role.PROJECT, p + ".project.conv", out));
+                r.batchNorm(body, pos, p + ".project.bn", Role.PROJECT, p + ".project.conv", out);
                 net.add(skip ? residual(body, Blocks.identityBlock()) : body);
                 in = out;
                 blockIndex++;
@@ -278,12 +350,12 @@ public final class Models {
         }
         int last = makeDivisible(1280 * Math.max(1.0, width));
         net.add(r.conv(Pos.OUTSIDE, "head.conv", Role.HEAD, in, last, 1, 1, 1, false));
-        net.add(r.batchNorm(Pos.OUTSIDE, "head.bn", Role.HEAD, "head.conv", last));
+        r.batchNorm(net, Pos.OUTSIDE, "head.bn", Role.HEAD, "head.conv", last);
         net.add(Activation.relu6Block());
         net.add(Pool.globalAvgPool2dBlock());
         net.add(Blocks.batchFlattenBlock());
         net.add(r.linear("classifier", last, numClasses));
-        return new Network("mobilenetv2", inChannels, numClasses, 32, net, r.layers());
+        return new Network("mobilenetv2", norm, inChannels, numClasses, 32, net, r.layers());
     }
 
     /** torchvision's {@code _make_divisible(v, 8)}: round to a multiple of 8, never down by more than 10%. */

@@ -8,14 +8,15 @@ import java.util.List;
  * A built (not yet initialized) model: its DJL block and its layer inventory in forward order.
  *
  * @param arch architecture id, e.g. {@code resnet56}
+ * @param norm how the model normalizes (batch norm, none, weight norm)
  * @param inChannels input image channels
  * @param numClasses number of output classes
  * @param imageSize input height and width
  * @param block the DJL block to train
- * @param layers every conv, linear and norm layer, in forward (depth) order
+ * @param layers every conv, linear, norm and scalar layer, in forward (depth) order
  */
 public record Network(
-        String arch, int inChannels, int numClasses, int imageSize, Block block, List<Layer> layers) {
+        String arch, Norm norm, int inChannels, int numClasses, int imageSize, Block block, List<Layer> layers) {
 
     public Network {
         layers = List.copyOf(layers);
@@ -23,10 +24,10 @@ public record Network(
 
     /** The seed's config depth: number of Conv2d plus Linear layers. */
     public int depth() {
-        return (int) layers.stream().filter(l -> l.kind() != LayerKind.BATCH_NORM).count();
+        return (int) layers.stream().filter(l -> l.kind().weighted()).count();
     }
 
-    /** Trainable parameter count (conv/linear weights and biases, BN gamma and beta). */
+    /** Trainable parameter count (conv/linear weights and biases, BN gamma and beta, scalars). */
     public long parameterCount() {
         return layers.stream().mapToLong(Layer::parameterCount).sum();
     }

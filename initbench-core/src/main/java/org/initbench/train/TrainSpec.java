@@ -1,6 +1,8 @@
 package org.initbench.train;
 
 import org.initbench.BadInputException;
+import org.initbench.model.Models;
+import org.initbench.model.Norm;
 
 /**
  * One training run, fully resolved: what {@code initbench train} fills in from its flags and what
@@ -20,6 +22,8 @@ import org.initbench.BadInputException;
  * @param trainSubset class-balanced training subset size; 0 = the whole split
  * @param testSubset class-balanced test subset size; 0 = the whole split
  * @param width channel width multiplier (1 = the benchmark's models)
+ * @param norm norm variant id ({@code bn}, {@code none}, {@code weightnorm}); null = the arch's own
+ *     ({@link Models#defaultNorm}: bn, none for plaincnn), resolved by {@code TrainingRun.prepare}
  */
 public record TrainSpec(
         String arch,
@@ -34,7 +38,8 @@ public record TrainSpec(
         boolean nesterov,
         int trainSubset,
         int testSubset,
-        double width) {
+        double width,
+        String norm) {
 
     public static final int DEFAULT_EPOCHS = 200;
     public static final int DEFAULT_BATCH_SIZE = 128;
@@ -64,12 +69,18 @@ public record TrainSpec(
         if (!(width > 0) || width > 16) {
             throw new BadInputException("--width must be in (0, 16], got " + width);
         }
+        if (norm != null) {
+            norm = Norm.parse(norm).id();
+        }
     }
 
-    /** The seed's recipe for an arch/dataset/init/seed: lr 0.1, momentum 0.9, wd 5e-4, batch 128, 200 epochs. */
+    /**
+     * The seed's recipe for an arch/dataset/init/seed: lr 0.1, momentum 0.9, wd 5e-4, batch 128, 200
+     * epochs, the arch's own norm.
+     */
     public static TrainSpec seedRecipe(String arch, String dataset, String init, long seed) {
         return new TrainSpec(arch, dataset, init, seed, DEFAULT_EPOCHS, DEFAULT_BATCH_SIZE, DEFAULT_LR,
-                DEFAULT_MOMENTUM, DEFAULT_WEIGHT_DECAY, false, 0, 0, 1.0);
+                DEFAULT_MOMENTUM, DEFAULT_WEIGHT_DECAY, false, 0, 0, 1.0, Models.defaultNorm(arch).id());
     }
 
     public SgdConfig sgd() {

@@ -30,6 +30,7 @@ import org.initbench.init.InitRegistry;
 import org.initbench.init.ResolvedInit;
 import org.initbench.model.Models;
 import org.initbench.model.Network;
+import org.initbench.model.Norm;
 
 /**
  * One training run, the seed's recipe in Java (design §5): data → model → init → SGD with a cosine
@@ -41,6 +42,9 @@ import org.initbench.model.Network;
 public final class TrainingRun {
     /** Evaluation batch size; evaluation runs BN in eval mode, so it does not change results. */
     static final int EVAL_BATCH = 256;
+
+    /** Width of the narrow copy on which {@link #prepare} dry-runs the init. */
+    static final double PROBE_WIDTH = 0.125;
 
     private final TrainSpec spec;
     private final ResolvedInit init;
@@ -64,13 +68,27 @@ public final class TrainingRun {
     public static TrainingRun prepare(TrainSpec spec, DatasetLocator locator, InitRegistry registry,
             TrainListener listener) {
         DatasetName name = DatasetName.parse(spec.dataset());
-        Models.build(spec.arch(), name.channels(), name.numClasses(), spec.width());
+        Norm norm = spec.norm() == null ? Models.defaultNorm(spec.arch()) : Norm.parse(spec.norm());
+        Models.build(spec.arch(), name.channels(), name.numClasses(), spec.width(), norm);
         ResolvedInit init = registry.resolve(spec.init());
+        probe(spec.arch(), name, norm, init);
         LoadedDataset data = locator.load(name, listener::notice);
         TrainSpec resolved = new TrainSpec(spec.arch(), name.id(), init.spec(), spec.seed(), spec.epochs(),
                 spec.batchSize(), spec.lr(), spec.momentum(), spec.weightDecay(), spec.nesterov(),
-                spec.trainSubset(), spec.testSubset(), spec.width());
+                spec.trainSubset(), spec.testSubset(), spec.width(), norm.id());
         return new TrainingRun(resolved, init, data, listener);
+    }
+
+    /**
+     * Lets the init refuse the model now, before anything is written (e.g. fixup-original on a BN
+     * net): a dry run on a narrow copy of the same arch and norm; refusals depend on structure only.
+     */
+    private static void probe(String arch, DatasetName name, Norm norm, ResolvedInit init) {
+        Network narrow = Models.build(arch, name.channels(), name.numClasses(), PROBE_WIDTH, norm);
+        try (NDManager m = NDManager.newBaseManager()) {
+            Models.materialize(narrow, m);
+            InitContext.apply(narrow, init.strategy(), 0);
+        }
     }
 
     public TrainSpec spec() {
@@ -107,7 +125,8 @@ public final class TrainingRun {
         dir.writeJson(RunDirectory.MANIFEST, manifest);
 
         Engine.getInstance().setRandomSeed((int) (long) seeds.get("engine"));
-        Network net = Models.build(spec.arch(), data.name().channels(), data.name().numClasses(), spec.width());
+        Network net = Models.build(spec.arch(), data.name().channels(), data.name().numClasses(), spec.width(),
+                Norm.parse(spec.norm()));
         try (NDManager root = NDManager.newBaseManager()) {
             Models.materialize(net, root);
             InitContext.apply(net, init.strategy(), seeds.get("init"));

@@ -9,35 +9,50 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
+import org.initbench.BadInputException;
 import org.initbench.Seeds;
 import org.initbench.model.Layer;
 import org.initbench.model.Models;
 import org.initbench.model.Network;
+import org.initbench.model.Norm;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The contract every registered strategy (plugins included) keeps, on every architecture: it sets
- * every weight, bias and BN gamma/beta to finite values of the right shape; the same seed gives the
- * same values and another seed different ones (for random schemes); BN running statistics stay 0/1.
+ * The contract every registered strategy (plugins included) keeps, on every architecture and on
+ * resnet20's norm variants: it sets every weight, bias, BN gamma/beta, scalar and weight-norm g/v to
+ * finite values of the right shape; the same seed gives the same values and another seed different
+ * ones (for random schemes); BN running statistics stay 0/1. A strategy may refuse a model with a
+ * one-line {@link BadInputException}, and nothing else; each must accept at least one model.
  */
 class InitContractTest {
     /** One architecture of each family: residual + BN, plain + BN, inverted residual, no norm. */
     static final List<String> FAMILIES = List.of("resnet20", "vgg11bn", "mobilenetv2", "plaincnn");
 
+    /** Each family with its own norm, and resnet20's norm-free and weight-normalized variants. */
+    static final List<String[]> MODELS = Stream.concat(
+            FAMILIES.stream().map(a -> new String[] {a, Models.defaultNorm(a).id()}),
+            Stream.of(new String[] {"resnet20", "none"}, new String[] {"resnet20", "weightnorm"})).toList();
+
     static Stream<Arguments> strategiesAndArchs() {
-        return InitRegistry.load().providers().stream().flatMap(p -> FAMILIES.stream()
-                .map(arch -> Arguments.of(p.id(), arch)));
+        return InitRegistry.load().providers().stream().flatMap(p -> MODELS.stream()
+                .map(m -> Arguments.of(p.id(), m[0], m[1])));
     }
 
-    @ParameterizedTest(name = "{0} on {1}")
+    @ParameterizedTest(name = "{0} on {1} ({2})")
     @MethodSource("strategiesAndArchs")
-    void setsEveryParameterFinitelyAndDeterministically(String id, String arch) {
+    void setsEveryParameterFinitelyAndDeterministically(String id, String arch, String norm) {
         ResolvedInit init = InitRegistry.load().resolve(id);
-        Map<String, float[]> a = values(arch, init, 11);
-        Map<String, float[]> b = values(arch, init, 11);
-        Map<String, float[]> c = values(arch, init, 12);
+        Map<String, float[]> a;
+        try {
+            a = values(arch, norm, init, 11);
+        } catch (BadInputException e) {
+            assertThat(e.getMessage()).as("a refusal is one clear line").isNotBlank().doesNotContain("\n");
+            return;
+        }
+        Map<String, float[]> b = values(arch, norm, init, 11);
+        Map<String, float[]> c = values(arch, norm, init, 12);
         boolean anyDiffers = false;
         for (var e : a.entrySet()) {
             int nonFinite = 0;
@@ -59,8 +74,28 @@ class InitContractTest {
         assertThat(anyDiffers).as("another seed changes the values").isEqualTo(random);
     }
 
-    private static Map<String, float[]> values(String arch, ResolvedInit init, long seed) {
-        Network net = Models.build(arch, 3, 10, 0.25);
+    /** A strategy that refuses every model is broken, not cautious. */
+    @ParameterizedTest
+    @MethodSource("ids")
+    void acceptsSomeModel(String id) {
+        ResolvedInit init = InitRegistry.load().resolve(id);
+        long accepted = MODELS.stream().filter(m -> {
+            try {
+                values(m[0], m[1], init, 1);
+                return true;
+            } catch (BadInputException e) {
+                return false;
+            }
+        }).count();
+        assertThat(accepted).isPositive();
+    }
+
+    static Stream<String> ids() {
+        return InitRegistry.load().providers().stream().map(InitStrategyProvider::id);
+    }
+
+    private static Map<String, float[]> values(String arch, String norm, ResolvedInit init, long seed) {
+        Network net = Models.build(arch, 3, 10, 0.25, Norm.parse(norm));
         Map<String, float[]> out = new LinkedHashMap<>();
         try (NDManager m = NDManager.newBaseManager()) {
             Models.materialize(net, m);

@@ -33,10 +33,38 @@ class ModelsTest {
         assertThat(net.depth()).isEqualTo(depth);
     }
 
+    /** bn counts are those above; none drops BN and adds Fixup's 5 scalars per block + 2; WN adds biases and g. */
+    @ParameterizedTest
+    @CsvSource({
+        "resnet56, 3, 100, bn, 861620",
+        "resnet56, 3, 100, none, 857501",
+        "resnet56, 3, 100, weightnorm, 861720",
+        "plaincnn, 3, 10, none, 1174826",
+        "plaincnn, 3, 10, weightnorm, 1175796",
+    })
+    void normVariantCountsAndSameDepth(String arch, int in, int classes, String norm, long params) {
+        Network net = Models.build(arch, in, classes, 1.0, Norm.parse(norm));
+        assertThat(net.norm()).isEqualTo(Norm.parse(norm));
+        assertThat(net.parameterCount()).isEqualTo(params);
+        assertThat(net.depth()).isEqualTo(Models.build(arch, in, classes).depth());
+        assertThat(net.residualBlockCount()).isEqualTo(Models.build(arch, in, classes).residualBlockCount());
+    }
+
     @Test
     void inventoryCountMatchesMaterializedParameters() {
         for (String arch : Models.ids()) {
-            Network net = Models.build(arch, 3, 10, 0.25);
+            for (Norm norm : Norm.values()) {
+                if (norm == Norm.BN && Models.defaultNorm(arch) != Norm.BN) {
+                    continue;
+                }
+                inventoryMatches(Models.build(arch, 3, 10, 0.25, norm));
+            }
+        }
+    }
+
+    private static void inventoryMatches(Network net) {
+        String arch = net.arch() + "/" + net.norm().id();
+        {
             try (NDManager m = NDManager.newBaseManager()) {
                 Models.materialize(net, m);
                 long actual = net.block().getParameters().stream()
@@ -46,6 +74,13 @@ class ModelsTest {
                 assertThat(actual).as(arch).isEqualTo(net.parameterCount());
                 Set<String> paths = new HashSet<>();
                 net.layers().forEach(l -> assertThat(paths.add(l.path())).as(l.path()).isTrue());
+                if (net.norm() != Norm.BN) {
+                    assertThat(net.layers()).noneMatch(l -> l.kind() == LayerKind.BATCH_NORM);
+                }
+                if (net.norm() == Norm.WEIGHTNORM) {
+                    assertThat(net.layers().stream().filter(l -> l.kind().weighted()))
+                            .allMatch(Layer::weightNormalized).allMatch(Layer::hasBias);
+                }
             }
         }
     }

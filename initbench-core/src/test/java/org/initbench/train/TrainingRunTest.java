@@ -26,7 +26,7 @@ class TrainingRunTest {
     }
 
     static TrainSpec spec(String init, long seed, int epochs, double lr) {
-        return new TrainSpec("resnet20", "fashion-mnist", init, seed, epochs, 16, lr, 0.9, 5e-4, false, 0, 0, 0.25);
+        return new TrainSpec("resnet20", "fashion-mnist", init, seed, epochs, 16, lr, 0.9, 5e-4, false, 0, 0, 0.25, null);
     }
 
     static RunResult run(TrainSpec spec, Path out, List<String> notices) throws IOException {
@@ -62,6 +62,7 @@ class TrainingRunTest {
         assertThat(json.readTree(lines.get(1)).get("lr").asDouble()).isEqualTo(0.05, org.assertj.core.api.Assertions.within(1e-12));
         JsonNode spec = json.readTree(out.resolve(RunDirectory.SPEC).toFile());
         assertThat(spec.get("init").asText()).isEqualTo("kaiming-normal:mode=fan_out,nonlinearity=relu,a=0");
+        assertThat(spec.get("norm").asText()).as("null resolves to the arch's own").isEqualTo("bn");
         JsonNode manifest = json.readTree(out.resolve(RunDirectory.MANIFEST).toFile());
         assertThat(manifest.get("dataset").get("sha256").size()).isEqualTo(4);
         assertThat(manifest.get("seeds").get("init").asLong()).isNotZero();

@@ -10,7 +10,8 @@ import org.initbench.model.LayerKind;
 /**
  * The layout the {@code torch.nn.init} schemes share: one rule for every Conv2d and Linear weight
  * (stem, branch, shortcut projection, depthwise and classifier alike), every conv and linear bias
- * 0, every BN γ = 1 and β = 0 (running statistics untouched: 0 and 1).
+ * 0, every BN γ = 1 and β = 0 (running statistics untouched: 0 and 1), and the scalar biases and
+ * multipliers of norm-free ResNets neutral (0 and 1, {@link InitContext#initScalar}).
  */
 final class EveryWeight {
     private EveryWeight() {}
@@ -25,6 +26,9 @@ final class EveryWeight {
     static InitStrategy strategy(Rule weightRule) {
         return ctx -> {
             for (Layer layer : ctx.network().layers()) {
+                if (ctx.initScalar(layer)) {
+                    continue;
+                }
                 if (layer.kind() == LayerKind.BATCH_NORM) {
                     ctx.fill(layer, "weight", 1f);
                     ctx.fill(layer, "bias", 0f);

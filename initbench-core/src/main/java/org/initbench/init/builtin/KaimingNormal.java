@@ -14,7 +14,8 @@ import org.initbench.init.Nonlinearity;
  *
  * <p>Every Conv2d and Linear weight (the classifier included) ~ N(0, std²), std = gain/√fan with
  * gain = {@link Fans#gain}(nonlinearity, a) and fan = fan_in or fan_out by {@code mode}; biases 0;
- * BN γ = 1, β = 0. Defaults follow the benchmark seed's baseline N(0, sqrt(2/fan_out)): {@code
+ * BN γ = 1, β = 0; Fixup's scalar biases 0 and multipliers 1; on weight-normalized layers v = the
+ * drawn weight and g = ‖v‖ per row. Defaults follow the benchmark seed's baseline N(0, sqrt(2/fan_out)): {@code
  * mode=fan_out}, {@code nonlinearity=relu}, {@code a=0}.
  */
 public final class KaimingNormal implements InitStrategyProvider {

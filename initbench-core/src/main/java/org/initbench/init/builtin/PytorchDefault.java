@@ -16,6 +16,10 @@ import org.initbench.model.LayerKind;
  *       gain·√3/√fan_in, gain = √(2/(1+5)), so b = 1/√fan_in (variance 1/(3·fan_in)).
  *   <li>Conv2d and Linear bias: U(−1/√fan_in, 1/√fan_in).
  *   <li>BatchNorm2d: γ = 1, β = 0.
+ *   <li>Fixup's scalar biases 0 and multipliers 1 ({@code nn.Parameter(torch.zeros(1))} and
+ *       {@code ones(1)}, {@link InitContext#initScalar}).
+ *   <li>Weight-normalized layers: v = the weight above, g = ‖v‖ per row, as {@code weight_norm}
+ *       wrapping a default-initialized module.
  * </ul>
  *
  * <p>Source: PyTorch {@code torch/nn/modules/conv.py} and {@code linear.py} ({@code
@@ -47,6 +51,9 @@ public final class PytorchDefault implements InitStrategyProvider, InitStrategy 
     @Override
     public void initialize(InitContext ctx) {
         for (Layer layer : ctx.network().layers()) {
+            if (ctx.initScalar(layer)) {
+                continue;
+            }
             if (layer.kind() == LayerKind.BATCH_NORM) {
                 ctx.fill(layer, "weight", 1f);
                 ctx.fill(layer, "bias", 0f);

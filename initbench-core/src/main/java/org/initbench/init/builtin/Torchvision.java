@@ -73,6 +73,9 @@ public final class Torchvision implements InitStrategyProvider {
             }
             int zeroed = 0;
             for (Layer layer : ctx.network().layers()) {
+                if (ctx.initScalar(layer)) {
+                    continue;
+                }
                 if (layer.kind() == LayerKind.BATCH_NORM) {
                     boolean zero = zeroInitResidual && layer.role() == Role.BRANCH_LAST;
                     zeroed += zero ? 1 : 0;

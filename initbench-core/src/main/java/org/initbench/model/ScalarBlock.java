@@ -1,0 +1,42 @@
+package org.initbench.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+
+/**
+ * One learned scalar, added to or multiplied with the whole input (Fixup's scalar biases and
+ * multiplier): {@code x + b} with parameter {@code bias}, or {@code x · s} with parameter {@code
+ * weight}, each of shape [1] as in PyTorch's {@code nn.Parameter(torch.zeros(1))}.
+ */
+final class ScalarBlock extends AbstractBlock {
+    private final boolean multiply;
+    private final Parameter value;
+
+    ScalarBlock(boolean multiply) {
+        this.multiply = multiply;
+        this.value = addParameter(Parameter.builder()
+                .setName(multiply ? "weight" : "bias")
+                .setType(multiply ? Parameter.Type.WEIGHT : Parameter.Type.BIAS)
+                .optShape(new Shape(1))
+                .optRequiresGrad(true)
+                .build());
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
+            PairList<String, Object> params) {
+        NDArray x = inputs.singletonOrThrow();
+        NDArray v = ps.getValue(value, x.getDevice(), training);
+        return new NDList(multiply ? x.mul(v) : x.add(v));
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return inputShapes;
+    }
+}
