@@ -8,8 +8,11 @@
 # Runs are sequential; a run whose JSON already exists is skipped (delete it to redo).
 # Usage: bench/run_torch_reference.sh [OUT_DIR]   (default docs/results/torch-reference)
 # Env:   PYTHON (default /usr/bin/python3, Debian's python3-torch), THREADS (default 2),
-#        DATA_DIR (default /usr/share/datasets/fashion-mnist)
+#        DATA_DIR (default /usr/share/datasets/fashion-mnist),
+#        OMP_WAIT_POLICY (default PASSIVE: OpenMP threads sleep instead of spinning at barriers;
+#        same numbers, but on a shared 2-core machine spinning made training ~4x slower)
 set -euo pipefail
+export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-/usr/bin/python3}
 OUT=${1:-docs/results/torch-reference}

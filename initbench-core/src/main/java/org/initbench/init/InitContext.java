@@ -45,7 +45,8 @@ public final class InitContext {
         for (Layer layer : network.layers()) {
             layer.parameters().forEach((name, p) -> {
                 if (p.requiresGradient()) {
-                    try (NDArray nan = p.getArray().isNaN().any()) {
+                    try (NDArray isNan = p.getArray().isNaN();
+                            NDArray nan = isNan.any()) {
                         if (nan.getBoolean()) {
                             throw new IllegalStateException("init left " + layer.path() + "." + name + " unset");
                         }
