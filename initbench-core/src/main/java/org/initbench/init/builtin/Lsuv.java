@@ -151,20 +151,4 @@ public final class Lsuv implements InitStrategyProvider {
             return new Moments(mean.getFloat(), var.getFloat());
         }
     }
-
-    /** Pooled mean and variance of {@code leaf}'s output on the batch; the pass stops there. */
-    static Moments outputMoments(ModelGraph graph, Leaf leaf, SampleBatch batch, boolean train) {
-        Moments[] out = new Moments[1];
-        try (NDManager m = NDManager.newBaseManager()) {
-            NDArray x = m.create(batch.images(), batch.shape());
-            graph.forward(new ParameterStore(m, false), x, train, (node, y) -> {
-                if (node != leaf) {
-                    return true;
-                }
-                out[0] = moments(y);
-                return false;
-            });
-        }
-        return out[0];
-    }
 }
