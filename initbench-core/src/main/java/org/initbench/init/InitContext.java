@@ -27,11 +27,13 @@ public final class InitContext {
     private final Network network;
     private final InitConfig config;
     private final long seed;
+    private final SampleBatch sampleBatch;
 
-    InitContext(Network network, long seed) {
+    InitContext(Network network, long seed, SampleBatch sampleBatch) {
         this.network = network;
         this.config = InitConfig.of(network);
         this.seed = seed;
+        this.sampleBatch = sampleBatch;
     }
 
     /**
@@ -41,7 +43,17 @@ public final class InitContext {
      * @param seed the init seed; parameter {@code p} draws from {@code hash(seed, path(p))}
      */
     public static void apply(Network network, InitStrategy strategy, long seed) {
-        strategy.initialize(new InitContext(network, seed));
+        apply(network, strategy, seed, null);
+    }
+
+    /**
+     * As {@link #apply(Network, InitStrategy, long)}, giving data-dependent strategies a sample
+     * batch of training images.
+     *
+     * @param sampleBatch the batch, or null where none is available
+     */
+    public static void apply(Network network, InitStrategy strategy, long seed, SampleBatch sampleBatch) {
+        strategy.initialize(new InitContext(network, seed, sampleBatch));
         for (Layer layer : network.layers()) {
             layer.parameters().forEach((name, p) -> {
                 if (p.requiresGradient()) {
@@ -62,6 +74,11 @@ public final class InitContext {
 
     public InitConfig config() {
         return config;
+    }
+
+    /** A batch of training images for data-dependent strategies; null when none was given. */
+    public SampleBatch sampleBatch() {
+        return sampleBatch;
     }
 
     /** The random stream of one parameter: {@code SplittableRandom(hash(seed, layer.path + "." + name))}. */

@@ -13,7 +13,7 @@ import ai.djl.util.PairList;
  * multiplier): {@code x + b} with parameter {@code bias}, or {@code x · s} with parameter {@code
  * weight}, each of shape [1] as in PyTorch's {@code nn.Parameter(torch.zeros(1))}.
  */
-final class ScalarBlock extends AbstractBlock {
+final class ScalarBlock extends AbstractBlock implements MomentRule {
     private final boolean multiply;
     private final Parameter value;
 
@@ -33,6 +33,12 @@ final class ScalarBlock extends AbstractBlock {
         NDArray x = inputs.singletonOrThrow();
         NDArray v = ps.getValue(value, x.getDevice(), training);
         return new NDList(multiply ? x.mul(v) : x.add(v));
+    }
+
+    /** At init the scalars are neutral (bias 0, multiplier 1, {@code InitContext.initScalar}): identity. */
+    @Override
+    public Moments propagate(Moments input, Shape inputShape) {
+        return input;
     }
 
     @Override

@@ -28,6 +28,7 @@ import org.initbench.data.Subsets;
 import org.initbench.init.InitContext;
 import org.initbench.init.InitRegistry;
 import org.initbench.init.ResolvedInit;
+import org.initbench.init.SampleBatch;
 import org.initbench.model.Models;
 import org.initbench.model.Network;
 import org.initbench.model.Norm;
@@ -50,12 +51,15 @@ public final class TrainingRun {
     private final ResolvedInit init;
     private final LoadedDataset data;
     private final TrainListener listener;
+    private final boolean dataDependentInit;
 
-    private TrainingRun(TrainSpec spec, ResolvedInit init, LoadedDataset data, TrainListener listener) {
+    private TrainingRun(TrainSpec spec, ResolvedInit init, LoadedDataset data, TrainListener listener,
+            boolean dataDependentInit) {
         this.spec = spec;
         this.init = init;
         this.data = data;
         this.listener = listener;
+        this.dataDependentInit = dataDependentInit;
     }
 
     /**
@@ -76,7 +80,21 @@ public final class TrainingRun {
         TrainSpec resolved = new TrainSpec(spec.arch(), name.id(), init.spec(), spec.seed(), spec.epochs(),
                 spec.batchSize(), spec.lr(), spec.momentum(), spec.weightDecay(), spec.nesterov(),
                 spec.trainSubset(), spec.testSubset(), spec.width(), norm.id());
-        return new TrainingRun(resolved, init, data, listener);
+        boolean dataDependent = registry.providers().stream()
+                .anyMatch(p -> p.id().equals(init.id()) && p.dataDependent());
+        return new TrainingRun(resolved, init, data, listener, dataDependent);
+    }
+
+    /**
+     * The first batch of a training pass with its own derived seed ({@code init-batch}), for
+     * data-dependent inits such as LSUV: the same pipeline (normalization, crop, flip) as training.
+     */
+    private SampleBatch sampleBatch(ImageSet train, ChannelStats stats) {
+        try (BatchLoader loader = BatchLoader.training(train, stats, spec.batchSize(),
+                Seeds.derive(spec.seed(), "init-batch"), 0)) {
+            HostBatch b = loader.next();
+            return new SampleBatch(b.images(), b.size(), b.channels(), HostBatch.SIDE, HostBatch.SIDE);
+        }
     }
 
     /**
@@ -129,7 +147,8 @@ public final class TrainingRun {
                 Norm.parse(spec.norm()));
         try (NDManager root = NDManager.newBaseManager()) {
             Models.materialize(net, root);
-            InitContext.apply(net, init.strategy(), seeds.get("init"));
+            InitContext.apply(net, init.strategy(), seeds.get("init"),
+                    dataDependentInit ? sampleBatch(train, stats) : null);
             List<Parameter> params = new ArrayList<>();
             net.block().getParameters().forEach(p -> {
                 if (p.getValue().requiresGradient()) {

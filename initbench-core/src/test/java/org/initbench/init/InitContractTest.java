@@ -35,6 +35,18 @@ class InitContractTest {
             FAMILIES.stream().map(a -> new String[] {a, Models.defaultNorm(a).id()}),
             Stream.of(new String[] {"resnet20", "none"}, new String[] {"resnet20", "weightnorm"})).toList();
 
+    /** A fixed N(0, 1) batch of 4 images for data-dependent strategies; the others ignore it. */
+    static final SampleBatch SAMPLE = sample(4, 3, 17);
+
+    static SampleBatch sample(int size, int channels, long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        float[] x = new float[size * channels * 32 * 32];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) rng.nextGaussian();
+        }
+        return new SampleBatch(x, size, channels, 32, 32);
+    }
+
     static Stream<Arguments> strategiesAndArchs() {
         return InitRegistry.load().providers().stream().flatMap(p -> MODELS.stream()
                 .map(m -> Arguments.of(p.id(), m[0], m[1])));
@@ -99,7 +111,7 @@ class InitContractTest {
         Map<String, float[]> out = new LinkedHashMap<>();
         try (NDManager m = NDManager.newBaseManager()) {
             Models.materialize(net, m);
-            InitContext.apply(net, init.strategy(), seed);
+            InitContext.apply(net, init.strategy(), seed, SAMPLE);
             for (Layer l : net.layers()) {
                 for (Map.Entry<String, Parameter> p : l.parameters().entrySet()) {
                     out.put(l.path() + "." + p.getKey(), p.getValue().getArray().toFloatArray());

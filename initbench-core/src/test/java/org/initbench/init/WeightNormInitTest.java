@@ -23,7 +23,7 @@ class WeightNormInitTest {
         Network net = Models.build("resnet20", 3, 10, 0.25, Norm.WEIGHTNORM);
         try (NDManager m = NDManager.newBaseManager()) {
             Models.materialize(net, m);
-            InitContext ctx = new InitContext(net, 1);
+            InitContext ctx = new InitContext(net, 1, null);
             Layer conv = net.layers().get(0);
             assertThat(conv.weightNormalized()).isTrue();
             assertThat(ctx.has(conv, "weight")).isTrue();
