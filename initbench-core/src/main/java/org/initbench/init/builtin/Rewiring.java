@@ -1,5 +1,6 @@
 package org.initbench.init.builtin;
 
+import java.util.Arrays;
 import java.util.random.RandomGenerator;
 
 /**
@@ -34,7 +35,6 @@ final class Rewiring {
         double[] s = new double[cols];
         double[] key = new double[cols];
         int[] targets = new int[cols];
-        int[] order = new int[cols];
         int[] buffer = new int[cols];
         float[] row = new float[cols];
         for (int r = 1; r < rows; r++) {
@@ -49,12 +49,9 @@ final class Rewiring {
             }
             argsort(key, targets, buffer);
             System.arraycopy(a, r * cols, row, 0, cols);
-            for (int j = 0; j < cols; j++) {
-                key[j] = row[j];
-            }
-            argsort(key, order, buffer);
+            Arrays.sort(row); // row[k] = the k-th smallest value (the reference's argsort order)
             for (int k = 0; k < cols; k++) {
-                a[r * cols + targets[k]] = row[order[k]];
+                a[r * cols + targets[k]] = row[k];
             }
         }
     }
