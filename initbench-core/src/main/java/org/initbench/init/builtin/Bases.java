@@ -12,18 +12,15 @@ import org.initbench.init.InitStrategyProvider;
  * plain registered id, run with its own defaults (spec values cannot hold {@code ,} or {@code :}).
  */
 final class Bases {
-    /** The base every wrapper uses unless told otherwise: the seed's He fan_out baseline. */
-    static final String DEFAULT_BASE = "kaiming-normal";
-
     private Bases() {}
 
     /** The {@code base} option: any registered data-free scheme but {@code ownId} itself. */
-    static InitOption option(String ownId) {
+    static InitOption option(String ownId, String defaultBase) {
         List<String> ids = InitRegistry.load().providers().stream()
                 .filter(p -> !p.dataDependent() && !p.id().equals(ownId))
                 .map(InitStrategyProvider::id)
                 .toList();
-        return InitOption.choice("base", DEFAULT_BASE,
+        return InitOption.choice("base", defaultBase,
                 "base scheme id, applied first with its default options", ids);
     }
 

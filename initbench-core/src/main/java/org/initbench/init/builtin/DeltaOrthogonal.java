@@ -21,7 +21,9 @@ import org.initbench.model.LayerKind;
  * x ↦ Hx), orthonormal rows otherwise. A 1×1 conv is thus plain orthogonal; a depthwise conv
  * (C_in/groups = 1) gets one 1×1 orthogonal matrix per channel, a centre tap of ±gain with a random
  * sign, the per-channel isometry. Linear layers, the classifier included: orthogonal × gain. Biases
- * 0; BN γ = 1, β = 0; shortcut projections are 1×1 convs and follow the same rule.
+ * 0; BN γ = 1, β = 0; shortcut projections are 1×1 convs and follow the same rule; Fixup's
+ * scalars (norm-free ResNets) neutral; a weight-normalized layer gets the kernel as its effective
+ * weight.
  *
  * <p>Default gain √2: the paper works with tanh at its critical point (σ_w² ≈ 1); our nets use
  * ReLU/ReLU6, which halves the second moment, so the critical weight variance is 2 (He) and an
@@ -57,6 +59,9 @@ public final class DeltaOrthogonal implements InitStrategyProvider {
         double gain = Double.parseDouble(options.get("gain"));
         return ctx -> {
             for (Layer layer : ctx.network().layers()) {
+                if (ctx.initScalar(layer)) {
+                    continue;
+                }
                 if (layer.kind() == LayerKind.BATCH_NORM) {
                     ctx.fill(layer, "weight", 1f);
                     ctx.fill(layer, "bias", 0f);

@@ -38,7 +38,10 @@ import org.initbench.model.Role;
  * </ul>
  *
  * <p>Nets without residual blocks (VGG, plaincnn: L = 0) have nothing to scale or zero: the scheme
- * is then He fan_out on every conv, BN 1/0 and the classifier as chosen, with no error.
+ * is then He fan_out on every conv, BN 1/0 and the classifier as chosen, with no error (any norm;
+ * a weight-normalized layer gets these values as its effective weight). Residual nets without BN
+ * ({@code --norm none}, {@code weightnorm}) are refused: there is no last BN to zero, and the
+ * norm-free scheme is {@code fixup-original}.
  */
 public final class Fixup implements InitStrategyProvider {
     static final String DEFAULT_CLASSIFIER = "zero";
@@ -71,8 +74,12 @@ public final class Fixup implements InitStrategyProvider {
     public InitStrategy create(Map<String, String> options) {
         String classifier = options.get("classifier");
         return ctx -> {
+            Residuals.requireBranchBn(ctx, id());
             double scale = Math.pow(Math.max(1, ctx.config().residualBlocks()), DEPTH_EXPONENT);
             for (Layer layer : ctx.network().layers()) {
+                if (ctx.initScalar(layer)) {
+                    continue;
+                }
                 if (layer.kind() == LayerKind.BATCH_NORM) {
                     ctx.fill(layer, "weight", Residuals.endsBranch(layer) ? 0f : 1f);
                     ctx.fill(layer, "bias", 0f);

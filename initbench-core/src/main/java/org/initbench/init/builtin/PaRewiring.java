@@ -6,7 +6,6 @@ import org.initbench.init.InitOption;
 import org.initbench.init.InitStrategy;
 import org.initbench.init.InitStrategyProvider;
 import org.initbench.model.Layer;
-import org.initbench.model.LayerKind;
 
 /**
  * Scabini, De Baets, Bruno 2022, "Improving Deep Neural Network Random Initialization Through
@@ -22,13 +21,15 @@ import org.initbench.model.LayerKind;
  * orthogonal base is not kept. Biases and BN γ/β are the base's. The permutations draw from the
  * weight's own second stream, {@code ctx.rng(layer, "weight", "pa-rewiring")}.
  *
- * <p>Default base {@code kaiming-normal} (N(0, 2/fan_out), the torchvision ResNet init): the base of
- * the reference's own CNN result (ResNet-50 on CIFAR-10, README table) and the seed's baseline, so
- * the pair isolates the rewiring. The README recommends orthogonal in general: {@code
- * base=orthogonal}. For the README's "stabilize, then rewire": {@code base=stabilize-strength}.
+ * <p>Default base {@code orthogonal} (gain 1): the reference's {@code example.py} and README usage
+ * ("we recommend Orthogonal weights"); its README table also reports ResNet-50 on a Kaiming-normal
+ * base ({@code base=kaiming-normal}, the seed's baseline). For the README's "stabilize, then
+ * rewire": {@code base=stabilize-strength}. The base runs with its own defaults.
  */
 public final class PaRewiring implements InitStrategyProvider {
     static final String ID = "pa-rewiring";
+    /** The reference's recommended and example base, {@code torch.nn.init.orthogonal_} (gain 1). */
+    static final String DEFAULT_BASE = "orthogonal";
 
     @Override
     public String id() {
@@ -47,7 +48,7 @@ public final class PaRewiring implements InitStrategyProvider {
 
     @Override
     public List<InitOption> options() {
-        return List.of(Bases.option(ID));
+        return List.of(Bases.option(ID, DEFAULT_BASE));
     }
 
     @Override
@@ -56,7 +57,7 @@ public final class PaRewiring implements InitStrategyProvider {
         return ctx -> {
             base.initialize(ctx);
             for (Layer layer : ctx.network().layers()) {
-                if (layer.kind() != LayerKind.BATCH_NORM) {
+                if (layer.kind().weighted()) {
                     float[] w = ctx.get(layer, "weight");
                     int rows = layer.outChannels();
                     Rewiring.paRewire(w, rows, w.length / rows, ctx.rng(layer, "weight", ID));

@@ -1,6 +1,9 @@
 package org.initbench.init.builtin;
 
+import org.initbench.BadInputException;
+import org.initbench.init.InitContext;
 import org.initbench.model.Layer;
+import org.initbench.model.LayerKind;
 import org.initbench.model.Role;
 
 /** Where a residual branch ends, for the schemes that treat it specially. */
@@ -14,5 +17,21 @@ final class Residuals {
      */
     static boolean endsBranch(Layer layer) {
         return layer.residual() && (layer.role() == Role.BRANCH_LAST || layer.role() == Role.PROJECT);
+    }
+
+    /**
+     * Refuses a residual net whose branches end without a BN (norm-free or weight-normalized
+     * variants), where a scheme built on zeroing the last BN γ has nothing to zero; nets without
+     * residual blocks pass.
+     */
+    static void requireBranchBn(InitContext ctx, String id) {
+        boolean residual = ctx.network().layers().stream().anyMatch(Residuals::endsBranch);
+        boolean bn = ctx.network().layers().stream()
+                .anyMatch(l -> l.kind() == LayerKind.BATCH_NORM && endsBranch(l));
+        if (residual && !bn) {
+            throw new BadInputException(id + " zeroes the last BN γ of each residual branch and needs"
+                    + " --norm bn (got " + ctx.network().arch() + " with --norm "
+                    + ctx.network().norm().id() + "); for norm-free ResNets see fixup-original");
+        }
     }
 }

@@ -19,13 +19,16 @@ import org.initbench.model.LayerKind;
  * (ResNet bn2; MobileNetV2 projection BN of a block with a skip) is set to 0. Its β, every conv,
  * bias, the classifier, every other BN and the shortcut projection's BN (γ stays as the base left
  * it, 1 for the built-ins) are the base's. On nets without residual branches (VGG, plaincnn) there
- * is nothing to zero and the result is the base alone.
+ * is nothing to zero and the result is the base alone. Residual nets without BN ({@code --norm
+ * none}, {@code weightnorm}) are refused rather than silently left as the base.
  *
  * <p>{@code base} is a plain id: spec values cannot hold {@code ,} or {@code :}, so the base runs
  * with its defaults; {@code zero-gamma} itself is refused.
  */
 public final class ZeroGamma implements InitStrategyProvider {
     static final String ID = "zero-gamma";
+    /** torchvision's ResNet init, which its {@code zero_init_residual} goes with. */
+    static final String DEFAULT_BASE = "kaiming-normal";
 
     @Override
     public String id() {
@@ -44,13 +47,14 @@ public final class ZeroGamma implements InitStrategyProvider {
 
     @Override
     public List<InitOption> options() {
-        return List.of(Bases.option(ID));
+        return List.of(Bases.option(ID, DEFAULT_BASE));
     }
 
     @Override
     public InitStrategy create(Map<String, String> options) {
         InitStrategy base = Bases.resolve(ID, options.get("base"));
         return ctx -> {
+            Residuals.requireBranchBn(ctx, ID);
             base.initialize(ctx);
             for (Layer layer : ctx.network().layers()) {
                 if (layer.kind() == LayerKind.BATCH_NORM && Residuals.endsBranch(layer)) {

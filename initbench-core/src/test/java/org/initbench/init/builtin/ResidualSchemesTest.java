@@ -17,6 +17,7 @@ import org.initbench.model.Layer;
 import org.initbench.model.LayerKind;
 import org.initbench.model.Models;
 import org.initbench.model.Network;
+import org.initbench.model.Norm;
 import org.initbench.model.Role;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -130,6 +131,19 @@ class ResidualSchemesTest {
                 .isEqualTo(init("resnet20", 0.25, "pytorch-default", 2).get("fc.bias"));
     }
 
+    /** Without BN on the branches there is no γ to zero: refused in one line, not silently skipped. */
+    @ParameterizedTest
+    @ValueSource(strings = {"fixup", "zero-gamma"})
+    void residualNetsWithoutBnAreRefused(String id) {
+        for (Norm norm : new Norm[] {Norm.NONE, Norm.WEIGHTNORM}) {
+            assertThatThrownBy(() -> init("resnet20", 0.25, norm, id, 1))
+                    .isInstanceOf(BadInputException.class)
+                    .hasMessageContaining("--norm bn").hasMessageContaining("--norm " + norm.id());
+        }
+        assertThat(init("plaincnn", 0.25, Norm.NONE, id, 1)).isNotEmpty();
+        assertThat(init("vgg11bn", 0.25, Norm.WEIGHTNORM, id, 1)).isNotEmpty();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"zero-gamma", "pa-rewiring", "stabilize-strength"})
     void badBaseIsBadInputNamingTheValidIds(String id) {
@@ -149,7 +163,11 @@ class ResidualSchemesTest {
 
     /** Initializes a fresh {@code arch} (a block is materialized once); every parameter's values. */
     static Map<String, float[]> init(String arch, double width, String spec, long seed) {
-        Network net = Models.build(arch, 3, 10, width);
+        return init(arch, width, Models.defaultNorm(arch), spec, seed);
+    }
+
+    static Map<String, float[]> init(String arch, double width, Norm norm, String spec, long seed) {
+        Network net = Models.build(arch, 3, 10, width, norm);
         Map<String, float[]> out = new LinkedHashMap<>();
         try (NDManager m = NDManager.newBaseManager()) {
             Models.materialize(net, m);

@@ -84,9 +84,10 @@ class RewiringTest {
     }
 
     @Test
-    void paRewiringOnANetworkPermutesEachWeightAndLeavesTheRest() {
+    void paRewiringOnANetworkPermutesEachWeightOfItsBaseAndLeavesTheRest() {
+        assertThat(PaRewiring.DEFAULT_BASE).isEqualTo("orthogonal");
         Map<String, float[]> pa = ResidualSchemesTest.init("resnet20", 0.5, "pa-rewiring", 7);
-        Map<String, float[]> base = ResidualSchemesTest.init("resnet20", 0.5, "kaiming-normal", 7);
+        Map<String, float[]> base = ResidualSchemesTest.init("resnet20", 0.5, "orthogonal", 7);
         double varBefore = 0;
         double varAfter = 0;
         for (Layer l : Models.build("resnet20", 3, 10, 0.5).layers()) {
@@ -145,6 +146,7 @@ class RewiringTest {
                     .isInstanceOf(BadInputException.class).hasMessageContaining("K must be an integer");
         }
         assertThat(StabilizeStrength.DEFAULT_K).isEqualTo(100);
+        assertThat(StabilizeStrength.DEFAULT_BASE).isEqualTo("kaiming-normal");
     }
 
     private static float[] sorted(float[] a) {
