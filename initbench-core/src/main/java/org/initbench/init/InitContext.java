@@ -87,6 +87,22 @@ public final class InitContext {
     }
 
     /**
+     * A second, independent stream for the same parameter, {@code hash(seed, path + "." + name + "#"
+     * + label)}: for a wrapper that post-processes a base scheme's draws (e.g. PA rewiring).
+     */
+    public RandomGenerator rng(Layer layer, String name, String label) {
+        return new SplittableRandom(Seeds.derive(seed, layer.path() + "." + name + "#" + label));
+    }
+
+    /**
+     * A context on the same network whose seed is {@code hash(seed, label)}: lets a wrapper run its
+     * base scheme again with fresh draws (e.g. stabilize-strength's random search).
+     */
+    public InitContext reseeded(String label) {
+        return new InitContext(network, Seeds.derive(seed, label), sampleBatch);
+    }
+
+    /**
      * Whether the layer has this parameter (e.g. {@code bias} of a conv without bias: false); {@code
      * weight} of a weight-normalized layer counts as present.
      */

@@ -1,0 +1,37 @@
+package org.initbench.init.builtin;
+
+import org.initbench.BadInputException;
+import org.initbench.init.InitContext;
+import org.initbench.model.Layer;
+import org.initbench.model.LayerKind;
+import org.initbench.model.Role;
+
+/** Where a residual branch ends, for the schemes that treat it specially. */
+final class Residuals {
+    private Residuals() {}
+
+    /**
+     * Whether the conv ends a residual branch (ResNet conv2, MobileNetV2 projection of a block with a
+     * skip), or the norm normalizes such a conv (a norm carries its conv's role). Shortcut
+     * projections and the projections of blocks without a skip are not branch ends.
+     */
+    static boolean endsBranch(Layer layer) {
+        return layer.residual() && (layer.role() == Role.BRANCH_LAST || layer.role() == Role.PROJECT);
+    }
+
+    /**
+     * Refuses a residual net whose branches end without a BN (norm-free or weight-normalized
+     * variants), where a scheme built on zeroing the last BN γ has nothing to zero; nets without
+     * residual blocks pass.
+     */
+    static void requireBranchBn(InitContext ctx, String id) {
+        boolean residual = ctx.network().layers().stream().anyMatch(Residuals::endsBranch);
+        boolean bn = ctx.network().layers().stream()
+                .anyMatch(l -> l.kind() == LayerKind.BATCH_NORM && endsBranch(l));
+        if (residual && !bn) {
+            throw new BadInputException(id + " zeroes the last BN γ of each residual branch and needs"
+                    + " --norm bn (got " + ctx.network().arch() + " with --norm "
+                    + ctx.network().norm().id() + "); for norm-free ResNets see fixup-original");
+        }
+    }
+}
