@@ -89,15 +89,24 @@ public final class Orthogonals {
         return q;
     }
 
-    /** Applies I − 2vvᵀ to rows from..from+|v| of columns c0..c1−1 of {@code x}. */
+    /**
+     * Applies I − 2vvᵀ to rows from..from+|v| of columns c0..c1−1 of {@code x}, row by row (the
+     * dot products of all columns accumulate in one pass over the rows, for cache locality).
+     */
     private static void reflect(double[][] x, double[] vk, int from, int c0, int c1) {
-        for (int j = c0; j < c1; j++) {
-            double dot = 0;
-            for (int i = 0; i < vk.length; i++) {
-                dot += vk[i] * x[from + i][j];
+        double[] dot = new double[c1];
+        for (int i = 0; i < vk.length; i++) {
+            double vi = vk[i];
+            double[] row = x[from + i];
+            for (int j = c0; j < c1; j++) {
+                dot[j] += vi * row[j];
             }
-            for (int i = 0; i < vk.length; i++) {
-                x[from + i][j] -= 2 * vk[i] * dot;
+        }
+        for (int i = 0; i < vk.length; i++) {
+            double vi2 = 2 * vk[i];
+            double[] row = x[from + i];
+            for (int j = c0; j < c1; j++) {
+                row[j] -= vi2 * dot[j];
             }
         }
     }
