@@ -55,6 +55,13 @@ class TrainCommandTest {
     }
 
     @Test
+    void dataDependentInitGetsATrainingBatch(@TempDir Path tmp) throws IOException {
+        CliTestSupport r = exec(train(tmp.resolve("run"), "--init", "lsuv"));
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(Files.readString(tmp.resolve("run/spec.json"))).contains("lsuv:");
+    }
+
+    @Test
     void divergenceExitsWithOne(@TempDir Path tmp) {
         CliTestSupport r = exec(train(tmp.resolve("run"), "--lr", "1e30"));
         assertThat(r.exitCode()).isEqualTo(1);

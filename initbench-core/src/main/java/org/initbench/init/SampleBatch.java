@@ -16,6 +16,16 @@ public record SampleBatch(float[] images, int size, int channels, int height, in
         }
     }
 
+    /** A batch of i.i.d. N(0, 1) 32x32 images: for structure-only dry runs and tests. */
+    public static SampleBatch gaussian(int size, int channels, long seed) {
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(seed);
+        float[] x = new float[size * channels * 32 * 32];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) rng.nextGaussian();
+        }
+        return new SampleBatch(x, size, channels, 32, 32);
+    }
+
     /** {@code (size, channels, height, width)}. */
     public Shape shape() {
         return new Shape(size, channels, height, width);

@@ -99,13 +99,14 @@ public final class TrainingRun {
 
     /**
      * Lets the init refuse the model now, before anything is written (e.g. fixup-original on a BN
-     * net): a dry run on a narrow copy of the same arch and norm; refusals depend on structure only.
+     * net): a dry run on a narrow copy of the same arch and norm; refusals depend on structure only,
+     * so data-dependent inits get a Gaussian stand-in batch here.
      */
     private static void probe(String arch, DatasetName name, Norm norm, ResolvedInit init) {
         Network narrow = Models.build(arch, name.channels(), name.numClasses(), PROBE_WIDTH, norm);
         try (NDManager m = NDManager.newBaseManager()) {
             Models.materialize(narrow, m);
-            InitContext.apply(narrow, init.strategy(), 0);
+            InitContext.apply(narrow, init.strategy(), 0, SampleBatch.gaussian(4, name.channels(), 0));
         }
     }
 

@@ -36,16 +36,7 @@ class InitContractTest {
             Stream.of(new String[] {"resnet20", "none"}, new String[] {"resnet20", "weightnorm"})).toList();
 
     /** A fixed N(0, 1) batch of 4 images for data-dependent strategies; the others ignore it. */
-    static final SampleBatch SAMPLE = sample(4, 3, 17);
-
-    static SampleBatch sample(int size, int channels, long seed) {
-        SplittableRandom rng = new SplittableRandom(seed);
-        float[] x = new float[size * channels * 32 * 32];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) rng.nextGaussian();
-        }
-        return new SampleBatch(x, size, channels, 32, 32);
-    }
+    static final SampleBatch SAMPLE = SampleBatch.gaussian(4, 3, 17);
 
     static Stream<Arguments> strategiesAndArchs() {
         return InitRegistry.load().providers().stream().flatMap(p -> MODELS.stream()
