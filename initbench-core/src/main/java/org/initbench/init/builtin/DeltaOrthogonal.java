@@ -57,22 +57,8 @@ public final class DeltaOrthogonal implements InitStrategyProvider {
     @Override
     public InitStrategy create(Map<String, String> options) {
         double gain = Double.parseDouble(options.get("gain"));
-        return ctx -> {
-            for (Layer layer : ctx.network().layers()) {
-                if (ctx.initScalar(layer)) {
-                    continue;
-                }
-                if (layer.kind() == LayerKind.BATCH_NORM) {
-                    ctx.fill(layer, "weight", 1f);
-                    ctx.fill(layer, "bias", 0f);
-                    continue;
-                }
-                ctx.set(layer, "weight", kernel(ctx.rng(layer, "weight"), layer, gain));
-                if (ctx.has(layer, "bias")) {
-                    ctx.fill(layer, "bias", 0f);
-                }
-            }
-        };
+        return EveryWeight.strategy((ctx, layer) ->
+                ctx.set(layer, "weight", kernel(ctx.rng(layer, "weight"), layer, gain)));
     }
 
     /** The weight, row-major [C_out, C_in/groups, k, k] (linear: k = 1, groups = 1). */
