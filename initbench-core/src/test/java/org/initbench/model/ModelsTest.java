@@ -28,7 +28,6 @@ class ModelsTest {
     })
     void parameterCountsAndDepths(String arch, int in, int classes, long params, int depth) {
         Network net = Models.build(arch, in, classes);
-        System.out.println(arch + " " + net.parameterCount() + " " + net.depth());
         assertThat(net.parameterCount()).isEqualTo(params);
         assertThat(net.depth()).isEqualTo(depth);
     }
