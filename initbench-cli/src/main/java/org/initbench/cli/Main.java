@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
         description = "Design, test and benchmark weight initializations for deep CNNs.",
         subcommands = {
             TrainCommand.class,
+            BenchCommand.class,
             DemoCommand.class,
             ModelsCommand.class,
             InitsCommand.class,

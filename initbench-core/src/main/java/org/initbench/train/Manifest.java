@@ -67,7 +67,7 @@ final class Manifest {
         }
     }
 
-    private static String cpuModel() {
+    static String cpuModel() {
         try {
             List<String> lines = Files.readAllLines(Path.of("/proc/cpuinfo"));
             return lines.stream().filter(l -> l.startsWith("model name")).findFirst()
@@ -87,9 +87,18 @@ final class Manifest {
 
     /** Peak resident set size of this process in MiB (VmHWM), or NaN where /proc is absent. */
     static double peakRssMib() {
+        return statusMib("VmHWM:");
+    }
+
+    /** Current resident set size of this process in MiB (VmRSS), or NaN where /proc is absent. */
+    static double rssMib() {
+        return statusMib("VmRSS:");
+    }
+
+    private static double statusMib(String field) {
         try {
             for (String l : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (l.startsWith("VmHWM:")) {
+                if (l.startsWith(field)) {
                     return Long.parseLong(l.replaceAll("[^0-9]", "")) / 1024.0;
                 }
             }

@@ -261,16 +261,23 @@ public final class TrainingRun {
         try (BatchLoader loader = BatchLoader.evaluation(test, stats, EVAL_BATCH)) {
             while (loader.hasNext()) {
                 HostBatch batch = loader.next();
-                try (NDManager step = root.newSubManager()) {
-                    NDArray y = labels(step, batch);
-                    NDArray logits = net.block().forward(ps, new NDList(images(step, batch)), false).singletonOrThrow();
-                    lossSum += (double) crossEntropy(logits, y, net.numClasses()).getFloat() * batch.size();
-                    correct += logits.argMax(1).eq(y).sum().getLong();
-                    seen += batch.size();
-                }
+                StepResult r = evalStep(net, ps, root, batch);
+                lossSum += (double) r.loss() * batch.size();
+                correct += r.correct();
+                seen += batch.size();
             }
         }
         return new double[] {lossSum / seen, (double) correct / seen};
+    }
+
+    /** Mean loss and correct predictions of one batch in eval mode (BN running statistics). */
+    static StepResult evalStep(Network net, ParameterStore ps, NDManager root, HostBatch batch) {
+        try (NDManager step = root.newSubManager()) {
+            NDArray y = labels(step, batch);
+            NDArray logits = net.block().forward(ps, new NDList(images(step, batch)), false).singletonOrThrow();
+            return new StepResult(crossEntropy(logits, y, net.numClasses()).getFloat(),
+                    logits.argMax(1).eq(y).sum().getLong());
+        }
     }
 
     /** Mean cross-entropy of logits against integer labels, as {@code nn.CrossEntropyLoss()}. */

@@ -1,0 +1,195 @@
+package org.initbench.train;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import org.initbench.data.BatchLoader;
+import org.initbench.data.ChannelStats;
+import org.initbench.data.DatasetName;
+import org.initbench.data.HostBatch;
+import org.initbench.data.ImageSet;
+import org.initbench.init.InitContext;
+import org.initbench.init.InitRegistry;
+import org.initbench.init.ResolvedInit;
+import org.initbench.init.SampleBatch;
+import org.initbench.model.Models;
+import org.initbench.model.Network;
+
+/**
+ * Throughput of the real training code path on synthetic data of a dataset's shape: train steps
+ * ({@link TrainingRun#trainStep}: forward, backward, SGD), eval steps ({@link
+ * TrainingRun#evalStep}), the data pipeline alone ({@link BatchLoader}: decode, normalize, crop,
+ * flip, batch), the init time of expensive schemes, and memory (peak RSS, RSS growth over the timed
+ * train steps). Warm-up steps are excluded; each rate is measured {@code repeats} times and reported
+ * as median, min and max.
+ */
+public final class ThroughputBench {
+    private ThroughputBench() {}
+
+    /**
+     * @param batchSize images per step
+     * @param warmup untimed steps before the measurements
+     * @param steps timed steps per repetition
+     * @param repeats repetitions of each timed measurement
+     * @param width channel width multiplier (1 = the benchmark's models)
+     * @param inits init specs whose time to apply is measured (unregistered ids are skipped)
+     */
+    public record Config(int batchSize, int warmup, int steps, int repeats, double width, List<String> inits) {}
+
+    /** Images per second over the repetitions. */
+    public record Rate(double median, double min, double max, int repeats) {
+        static Rate of(double[] perRepeat) {
+            double[] s = perRepeat.clone();
+            Arrays.sort(s);
+            double median = (s[(s.length - 1) / 2] + s[s.length / 2]) / 2;
+            return new Rate(median, s[0], s[s.length - 1], s.length);
+        }
+    }
+
+    /** Seconds to apply one init to a freshly built model. */
+    public record InitTime(String init, double seconds) {}
+
+    /** One architecture's measurements. */
+    public record ArchResult(String arch, String dataset, long params, int batchSize, Rate train, Rate eval,
+            Rate data, List<InitTime> inits, double peakRssMib, double rssGrowthMib) {}
+
+    /** Measures {@code arch} on synthetic data shaped like {@code dataset}. */
+    public static ArchResult run(String arch, DatasetName dataset, Config c, InitRegistry registry) {
+        Network net = Models.build(arch, dataset.channels(), dataset.numClasses(), c.width());
+        HostBatch batch = syntheticBatch(c.batchSize(), dataset, 1);
+        double[] train = new double[c.repeats()];
+        double[] eval = new double[c.repeats()];
+        double rssBefore;
+        double rssAfter;
+        try (NDManager root = NDManager.newBaseManager()) {
+            Models.materialize(net, root);
+            InitContext.apply(net, registry.resolve("kaiming-normal").strategy(), 1);
+            List<Parameter> params = new ArrayList<>();
+            net.block().getParameters().forEach(p -> {
+                if (p.getValue().requiresGradient()) {
+                    params.add(p.getValue());
+                }
+            });
+            Sgd sgd = new Sgd(params, new SgdConfig(TrainSpec.DEFAULT_MOMENTUM, TrainSpec.DEFAULT_WEIGHT_DECAY, false), root);
+            ParameterStore ps = new ParameterStore(root, false);
+            for (int i = 0; i < c.warmup(); i++) {
+                TrainingRun.trainStep(net, ps, sgd, root, batch, 0.01);
+                TrainingRun.evalStep(net, ps, root, batch);
+            }
+            rssBefore = Manifest.rssMib();
+            for (int r = 0; r < c.repeats(); r++) {
+                long t = System.nanoTime();
+                for (int i = 0; i < c.steps(); i++) {
+                    TrainingRun.trainStep(net, ps, sgd, root, batch, 0.01);
+                }
+                train[r] = rate(c, t);
+            }
+            rssAfter = Manifest.rssMib();
+            for (int r = 0; r < c.repeats(); r++) {
+                long t = System.nanoTime();
+                for (int i = 0; i < c.steps(); i++) {
+                    TrainingRun.evalStep(net, ps, root, batch);
+                }
+                eval[r] = rate(c, t);
+            }
+        }
+        return new ArchResult(arch, dataset.id(), net.parameterCount(), c.batchSize(), Rate.of(train),
+                Rate.of(eval), dataRate(dataset, c), initTimes(arch, dataset, c, registry),
+                Manifest.peakRssMib(), rssAfter - rssBefore);
+    }
+
+    private static double rate(Config c, long startNanos) {
+        return (double) c.steps() * c.batchSize() / ((System.nanoTime() - startNanos) / 1e9);
+    }
+
+    /** The data pipeline alone over {@code steps} batches of a synthetic split, per repetition. */
+    private static Rate dataRate(DatasetName dataset, Config c) {
+        int n = c.steps() * c.batchSize();
+        int side = dataset.imageSize();
+        byte[] pixels = new byte[n * dataset.channels() * side * side];
+        new SplittableRandom(3).nextBytes(pixels);
+        int[] labels = new int[n];
+        Arrays.setAll(labels, i -> i % dataset.numClasses());
+        ImageSet set = new ImageSet(pixels, labels, dataset.channels(), side, side, dataset.numClasses());
+        ChannelStats stats = ChannelStats.of(set);
+        double[] rates = new double[c.repeats()];
+        for (int r = 0; r < c.repeats(); r++) {
+            long t = System.nanoTime();
+            try (BatchLoader loader = BatchLoader.training(set, stats, c.batchSize(), 5, r)) {
+                while (loader.hasNext()) {
+                    loader.next();
+                }
+            }
+            rates[r] = n / ((System.nanoTime() - t) / 1e9);
+        }
+        return Rate.of(rates);
+    }
+
+    private static List<InitTime> initTimes(String arch, DatasetName dataset, Config c, InitRegistry registry) {
+        List<InitTime> out = new ArrayList<>();
+        for (String spec : c.inits()) {
+            String id = spec.contains(":") ? spec.substring(0, spec.indexOf(':')) : spec;
+            if (registry.providers().stream().noneMatch(p -> p.id().equals(id))) {
+                continue;
+            }
+            ResolvedInit init = registry.resolve(spec);
+            Network net = Models.build(arch, dataset.channels(), dataset.numClasses(), c.width());
+            try (NDManager m = NDManager.newBaseManager()) {
+                Models.materialize(net, m);
+                SampleBatch sample = SampleBatch.gaussian(c.batchSize(), dataset.channels(), 7);
+                long t = System.nanoTime();
+                InitContext.apply(net, init.strategy(), 1, sample);
+                out.add(new InitTime(init.spec(), (System.nanoTime() - t) / 1e9));
+            }
+        }
+        return out;
+    }
+
+    private static HostBatch syntheticBatch(int size, DatasetName dataset, long seed) {
+        SampleBatch x = SampleBatch.gaussian(size, dataset.channels(), seed);
+        int[] labels = new int[size];
+        Arrays.setAll(labels, i -> i % dataset.numClasses());
+        return new HostBatch(x.images(), labels, size, dataset.channels());
+    }
+
+    /** Versions, machine and threads the measurements were taken with. */
+    public static java.util.Map<String, Object> environment() {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("initbench_version", Manifest.version());
+        m.put("java_version", System.getProperty("java.version"));
+        m.put("djl_version", ai.djl.engine.Engine.getDjlVersion());
+        ai.djl.engine.Engine engine = ai.djl.engine.Engine.getInstance();
+        m.put("engine", engine.getEngineName() + " " + engine.getVersion());
+        m.put("intra_op_threads", System.getProperty("ai.djl.pytorch.num_threads", "default"));
+        m.put("cpu", Manifest.cpuModel());
+        m.put("cores", Runtime.getRuntime().availableProcessors());
+        String preload = System.getenv("LD_PRELOAD");
+        m.put("allocator", preload != null && preload.contains("tcmalloc") ? "tcmalloc" : "glibc");
+        return m;
+    }
+
+    /** A Markdown table of the results (img/s as median [min–max]). */
+    public static String markdown(List<ArchResult> results) {
+        StringBuilder b = new StringBuilder();
+        b.append("| arch | data shape | params | batch | train img/s | eval img/s | data pipeline img/s | init s | peak RSS MiB | RSS growth MiB |\n");
+        b.append("|---|---|---|---|---|---|---|---|---|---|\n");
+        for (ArchResult r : results) {
+            StringBuilder inits = new StringBuilder();
+            r.inits().forEach(i -> inits.append(inits.length() == 0 ? "" : "; ")
+                    .append(String.format(Locale.ROOT, "%s %.2f", i.init().replaceAll(":.*", ""), i.seconds())));
+            b.append(String.format(Locale.ROOT, "| %s | %s | %,d | %d | %s | %s | %s | %s | %.0f | %.1f |%n",
+                    r.arch(), r.dataset(), r.params(), r.batchSize(), fmt(r.train()), fmt(r.eval()), fmt(r.data()),
+                    inits.length() == 0 ? "—" : inits, r.peakRssMib(), r.rssGrowthMib()));
+        }
+        return b.toString();
+    }
+
+    private static String fmt(Rate r) {
+        return String.format(Locale.ROOT, "%.0f [%.0f–%.0f]", r.median(), r.min(), r.max());
+    }
+}
