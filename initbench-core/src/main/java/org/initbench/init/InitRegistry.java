@@ -49,17 +49,23 @@ public final class InitRegistry {
         return List.copyOf(providers.values());
     }
 
+    /** The provider registered under {@code id}; an unknown id is bad input naming the valid ones. */
+    public InitStrategyProvider provider(String id) {
+        InitStrategyProvider p = providers.get(id);
+        if (p == null) {
+            throw new BadInputException("unknown init '" + id + "'; valid: "
+                    + String.join(", ", providers.keySet()));
+        }
+        return p;
+    }
+
     /**
      * Parses and validates a spec string; unknown ids, unknown keys and bad values throw {@link
      * BadInputException} naming the valid ones.
      */
     public ResolvedInit resolve(String spec) {
         InitSpec parsed = InitSpec.parse(spec);
-        InitStrategyProvider p = providers.get(parsed.id());
-        if (p == null) {
-            throw new BadInputException("unknown init '" + parsed.id() + "'; valid: "
-                    + String.join(", ", providers.keySet()));
-        }
+        InitStrategyProvider p = provider(parsed.id());
         Map<String, InitOption> declared = new LinkedHashMap<>();
         p.options().forEach(o -> declared.put(o.name(), o));
         for (String key : parsed.options().keySet()) {

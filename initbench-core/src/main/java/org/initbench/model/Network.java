@@ -2,6 +2,8 @@ package org.initbench.model;
 
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -25,6 +27,20 @@ public record Network(
     /** The seed's config depth: number of Conv2d plus Linear layers. */
     public int depth() {
         return (int) layers.stream().filter(l -> l.kind().weighted()).count();
+    }
+
+    /**
+     * The parameters the optimizer updates (weights, biases, BN γ/β, WeightNorm g/v, Fixup scalars;
+     * not BN running statistics), in block order. Needs a materialized network.
+     */
+    public List<Parameter> trainableParameters() {
+        List<Parameter> out = new ArrayList<>();
+        block.getParameters().forEach(p -> {
+            if (p.getValue().requiresGradient()) {
+                out.add(p.getValue());
+            }
+        });
+        return out;
     }
 
     /** Trainable parameter count (conv/linear weights and biases, BN gamma and beta, scalars). */

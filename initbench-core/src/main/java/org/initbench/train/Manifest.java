@@ -21,16 +21,7 @@ final class Manifest {
         m.put("initbench_version", version());
         m.put("git_commit", gitCommit());
         m.put("started_at", Instant.now().toString());
-        m.put("java_version", System.getProperty("java.version"));
-        m.put("djl_version", Engine.getDjlVersion());
-        Engine engine = Engine.getInstance();
-        m.put("engine", engine.getEngineName() + " " + engine.getVersion());
-        m.put("device", engine.defaultDevice().toString());
-        m.put("intra_op_threads", System.getProperty("ai.djl.pytorch.num_threads", "default"));
-        m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
-                + System.getProperty("os.arch"));
-        m.put("cpu", cpuModel());
-        m.put("cores", Runtime.getRuntime().availableProcessors());
+        m.putAll(machine());
         m.put("host", hostName());
         Map<String, Object> ds = new LinkedHashMap<>();
         ds.put("name", data.name().id());
@@ -42,6 +33,24 @@ final class Manifest {
         ds.put("sha256", data.fileSha256());
         m.put("dataset", ds);
         m.put("seeds", seeds);
+        return m;
+    }
+
+    /** Java, DJL and engine versions, device, threads, allocator, OS and CPU of this process. */
+    static Map<String, Object> machine() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("java_version", System.getProperty("java.version"));
+        m.put("djl_version", Engine.getDjlVersion());
+        Engine engine = Engine.getInstance();
+        m.put("engine", engine.getEngineName() + " " + engine.getVersion());
+        m.put("device", engine.defaultDevice().toString());
+        m.put("intra_op_threads", System.getProperty("ai.djl.pytorch.num_threads", "default"));
+        String preload = System.getenv("LD_PRELOAD");
+        m.put("allocator", preload != null && preload.contains("tcmalloc") ? "tcmalloc" : "glibc");
+        m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                + System.getProperty("os.arch"));
+        m.put("cpu", cpuModel());
+        m.put("cores", Runtime.getRuntime().availableProcessors());
         return m;
     }
 
@@ -67,7 +76,7 @@ final class Manifest {
         }
     }
 
-    static String cpuModel() {
+    private static String cpuModel() {
         try {
             List<String> lines = Files.readAllLines(Path.of("/proc/cpuinfo"));
             return lines.stream().filter(l -> l.startsWith("model name")).findFirst()

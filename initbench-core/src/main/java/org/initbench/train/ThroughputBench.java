@@ -1,7 +1,6 @@
 package org.initbench.train;
 
 import ai.djl.ndarray.NDManager;
-import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -37,7 +36,7 @@ public final class ThroughputBench {
      * @param steps timed steps per repetition
      * @param repeats repetitions of each timed measurement
      * @param width channel width multiplier (1 = the benchmark's models)
-     * @param inits init specs whose time to apply is measured (unregistered ids are skipped)
+     * @param inits init specs whose time to apply is measured
      */
     public record Config(int batchSize, int warmup, int steps, int repeats, double width, List<String> inits) {}
 
@@ -69,13 +68,7 @@ public final class ThroughputBench {
         try (NDManager root = NDManager.newBaseManager()) {
             Models.materialize(net, root);
             InitContext.apply(net, registry.resolve("kaiming-normal").strategy(), 1);
-            List<Parameter> params = new ArrayList<>();
-            net.block().getParameters().forEach(p -> {
-                if (p.getValue().requiresGradient()) {
-                    params.add(p.getValue());
-                }
-            });
-            Sgd sgd = new Sgd(params, new SgdConfig(TrainSpec.DEFAULT_MOMENTUM, TrainSpec.DEFAULT_WEIGHT_DECAY, false), root);
+            Sgd sgd = new Sgd(net.trainableParameters(), new SgdConfig(TrainSpec.DEFAULT_MOMENTUM, TrainSpec.DEFAULT_WEIGHT_DECAY, false), root);
             ParameterStore ps = new ParameterStore(root, false);
             for (int i = 0; i < c.warmup(); i++) {
                 TrainingRun.trainStep(net, ps, sgd, root, batch, 0.01);
@@ -133,10 +126,6 @@ public final class ThroughputBench {
     private static List<InitTime> initTimes(String arch, DatasetName dataset, Config c, InitRegistry registry) {
         List<InitTime> out = new ArrayList<>();
         for (String spec : c.inits()) {
-            String id = spec.contains(":") ? spec.substring(0, spec.indexOf(':')) : spec;
-            if (registry.providers().stream().noneMatch(p -> p.id().equals(id))) {
-                continue;
-            }
             ResolvedInit init = registry.resolve(spec);
             Network net = Models.build(arch, dataset.channels(), dataset.numClasses(), c.width());
             try (NDManager m = NDManager.newBaseManager()) {
@@ -157,19 +146,11 @@ public final class ThroughputBench {
         return new HostBatch(x.images(), labels, size, dataset.channels());
     }
 
-    /** Versions, machine and threads the measurements were taken with. */
+    /** Versions, machine, threads and allocator the measurements were taken with. */
     public static java.util.Map<String, Object> environment() {
         java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
         m.put("initbench_version", Manifest.version());
-        m.put("java_version", System.getProperty("java.version"));
-        m.put("djl_version", ai.djl.engine.Engine.getDjlVersion());
-        ai.djl.engine.Engine engine = ai.djl.engine.Engine.getInstance();
-        m.put("engine", engine.getEngineName() + " " + engine.getVersion());
-        m.put("intra_op_threads", System.getProperty("ai.djl.pytorch.num_threads", "default"));
-        m.put("cpu", Manifest.cpuModel());
-        m.put("cores", Runtime.getRuntime().availableProcessors());
-        String preload = System.getenv("LD_PRELOAD");
-        m.put("allocator", preload != null && preload.contains("tcmalloc") ? "tcmalloc" : "glibc");
+        m.putAll(Manifest.machine());
         return m;
     }
 

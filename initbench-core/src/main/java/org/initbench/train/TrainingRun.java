@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import java.io.IOException;
@@ -80,9 +79,7 @@ public final class TrainingRun {
         TrainSpec resolved = new TrainSpec(spec.arch(), name.id(), init.spec(), spec.seed(), spec.epochs(),
                 spec.batchSize(), spec.lr(), spec.momentum(), spec.weightDecay(), spec.nesterov(),
                 spec.trainSubset(), spec.testSubset(), spec.width(), norm.id());
-        boolean dataDependent = registry.providers().stream()
-                .anyMatch(p -> p.id().equals(init.id()) && p.dataDependent());
-        return new TrainingRun(resolved, init, data, listener, dataDependent);
+        return new TrainingRun(resolved, init, data, listener, registry.provider(init.id()).dataDependent());
     }
 
     /**
@@ -150,13 +147,7 @@ public final class TrainingRun {
             Models.materialize(net, root);
             InitContext.apply(net, init.strategy(), seeds.get("init"),
                     dataDependentInit ? sampleBatch(train, stats) : null);
-            List<Parameter> params = new ArrayList<>();
-            net.block().getParameters().forEach(p -> {
-                if (p.getValue().requiresGradient()) {
-                    params.add(p.getValue());
-                }
-            });
-            Sgd sgd = new Sgd(params, spec.sgd(), root);
+            Sgd sgd = new Sgd(net.trainableParameters(), spec.sgd(), root);
             ParameterStore ps = new ParameterStore(root, false);
             CosineSchedule schedule = new CosineSchedule(spec.lr(), spec.epochs());
 
@@ -286,8 +277,7 @@ public final class TrainingRun {
     }
 
     private static NDArray images(NDManager m, HostBatch b) {
-        return m.create(FloatBuffer.wrap(b.images(), 0, b.size() * b.channels() * 32 * 32),
-                new Shape(b.size(), b.channels(), 32, 32));
+        return m.create(FloatBuffer.wrap(b.images()), new Shape(b.size(), b.channels(), HostBatch.SIDE, HostBatch.SIDE));
     }
 
     private static NDArray labels(NDManager m, HostBatch b) {

@@ -73,8 +73,7 @@ class InitContractTest {
                 assertThat(e.getValue()).containsOnly(1f);
             }
         }
-        boolean random = InitRegistry.load().providers().stream().filter(p -> p.id().equals(id))
-                .findFirst().orElseThrow().randomized();
+        boolean random = InitRegistry.load().provider(id).randomized();
         assertThat(anyDiffers).as("another seed changes the values").isEqualTo(random);
     }
 

@@ -66,10 +66,7 @@ class ModelsTest {
         {
             try (NDManager m = NDManager.newBaseManager()) {
                 Models.materialize(net, m);
-                long actual = net.block().getParameters().stream()
-                        .filter(p -> p.getValue().requiresGradient())
-                        .mapToLong(p -> p.getValue().getArray().size())
-                        .sum();
+                long actual = net.trainableParameters().stream().mapToLong(p -> p.getArray().size()).sum();
                 assertThat(actual).as(arch).isEqualTo(net.parameterCount());
                 Set<String> paths = new HashSet<>();
                 net.layers().forEach(l -> assertThat(paths.add(l.path())).as(l.path()).isTrue());

@@ -3,10 +3,7 @@ package org.initbench.train;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDManager;
-import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Random;
 import org.initbench.data.HostBatch;
 import org.initbench.init.InitContext;
@@ -34,16 +31,10 @@ class NormTrainingTest {
         try (NDManager root = NDManager.newBaseManager()) {
             Models.materialize(net, root);
             InitContext.apply(net, InitRegistry.load().resolve(init).strategy(), 1);
-            List<Parameter> params = new ArrayList<>();
-            net.block().getParameters().forEach(p -> {
-                if (p.getValue().requiresGradient()) {
-                    params.add(p.getValue());
-                }
-            });
             Layer moving = net.layers().get(1); // bias1 (none) or layer1.0.conv1 (weightnorm)
             String name = norm.equals("none") ? "bias" : "weight_g";
             float[] before = moving.parameters().get(name).getArray().toFloatArray();
-            Sgd sgd = new Sgd(params, new SgdConfig(0.9, 5e-4, false), root);
+            Sgd sgd = new Sgd(net.trainableParameters(), new SgdConfig(0.9, 5e-4, false), root);
             ParameterStore ps = new ParameterStore(root, false);
             float first = Float.NaN;
             float last = Float.NaN;

@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.BaseNDManager;
 import ai.djl.ndarray.NDManager;
-import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Random;
 import org.initbench.data.HostBatch;
 import org.initbench.init.InitContext;
@@ -31,13 +28,7 @@ class TrainStepMemoryTest {
         try (NDManager root = NDManager.newBaseManager()) {
             Models.materialize(net, root);
             InitContext.apply(net, InitRegistry.load().resolve("kaiming-normal").strategy(), 1);
-            List<Parameter> params = new ArrayList<>();
-            net.block().getParameters().forEach(p -> {
-                if (p.getValue().requiresGradient()) {
-                    params.add(p.getValue());
-                }
-            });
-            Sgd sgd = new Sgd(params, new SgdConfig(0.9, 5e-4, false), root);
+            Sgd sgd = new Sgd(net.trainableParameters(), new SgdConfig(0.9, 5e-4, false), root);
             ParameterStore ps = new ParameterStore(root, false);
             TrainingRun.trainStep(net, ps, sgd, root, batch, 0.1);
             int afterFirst = ((BaseNDManager) root).getManagedArrays().size();

@@ -56,8 +56,7 @@ class LsuvTest {
             assertThatThrownBy(() -> InitContext.apply(net, InitRegistry.load().resolve("lsuv").strategy(), 1))
                     .isInstanceOf(BadInputException.class).hasMessageContaining("lsuv needs data");
         }
-        assertThat(InitRegistry.load().providers().stream().filter(p -> p.id().equals("lsuv")).findFirst()
-                .orElseThrow().dataDependent()).isTrue();
+        assertThat(InitRegistry.load().provider("lsuv").dataDependent()).isTrue();
     }
 
     static SampleBatch batch(int size, long seed) {
