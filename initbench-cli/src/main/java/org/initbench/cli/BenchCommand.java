@@ -15,7 +15,9 @@ import org.initbench.BadInputException;
 import org.initbench.data.DatasetName;
 import org.initbench.init.InitRegistry;
 import org.initbench.model.Models;
+import org.initbench.train.BenchComparison;
 import org.initbench.train.ThroughputBench;
+import org.initbench.train.TorchReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -60,6 +62,18 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "Intra-op threads; default all cores.")
     Integer threads;
 
+    @Option(names = "--compare-torch", description = "Also run bench/torch_reference.py (eager PyTorch, same models, "
+            + "step, batch and threads) right after and print Java/PyTorch per arch.")
+    boolean compareTorch;
+
+    @Option(names = "--python", defaultValue = TorchReference.DEFAULT_PYTHON,
+            description = "Python with torch for --compare-torch; default ${DEFAULT-VALUE}.")
+    String python;
+
+    @Option(names = "--gemm-size", defaultValue = "" + ThroughputBench.GEMM_SIZE,
+            description = "Side of the square fp32 matrices of the GEMM-rate probe; default ${DEFAULT-VALUE}.")
+    int gemmSize;
+
     @Option(names = "--json", description = "Write the results as JSON to this file.")
     Path json;
 
@@ -68,8 +82,9 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (batchSize < 2 || warmup < 0 || steps < 1 || repeats < 1) {
-            throw new BadInputException("bench needs --batch-size >= 2, --warmup >= 0, --steps >= 1, --repeats >= 1");
+        if (batchSize < 2 || warmup < 0 || steps < 1 || repeats < 1 || gemmSize < 16) {
+            throw new BadInputException("bench needs --batch-size >= 2, --warmup >= 0, --steps >= 1, --repeats >= 1,"
+                    + " --gemm-size >= 16");
         }
         Threads.configure(threads);
         for (String a : archs) {
@@ -77,8 +92,17 @@ public final class BenchCommand implements Callable<Integer> {
         }
         DatasetName fixed = dataset == null ? null : DatasetName.parse(dataset);
         InitRegistry registry = InitRegistry.load();
-        inits.forEach(registry::resolve);
-        ThroughputBench.Config config = new ThroughputBench.Config(batchSize, warmup, steps, repeats, width, inits);
+        List<String> initSpecs = inits.stream().filter(s -> !s.isBlank()).toList();
+        initSpecs.forEach(registry::resolve);
+        Path script = null;
+        if (compareTorch) {
+            if (width != 1.0) {
+                throw new BadInputException("--compare-torch needs --width 1 (the PyTorch reference builds the full models)");
+            }
+            script = TorchReference.script(null);
+            TorchReference.check(python);
+        }
+        ThroughputBench.Config config = new ThroughputBench.Config(batchSize, warmup, steps, repeats, width, initSpecs);
         PrintWriter out = spec.commandLine().getOut();
         List<ThroughputBench.ArchResult> results = new ArrayList<>();
         for (String a : archs) {
@@ -86,22 +110,47 @@ public final class BenchCommand implements Callable<Integer> {
             out.flush();
             results.add(ThroughputBench.run(a, fixed != null ? fixed : seedDataset(a), config, registry));
         }
+        out.println("measuring fp32 GEMM ...");
+        out.flush();
+        ThroughputBench.Gemm gemm = ThroughputBench.gemm(gemmSize, gemmProducts(gemmSize), Math.max(3, repeats));
+        TorchReference.Result torch = null;
+        if (compareTorch) {
+            out.println("measuring eager PyTorch (" + script + ") ...");
+            out.flush();
+            int t = Integer.parseInt(System.getProperty("ai.djl.pytorch.num_threads"));
+            torch = TorchReference.run(python, script, archs, fixed == null ? null : fixed.id(), config, t);
+        }
+        List<BenchComparison> comparison = BenchComparison.of(results, gemm, torch);
         Map<String, Object> env = ThroughputBench.environment();
-        String table = ThroughputBench.markdown(results);
+        String table = ThroughputBench.markdown(results) + "\n" + BenchComparison.markdown(comparison, gemm);
         out.println(env);
+        if (torch != null) {
+            out.println("PyTorch reference: " + torch.environment());
+        }
         out.print(table);
         out.flush();
         if (markdown != null) {
-            write(markdown, "Measured with `initbench bench` (" + env + ").\n\n" + table);
+            write(markdown, "Measured with `initbench bench` (" + env + ")"
+                    + (torch == null ? "" : "; eager PyTorch: " + torch.environment()) + ".\n\n" + table);
         }
         if (json != null) {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("environment", env);
             doc.put("config", config);
             doc.put("results", results);
+            doc.put("gemm", gemm);
+            if (torch != null) {
+                doc.put("torch", torch);
+            }
+            doc.put("comparison", comparison);
             write(json, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(doc));
         }
         return 0;
+    }
+
+    /** GEMM products per repetition: about 2 GFLOP·10 (0.1 s at the reference machine's rate), at least 2. */
+    static int gemmProducts(int n) {
+        return (int) Math.max(2, Math.min(100_000, 10 * 2.0 * 1024 * 1024 * 1024 / (2.0 * n * n * n)));
     }
 
     /** The dataset of each arch's cell in the seed's benchmark. */

@@ -1,7 +1,9 @@
 package org.initbench.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.initbench.cli.CliTestSupport.exec;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -34,7 +36,56 @@ class BenchCommandTest {
         assertThat(first.get("inits")).hasSize(2);
         assertThat(first.get("inits").get(1).get("init").asText()).startsWith("lsuv:");
         assertThat(first.get("peakRssMib").asDouble()).isPositive();
+        assertThat(first.get("forwardMacs").asLong()).isPositive();
+        assertThat(doc.get("gemm").get("gflops").get("median").asDouble()).isPositive();
+        assertThat(doc.get("comparison").get(0).get("javaGemmFraction").asDouble()).isPositive();
+        assertThat(doc.has("torch")).isFalse();
         assertThat(Files.readString(md)).contains("| arch | data shape |").contains("initbench bench");
+    }
+
+    /** Needs Debian's python3-torch at /usr/bin/python3 (skipped where it is missing). */
+    @Test
+    void comparesWithPyTorchInTheSameRun(@TempDir Path tmp) throws Exception {
+        assumeTrue(torchAvailable(), "no /usr/bin/python3 with torch");
+        Path json = tmp.resolve("bench.json");
+        Path md = tmp.resolve("bench.md");
+        CliTestSupport r = withHome(CHECKOUT, () -> exec("bench", "--arch", "resnet20", "--batch-size", "4",
+                "--warmup", "0", "--steps", "1", "--repeats", "1", "--inits", "", "--threads", "1",
+                "--gemm-size", "64", "--compare-torch", "--json", json.toString(), "--markdown", md.toString()));
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("| arch | data shape | train GFLOP/img | Java train img/s | PyTorch train img/s")
+                .containsPattern("\\| resnet20 \\| cifar10 \\| 0\\.245 \\| \\d+ \\| \\d+ \\| \\d+\\.\\d\\d \\|");
+        JsonNode doc = new ObjectMapper().readTree(json.toFile());
+        assertThat(doc.get("torch").get("environment").get("threads").asInt()).isEqualTo(1);
+        JsonNode t = doc.get("torch").get("results").get(0);
+        assertThat(t.get("arch").asText()).isEqualTo("resnet20");
+        assertThat(t.get("params").asLong()).isEqualTo(doc.get("results").get(0).get("params").asLong());
+        JsonNode c = doc.get("comparison").get(0);
+        assertThat(c.get("trainRatio").asDouble())
+                .isCloseTo(c.get("javaTrain").asDouble() / c.get("torchTrain").asDouble(), within(1e-9));
+        assertThat(c.get("torchGemmFraction").asDouble()).isPositive();
+        assertThat(Files.readString(md)).contains("eager PyTorch").contains("PyTorch train img/s");
+    }
+
+    @Test
+    void compareTorchBadInputIsExitTwoBeforeMeasuring(@TempDir Path tmp) throws Exception {
+        CliTestSupport noPython = withHome(CHECKOUT, () -> exec("bench", "--arch", "resnet20", "--compare-torch",
+                "--python", tmp.resolve("no-such-python").toString()));
+        assertThat(noPython.exitCode()).isEqualTo(2);
+        assertThat(noPython.err()).contains("cannot start").doesNotContain("measuring").hasLineCount(1);
+        assertThat(noPython.out()).doesNotContain("measuring");
+        CliTestSupport noScript = withHome(tmp, () -> exec("bench", "--arch", "resnet20", "--compare-torch"));
+        assertThat(noScript.exitCode()).isEqualTo(2);
+        assertThat(noScript.err()).contains("reference script not found").hasLineCount(1);
+        Path fakePython = tmp.resolve("python-without-torch");
+        Files.writeString(fakePython, "#!/bin/sh\necho \"ModuleNotFoundError: No module named 'torch'\" >&2\nexit 1\n");
+        assertThat(fakePython.toFile().setExecutable(true)).isTrue();
+        CliTestSupport noTorch = withHome(CHECKOUT, () -> exec("bench", "--arch", "resnet20", "--compare-torch",
+                "--python", fakePython.toString()));
+        assertThat(noTorch.exitCode()).isEqualTo(2);
+        assertThat(noTorch.err()).contains("cannot import torch").hasLineCount(1);
+        assertThat(withHome(CHECKOUT, () -> exec("bench", "--compare-torch", "--width", "0.5")).err())
+                .contains("--width 1");
     }
 
     @Test
@@ -42,5 +93,35 @@ class BenchCommandTest {
         assertThat(exec("bench", "--arch", "resnet21").exitCode()).isEqualTo(2);
         assertThat(exec("bench", "--steps", "0").err()).contains("--steps >= 1");
         assertThat(exec("bench", "--inits", "orthogonal:gain=x").exitCode()).isEqualTo(2);
+        assertThat(exec("bench", "--gemm-size", "8").err()).contains("--gemm-size >= 16");
+    }
+
+    /** The checkout root (surefire runs in the module directory). */
+    private static final Path CHECKOUT = Path.of("..").toAbsolutePath().normalize();
+
+    private static CliTestSupport withHome(Path home, java.util.function.Supplier<CliTestSupport> run) {
+        String old = System.getProperty("initbench.home");
+        System.setProperty("initbench.home", home.toString());
+        try {
+            return run.get();
+        } finally {
+            if (old == null) {
+                System.clearProperty("initbench.home");
+            } else {
+                System.setProperty("initbench.home", old);
+            }
+        }
+    }
+
+    private static boolean torchAvailable() {
+        try {
+            Process p = new ProcessBuilder("/usr/bin/python3", "-c", "import torch, numpy").start();
+            return p.waitFor() == 0;
+        } catch (java.io.IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 }

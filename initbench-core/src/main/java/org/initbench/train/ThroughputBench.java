@@ -1,6 +1,8 @@
 package org.initbench.train;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -53,9 +55,22 @@ public final class ThroughputBench {
     /** Seconds to apply one init to a freshly built model. */
     public record InitTime(String init, double seconds) {}
 
-    /** One architecture's measurements. */
+    /**
+     * One architecture's measurements; {@code forwardMacs} and {@code trainGflopPerImage} are the
+     * {@link FlopCount} of the measured model for one image.
+     */
     public record ArchResult(String arch, String dataset, long params, int batchSize, Rate train, Rate eval,
-            Rate data, List<InitTime> inits, double peakRssMib, double rssGrowthMib) {}
+            Rate data, List<InitTime> inits, double peakRssMib, double rssGrowthMib, long forwardMacs,
+            double trainGflopPerImage) {}
+
+    /**
+     * The machine's fp32 matrix-multiply rate: GFLOP/s ({@code 2n³} per product) of {@code n×n}
+     * products through DJL ({@code NDArray.matMul}, libtorch's GEMM) on the engine's threads.
+     */
+    public record Gemm(int size, int productsPerRepeat, Rate gflops) {}
+
+    /** Matrix side of the GEMM probe: three 4 MiB fp32 matrices, within the L3 cache of this machine class. */
+    public static final int GEMM_SIZE = 1024;
 
     /** Measures {@code arch} on synthetic data shaped like {@code dataset}. */
     public static ArchResult run(String arch, DatasetName dataset, Config c, InitRegistry registry) {
@@ -91,9 +106,33 @@ public final class ThroughputBench {
                 eval[r] = rate(c, t);
             }
         }
+        FlopCount flops = FlopCount.of(net);
         return new ArchResult(arch, dataset.id(), net.parameterCount(), c.batchSize(), Rate.of(train),
                 Rate.of(eval), dataRate(dataset, c), initTimes(arch, dataset, c, registry),
-                Manifest.peakRssMib(), rssAfter - rssBefore);
+                Manifest.peakRssMib(), rssAfter - rssBefore, flops.forwardMacs(), flops.trainFlops() / 1e9);
+    }
+
+    /**
+     * Measures the fp32 GEMM rate: {@code products} products of two Gaussian {@code n×n} matrices
+     * per repetition after two untimed ones, median of {@code repeats}.
+     */
+    public static Gemm gemm(int n, int products, int repeats) {
+        double[] rates = new double[repeats];
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray a = m.randomNormal(new Shape(n, n));
+            NDArray b = m.randomNormal(new Shape(n, n));
+            for (int i = 0; i < 2; i++) {
+                a.matMul(b).close();
+            }
+            for (int r = 0; r < repeats; r++) {
+                long t = System.nanoTime();
+                for (int i = 0; i < products; i++) {
+                    a.matMul(b).close();
+                }
+                rates[r] = 2.0 * n * n * n * products / ((System.nanoTime() - t) / 1e9) / 1e9;
+            }
+        }
+        return new Gemm(n, products, Rate.of(rates));
     }
 
     private static double rate(Config c, long startNanos) {
