@@ -5,11 +5,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import java.io.IOException;
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -277,7 +275,7 @@ public final class TrainingRun {
     }
 
     private static NDArray images(NDManager m, HostBatch b) {
-        return m.create(FloatBuffer.wrap(b.images()), new Shape(b.size(), b.channels(), HostBatch.SIDE, HostBatch.SIDE));
+        return BatchInput.images(m, b);
     }
 
     private static NDArray labels(NDManager m, HostBatch b) {

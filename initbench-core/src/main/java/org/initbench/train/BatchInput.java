@@ -1,0 +1,55 @@
+package org.initbench.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.nio.FloatBuffer;
+import org.initbench.data.HostBatch;
+
+/**
+ * The native image tensor of a host batch, logically {@code N×C×H×W} as every block expects, laid
+ * out in memory channels-last ({@code N×H×W×C}) by default: libtorch's oneDNN convolutions then run
+ * in the nhwc format end to end (BN, ReLU, pooling and adds keep it), instead of reordering every
+ * activation between plain NCHW and oneDNN's blocked layout around each convolution, which took a
+ * large part of a step. The values, shapes and semantics are the same; only kernels (and so float
+ * rounding) may differ. The system property {@code initbench.channelsLast=false} restores the plain
+ * contiguous NCHW layout (to measure the difference, see {@code docs/performance.md}).
+ */
+public final class BatchInput {
+    private static final boolean CHANNELS_LAST = !"false".equals(System.getProperty("initbench.channelsLast"));
+
+    private BatchInput() {}
+
+    /** Whether batches are handed to the model channels-last. */
+    public static boolean channelsLast() {
+        return CHANNELS_LAST;
+    }
+
+    /** The batch's images on {@code m}, shape {@code (N, C, 32, 32)}. */
+    public static NDArray images(NDManager m, HostBatch b) {
+        int n = b.size();
+        int c = b.channels();
+        int side = HostBatch.SIDE;
+        if (!CHANNELS_LAST) {
+            return m.create(FloatBuffer.wrap(b.images()), new Shape(n, c, side, side));
+        }
+        return m.create(FloatBuffer.wrap(toNhwc(b.images(), n, c, side * side)), new Shape(n, side, side, c))
+                .transpose(0, 3, 1, 2);
+    }
+
+    /** {@code N×C×P} planes to {@code N×P×C} pixels. */
+    static float[] toNhwc(float[] nchw, int n, int c, int pixels) {
+        float[] out = new float[n * c * pixels];
+        for (int i = 0; i < n; i++) {
+            int base = i * c * pixels;
+            for (int ch = 0; ch < c; ch++) {
+                int src = base + ch * pixels;
+                int dst = base + ch;
+                for (int p = 0; p < pixels; p++) {
+                    out[dst + p * c] = nchw[src + p];
+                }
+            }
+        }
+        return out;
+    }
+}
