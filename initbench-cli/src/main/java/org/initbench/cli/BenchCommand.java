@@ -16,6 +16,8 @@ import org.initbench.data.DatasetName;
 import org.initbench.init.InitRegistry;
 import org.initbench.model.Models;
 import org.initbench.train.BenchComparison;
+import org.initbench.train.LayoutBench;
+import org.initbench.train.LayoutChoice;
 import org.initbench.train.ThroughputBench;
 import org.initbench.train.TorchReference;
 import picocli.CommandLine.Command;
@@ -74,6 +76,14 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Side of the square fp32 matrices of the GEMM-rate probe; default ${DEFAULT-VALUE}.")
     int gemmSize;
 
+    @Option(names = "--layout", description = "Instead of the bench: measure one worker with all cores against "
+            + "parallel single-thread workers (child JVMs training the first --arch), and store the faster layout "
+            + "for this machine, which sweeps use by default.")
+    boolean layout;
+
+    @Option(names = "--layout-file", description = "Layout store; default ~/.initbench/layout.json.")
+    Path layoutFile;
+
     @Option(names = "--json", description = "Write the results as JSON to this file.")
     Path json;
 
@@ -91,6 +101,9 @@ public final class BenchCommand implements Callable<Integer> {
             Models.build(a, 3, 10, width);
         }
         DatasetName fixed = dataset == null ? null : DatasetName.parse(dataset);
+        if (layout) {
+            return layout(fixed);
+        }
         InitRegistry registry = InitRegistry.load();
         List<String> initSpecs = inits.stream().filter(s -> !s.isBlank()).toList();
         initSpecs.forEach(registry::resolve);
@@ -151,6 +164,46 @@ public final class BenchCommand implements Callable<Integer> {
     /** GEMM products per repetition: about 2 GFLOP·10 (0.1 s at the reference machine's rate), at least 2. */
     static int gemmProducts(int n) {
         return (int) Math.max(2, Math.min(100_000, 10 * 2.0 * 1024 * 1024 * 1024 / (2.0 * n * n * n)));
+    }
+
+    private int layout(DatasetName fixed) throws IOException {
+        Path store = layoutFile != null ? layoutFile : LayoutChoice.store();
+        LayoutChoice.load(store);
+        String arch = archs.get(0);
+        LayoutBench.Config c = new LayoutBench.Config(arch, fixed != null ? fixed : seedDataset(arch), batchSize,
+                warmup, steps * repeats, width);
+        int cores = Runtime.getRuntime().availableProcessors();
+        PrintWriter out = spec.commandLine().getOut();
+        List<LayoutBench.Measurement> ms = new ArrayList<>();
+        StringBuilder table = new StringBuilder("| workers × threads | total train img/s | per worker img/s |\n|---|---|---|\n");
+        for (int[] l : LayoutBench.candidates(cores)) {
+            out.println("measuring " + l[0] + " worker(s) × " + l[1] + " thread(s) on " + arch + " ...");
+            out.flush();
+            LayoutBench.Measurement m;
+            try {
+                m = LayoutBench.measure(c, l[0], l[1]);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+            ms.add(m);
+            table.append(String.format(java.util.Locale.ROOT, "| %d × %d | %.0f | %s |%n", m.workers(),
+                    m.threadsPerWorker(), m.imagesPerSecond(), m.perWorker().stream()
+                            .map(v -> String.format(java.util.Locale.ROOT, "%.0f", v)).toList()));
+        }
+        LayoutBench.Measurement best = ms.stream()
+                .max(java.util.Comparator.comparingDouble(LayoutBench.Measurement::imagesPerSecond)).orElseThrow();
+        Map<String, Object> machine = ThroughputBench.environment();
+        LayoutChoice.Entry entry = new LayoutChoice.Entry(String.valueOf(machine.get("cpu")), cores, best.workers(),
+                best.threadsPerWorker(), ms, arch, java.time.Instant.now().toString());
+        LayoutChoice.save(store, entry);
+        out.print(table);
+        out.printf("faster: %d worker(s) × %d thread(s), %.2f× one %d-thread worker; stored in %s%n", best.workers(),
+                best.threadsPerWorker(), best.imagesPerSecond() / ms.get(0).imagesPerSecond(), cores, store);
+        if (json != null) {
+            write(json, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(entry));
+        }
+        return 0;
     }
 
     /** The dataset of each arch's cell in the seed's benchmark. */

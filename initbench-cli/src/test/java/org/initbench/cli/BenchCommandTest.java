@@ -9,6 +9,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.initbench.train.LayoutBench;
+import org.initbench.train.LayoutChoice;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -86,6 +89,43 @@ class BenchCommandTest {
         assertThat(noTorch.err()).contains("cannot import torch").hasLineCount(1);
         assertThat(withHome(CHECKOUT, () -> exec("bench", "--compare-torch", "--width", "0.5")).err())
                 .contains("--width 1");
+    }
+
+    /** Child JVMs load libtorch (seconds each), so slow. */
+    @Test
+    @Tag("slow")
+    void layoutMeasuresBothLayoutsAndStoresTheFaster(@TempDir Path tmp) throws Exception {
+        Path store = tmp.resolve("layout.json");
+        CliTestSupport r = exec("bench", "--layout", "--layout-file", store.toString(), "--arch", "resnet20",
+                "--width", "0.25", "--batch-size", "4", "--warmup", "1", "--steps", "2", "--repeats", "1");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        int cores = Runtime.getRuntime().availableProcessors();
+        assertThat(r.out()).contains("| 1 × " + cores + " |").contains("stored in " + store);
+        JsonNode doc = new ObjectMapper().readTree(store.toFile());
+        assertThat(doc).hasSize(1);
+        JsonNode e = doc.get(0);
+        assertThat(e.get("cores").asInt()).isEqualTo(cores);
+        assertThat(e.get("measurements")).hasSize(LayoutBench.candidates(cores).size());
+        JsonNode best = null;
+        for (JsonNode m : e.get("measurements")) {
+            assertThat(m.get("imagesPerSecond").asDouble()).isPositive();
+            if (best == null || m.get("imagesPerSecond").asDouble() > best.get("imagesPerSecond").asDouble()) {
+                best = m;
+            }
+        }
+        assertThat(e.get("workers").asInt()).isEqualTo(best.get("workers").asInt());
+        assertThat(LayoutChoice.workersFor(cores, store, e.get("cpu").asText())).isEqualTo(best.get("workers").asInt());
+    }
+
+    @Test
+    void layoutRefusesAnUnreadableStoreBeforeMeasuring(@TempDir Path tmp) throws Exception {
+        Path store = tmp.resolve("layout.json");
+        Files.writeString(store, "[oops");
+        CliTestSupport r = exec("bench", "--layout", "--layout-file", store.toString());
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("cannot read layout store").hasLineCount(1);
+        assertThat(r.out()).doesNotContain("measuring");
+        assertThat(Files.readString(store)).isEqualTo("[oops");
     }
 
     @Test

@@ -76,7 +76,7 @@ final class Manifest {
         }
     }
 
-    private static String cpuModel() {
+    static String cpuModel() {
         try {
             List<String> lines = Files.readAllLines(Path.of("/proc/cpuinfo"));
             return lines.stream().filter(l -> l.startsWith("model name")).findFirst()
