@@ -190,6 +190,7 @@ public final class ThroughputBench {
         java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
         m.put("initbench_version", Manifest.version());
         m.putAll(Manifest.machine());
+        m.put("input_memory_format", BatchInput.channelsLast() ? "channels-last" : "contiguous");
         return m;
     }
 
