@@ -1,0 +1,187 @@
+package org.initbench.report;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.ToDoubleFunction;
+import org.initbench.train.EpochMetrics;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.HeatMapChart;
+import org.knowm.xchart.HeatMapChartBuilder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/**
+ * The report's PNG plots for one column, drawn with XChart (headless): accuracy heatmap init ×
+ * epoch, best-accuracy bars with std error bars, and train / test loss curves per init (mean line,
+ * dashed lines at mean ± one std over seeds). Only done runs are drawn.
+ */
+public final class Plots {
+    static final int WIDTH = 900;
+    static final int HEIGHT = 520;
+
+    /**
+     * One rendered plot.
+     *
+     * @param kind file-name suffix: heatmap, best-acc, train-loss, test-loss
+     * @param title what it shows
+     * @param png the PNG bytes
+     */
+    public record Plot(String kind, String title, byte[] png) {}
+
+    private Plots() {}
+
+    /** The plots of a column; empty when the column has no done run. */
+    public static List<Plot> forColumn(Analysis a, Analysis.Column c) throws IOException {
+        List<String> inits = a.inits().stream()
+                .filter(i -> c.cell(i) != null && !c.cell(i).done().isEmpty()).toList();
+        List<Plot> out = new ArrayList<>();
+        if (inits.isEmpty()) {
+            return out;
+        }
+        out.add(new Plot("heatmap", "Mean test accuracy (%) per epoch, " + c.label(), png(heatmap(a, c, inits))));
+        out.add(new Plot("best-acc", "Best test accuracy (%), mean ± std over seeds, " + c.label(),
+                png(bars(a, c, inits))));
+        out.add(new Plot("train-loss", "Train loss per epoch, mean ± std over seeds, " + c.label(),
+                png(curves(a, c, inits, "train loss", EpochMetrics::trainLoss))));
+        out.add(new Plot("test-loss", "Test loss per epoch, mean ± std over seeds, " + c.label(),
+                png(curves(a, c, inits, "test loss", EpochMetrics::testLoss))));
+        return out;
+    }
+
+    private static byte[] png(Chart<?, ?> chart) throws IOException {
+        return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    private static HeatMapChart heatmap(Analysis a, Analysis.Column c, List<String> inits) {
+        int height = Math.max(HEIGHT, 120 + 40 * inits.size());
+        HeatMapChart chart = new HeatMapChartBuilder().width(WIDTH).height(height)
+                .title("Mean test accuracy (%): " + c.label()).xAxisTitle("epoch").yAxisTitle("init").build();
+        int epochs = 0;
+        List<double[]> means = new ArrayList<>();
+        for (String i : inits) {
+            double[] m = Analysis.curve(c.cell(i), em -> 100 * em.testAcc())[0];
+            means.add(m);
+            epochs = Math.max(epochs, m.length);
+        }
+        List<Integer> xs = new ArrayList<>();
+        for (int e = 1; e <= epochs; e++) {
+            xs.add(e);
+        }
+        List<String> ys = inits.stream().map(a::initLabel).toList();
+        List<Number[]> heat = new ArrayList<>();
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        for (int y = 0; y < inits.size(); y++) {
+            double[] m = means.get(y);
+            for (int e = 0; e < m.length; e++) {
+                heat.add(new Number[] {e, y, m[e]});
+                min = Math.min(min, m[e]);
+                max = Math.max(max, m[e]);
+            }
+        }
+        chart.addSeries("mean test accuracy (%)", xs, ys, heat);
+        var st = chart.getStyler();
+        st.setShowValue(epochs <= 12 && inits.size() <= 12);
+        st.setHeatMapDecimalValueFormatter(v -> String.format(Locale.ROOT, "%.1f", v));
+        st.setMin(min);
+        st.setMax(max > min ? max : min + 1e-9);
+        st.setRangeColors(new Color[] {new Color(0x44, 0x01, 0x54), new Color(0x21, 0x91, 0x8c),
+            new Color(0xfd, 0xe7, 0x25)});
+        st.setXAxisLabelRotation(epochs > 30 ? 90 : 0);
+        st.setPlotContentSize(0.95);
+        st.setChartBackgroundColor(Color.WHITE);
+        if (epochs > 40) {
+            st.setXAxisTickMarkSpacingHint(60);
+        }
+        return chart;
+    }
+
+    private static CategoryChart bars(Analysis a, Analysis.Column c, List<String> inits) {
+        CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
+                .title("Best test accuracy (%), mean ± std: " + c.label()).xAxisTitle("init")
+                .yAxisTitle("best test accuracy (%)").build();
+        List<String> labels = new ArrayList<>();
+        List<Double> means = new ArrayList<>();
+        List<Double> stds = new ArrayList<>();
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (String i : inits) {
+            Stats.Summary s = c.cell(i).summary();
+            double sd = Double.isNaN(s.std()) ? 0 : s.std();
+            labels.add(a.initLabel(i) + " (n=" + s.n() + ")");
+            means.add(s.mean());
+            stds.add(sd);
+            lo = Math.min(lo, s.mean() - sd);
+            hi = Math.max(hi, s.mean() + sd);
+        }
+        chart.addSeries("best test accuracy (%)", labels, means, stds);
+        var st = chart.getStyler();
+        st.setLegendVisible(false);
+        st.setChartBackgroundColor(Color.WHITE);
+        st.setXAxisLabelRotation(inits.size() > 4 ? 30 : 0);
+        double pad = Math.max(0.5, 0.15 * (hi - lo));
+        st.setYAxisMin(Math.max(0, Math.floor(lo - pad)));
+        st.setYAxisMax(Math.min(100, Math.ceil(hi + pad)));
+        st.setErrorBarsColor(Color.BLACK);
+        return chart;
+    }
+
+    private static XYChart curves(Analysis a, Analysis.Column c, List<String> inits, String what,
+            ToDoubleFunction<EpochMetrics> metric) {
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
+                .title(capitalize(what) + " (mean, dashed ± std over seeds): " + c.label())
+                .xAxisTitle("epoch").yAxisTitle(what).build();
+        var st = chart.getStyler();
+        st.setChartBackgroundColor(Color.WHITE);
+        st.setLegendPosition(Styler.LegendPosition.OutsideE);
+        Color[] palette = st.getSeriesColors();
+        BasicStroke dashed = new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
+                new float[] {4f, 4f}, 0f);
+        for (int k = 0; k < inits.size(); k++) {
+            String init = inits.get(k);
+            double[][] cur = Analysis.curve(c.cell(init), metric);
+            int n = cur[0].length;
+            double[] x = new double[n];
+            double[] up = new double[n];
+            double[] down = new double[n];
+            boolean band = false;
+            for (int e = 0; e < n; e++) {
+                x[e] = e + 1;
+                double sd = cur[1][e];
+                band |= !Double.isNaN(sd);
+                up[e] = cur[0][e] + (Double.isNaN(sd) ? 0 : sd);
+                down[e] = cur[0][e] - (Double.isNaN(sd) ? 0 : sd);
+            }
+            Color col = palette[k % palette.length];
+            String name = a.initLabel(init);
+            XYSeries mean = chart.addSeries(name, x, cur[0]);
+            mean.setLineColor(col);
+            mean.setMarkerColor(col);
+            mean.setMarker(n <= 30 ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
+            if (band) {
+                for (double[] edge : new double[][] {up, down}) {
+                    XYSeries s = chart.addSeries(name + (edge == up ? " +std" : " -std"), x, edge);
+                    s.setLineColor(col);
+                    s.setLineStyle(dashed);
+                    s.setMarker(SeriesMarkers.NONE);
+                    s.setShowInLegend(false);
+                }
+            }
+        }
+        return chart;
+    }
+
+    private static String capitalize(String s) {
+        return Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    }
+}
