@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
             ModelsCommand.class,
             InitsCommand.class,
             DataCommand.class,
+            ReportCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {

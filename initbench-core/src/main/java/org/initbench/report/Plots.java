@@ -2,10 +2,10 @@ package org.initbench.report;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
+import java.awt.Font;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.ToDoubleFunction;
 import org.initbench.train.EpochMetrics;
 import org.knowm.xchart.BitmapEncoder;
@@ -77,22 +77,26 @@ public final class Plots {
         for (int e = 1; e <= epochs; e++) {
             xs.add(e);
         }
-        List<String> ys = inits.stream().map(a::initLabel).toList();
+        // y runs bottom-up: list the rows in reverse so the first init is on top, as in the tables
+        List<String> ys = new ArrayList<>();
         List<Number[]> heat = new ArrayList<>();
         double min = Double.POSITIVE_INFINITY;
         double max = Double.NEGATIVE_INFINITY;
-        for (int y = 0; y < inits.size(); y++) {
-            double[] m = means.get(y);
+        for (int k = inits.size() - 1, y = 0; k >= 0; k--, y++) {
+            ys.add(a.initLabel(inits.get(k)));
+            double[] m = means.get(k);
             for (int e = 0; e < m.length; e++) {
-                heat.add(new Number[] {e, y, m[e]});
-                min = Math.min(min, m[e]);
-                max = Math.max(max, m[e]);
+                double v = Math.round(m[e] * 100) / 100.0;
+                heat.add(new Number[] {e, y, v});
+                min = Math.min(min, v);
+                max = Math.max(max, v);
             }
         }
         chart.addSeries("mean test accuracy (%)", xs, ys, heat);
         var st = chart.getStyler();
         st.setShowValue(epochs <= 12 && inits.size() <= 12);
-        st.setHeatMapDecimalValueFormatter(v -> String.format(Locale.ROOT, "%.1f", v));
+        st.setHeatMapValueDecimalPattern("0.0");
+        titleFont(st, chart.getTitle());
         st.setMin(min);
         st.setMax(max > min ? max : min + 1e-9);
         st.setRangeColors(new Color[] {new Color(0x44, 0x01, 0x54), new Color(0x21, 0x91, 0x8c),
@@ -127,6 +131,7 @@ public final class Plots {
         chart.addSeries("best test accuracy (%)", labels, means, stds);
         var st = chart.getStyler();
         st.setLegendVisible(false);
+        titleFont(st, chart.getTitle());
         st.setChartBackgroundColor(Color.WHITE);
         st.setXAxisLabelRotation(inits.size() > 4 ? 30 : 0);
         double pad = Math.max(0.5, 0.15 * (hi - lo));
@@ -139,11 +144,12 @@ public final class Plots {
     private static XYChart curves(Analysis a, Analysis.Column c, List<String> inits, String what,
             ToDoubleFunction<EpochMetrics> metric) {
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
-                .title(capitalize(what) + " (mean, dashed ± std over seeds): " + c.label())
+                .title(capitalize(what) + " (mean, dashed: ± std): " + c.label())
                 .xAxisTitle("epoch").yAxisTitle(what).build();
         var st = chart.getStyler();
         st.setChartBackgroundColor(Color.WHITE);
         st.setLegendPosition(Styler.LegendPosition.OutsideE);
+        titleFont(st, chart.getTitle());
         Color[] palette = st.getSeriesColors();
         BasicStroke dashed = new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
                 new float[] {4f, 4f}, 0f);
@@ -179,6 +185,10 @@ public final class Plots {
             }
         }
         return chart;
+    }
+
+    private static void titleFont(Styler st, String title) {
+        st.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, title.length() > 80 ? 11 : 14));
     }
 
     private static String capitalize(String s) {

@@ -66,7 +66,7 @@ public final class Report {
                 Files.createDirectories(plotDir);
             }
             for (Plots.Plot p : ps) {
-                String name = String.format(Locale.ROOT, "%02d-%s-%s.png", i + 1, slug(c.label()), p.kind());
+                String name = String.format(Locale.ROOT, "%02d-%s-%s.png", i + 1, slug(c.key().base()), p.kind());
                 Path f = plotDir.resolve(name);
                 atomicWrite(f, p.png());
                 plotFiles.add(f);
