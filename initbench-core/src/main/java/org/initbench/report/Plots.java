@@ -28,6 +28,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 public final class Plots {
     static final int WIDTH = 900;
     static final int HEIGHT = 520;
+    static final int HEATMAP_MAX_COLUMNS = 25;
 
     /**
      * One rendered plot.
@@ -73,10 +74,7 @@ public final class Plots {
             means.add(m);
             epochs = Math.max(epochs, m.length);
         }
-        List<Integer> xs = new ArrayList<>();
-        for (int e = 1; e <= epochs; e++) {
-            xs.add(e);
-        }
+        List<Integer> shown = heatmapEpochs(epochs);
         // y runs bottom-up: list the rows in reverse so the first init is on top, as in the tables
         List<String> ys = new ArrayList<>();
         List<Number[]> heat = new ArrayList<>();
@@ -85,29 +83,46 @@ public final class Plots {
         for (int k = inits.size() - 1, y = 0; k >= 0; k--, y++) {
             ys.add(a.initLabel(inits.get(k)));
             double[] m = means.get(k);
-            for (int e = 0; e < m.length; e++) {
-                double v = Math.round(m[e] * 100) / 100.0;
-                heat.add(new Number[] {e, y, v});
-                min = Math.min(min, v);
-                max = Math.max(max, v);
+            for (int x = 0; x < shown.size(); x++) {
+                int e = shown.get(x);
+                if (e <= m.length) {
+                    double v = Math.round(m[e - 1] * 100) / 100.0;
+                    heat.add(new Number[] {x, y, v});
+                    min = Math.min(min, v);
+                    max = Math.max(max, v);
+                }
             }
         }
-        chart.addSeries("mean test accuracy (%)", xs, ys, heat);
+        if (shown.size() < epochs) {
+            chart.setTitle(chart.getTitle() + " (epochs 1, " + shown.get(1) + ", " + shown.get(2) + ", ..., " + epochs + ")");
+        }
+        chart.addSeries("mean test accuracy (%)", shown, ys, heat);
         var st = chart.getStyler();
-        st.setShowValue(epochs <= 12 && inits.size() <= 12);
+        st.setShowValue(shown.size() <= 12 && inits.size() <= 12);
         st.setHeatMapValueDecimalPattern("0.0");
         titleFont(st, chart.getTitle());
         st.setMin(min);
         st.setMax(max > min ? max : min + 1e-9);
         st.setRangeColors(new Color[] {new Color(0x44, 0x01, 0x54), new Color(0x21, 0x91, 0x8c),
             new Color(0xfd, 0xe7, 0x25)});
-        st.setXAxisLabelRotation(epochs > 30 ? 90 : 0);
         st.setPlotContentSize(0.95);
         st.setChartBackgroundColor(Color.WHITE);
-        if (epochs > 40) {
-            st.setXAxisTickMarkSpacingHint(60);
-        }
         return chart;
+    }
+
+    /**
+     * The epochs the heatmap shows: all up to {@value #HEATMAP_MAX_COLUMNS}; beyond, epoch 1, every
+     * k-th epoch and the last, k = ⌈epochs / {@value #HEATMAP_MAX_COLUMNS}⌉.
+     */
+    static List<Integer> heatmapEpochs(int epochs) {
+        List<Integer> shown = new ArrayList<>();
+        int k = epochs <= HEATMAP_MAX_COLUMNS ? 1 : (epochs + HEATMAP_MAX_COLUMNS - 1) / HEATMAP_MAX_COLUMNS;
+        for (int e = 1; e <= epochs; e++) {
+            if (e == 1 || e % k == 0 || e == epochs) {
+                shown.add(e);
+            }
+        }
+        return shown;
     }
 
     private static CategoryChart bars(Analysis a, Analysis.Column c, List<String> inits) {

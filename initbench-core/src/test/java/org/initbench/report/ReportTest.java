@@ -158,10 +158,19 @@ class ReportTest {
         }
 
         String html = Files.readString(out.html(), StandardCharsets.UTF_8);
-        assertThat(Pattern.compile("(?i)(src|href)\\s*=\\s*(?![\"']?data:)").matcher(html).find())
-                .as("no external resources").isFalse();
+        Pattern external = Pattern.compile("(?i)(src|href)\\s*=\\s*(?![\"']?data:)");
+        assertThat(external.matcher("<img src=\"https://x/y.png\">").find()).as("the check itself").isTrue();
+        assertThat(external.matcher(html).find()).as("no external resources").isFalse();
         assertThat(Pattern.compile("src=\"data:image/png;base64,").matcher(html).results().count()).isEqualTo(8);
         assertThat(html).doesNotContain("<link").doesNotContain("<script");
+    }
+
+    @Test
+    void longRunsShowEveryKthEpochInTheHeatmap() {
+        assertThat(Plots.heatmapEpochs(3)).containsExactly(1, 2, 3);
+        assertThat(Plots.heatmapEpochs(25)).hasSize(25);
+        List<Integer> e = Plots.heatmapEpochs(200);
+        assertThat(e).startsWith(1, 8, 16).endsWith(192, 200).hasSizeLessThanOrEqualTo(Plots.HEATMAP_MAX_COLUMNS + 2);
     }
 
     @Test
