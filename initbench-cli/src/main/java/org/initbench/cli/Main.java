@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
             TrainCommand.class,
             BenchCommand.class,
             DemoCommand.class,
+            SweepCommand.class,
             ModelsCommand.class,
             InitsCommand.class,
             DataCommand.class,

@@ -71,16 +71,44 @@ public final class TrainingRun {
      */
     public static TrainingRun prepare(TrainSpec spec, DatasetLocator locator, InitRegistry registry,
             TrainListener listener) {
+        TrainSpec resolved = validate(spec, registry);
+        LoadedDataset data = locator.load(DatasetName.parse(resolved.dataset()), listener::notice);
+        return create(resolved, data, registry, listener);
+    }
+
+    /**
+     * As {@link #prepare(TrainSpec, DatasetLocator, InitRegistry, TrainListener)} on a dataset that is
+     * already loaded (a sweep loads each dataset once for all its cells).
+     */
+    public static TrainingRun prepare(TrainSpec spec, LoadedDataset data, InitRegistry registry,
+            TrainListener listener) {
+        TrainSpec resolved = validate(spec, registry);
+        if (data.name() != DatasetName.parse(resolved.dataset())) {
+            throw new IllegalArgumentException("loaded " + data.name().id() + " for a run on " + resolved.dataset());
+        }
+        return create(resolved, data, registry, listener);
+    }
+
+    private static TrainingRun create(TrainSpec resolved, LoadedDataset data, InitRegistry registry,
+            TrainListener listener) {
+        ResolvedInit init = registry.resolve(resolved.init());
+        return new TrainingRun(resolved, init, data, listener, registry.provider(init.id()).dataDependent());
+    }
+
+    /**
+     * Checks everything about {@code spec} that can be bad input without touching data (arch,
+     * dataset name, norm, init spec and whether the init accepts the model) and returns it resolved:
+     * the canonical init spec and the arch's own norm where none is given.
+     */
+    public static TrainSpec validate(TrainSpec spec, InitRegistry registry) {
         DatasetName name = DatasetName.parse(spec.dataset());
         Norm norm = spec.norm() == null ? Models.defaultNorm(spec.arch()) : Norm.parse(spec.norm());
         Models.build(spec.arch(), name.channels(), name.numClasses(), spec.width(), norm);
         ResolvedInit init = registry.resolve(spec.init());
         probe(spec.arch(), name, norm, init);
-        LoadedDataset data = locator.load(name, listener::notice);
-        TrainSpec resolved = new TrainSpec(spec.arch(), name.id(), init.spec(), spec.seed(), spec.epochs(),
+        return new TrainSpec(spec.arch(), name.id(), init.spec(), spec.seed(), spec.epochs(),
                 spec.batchSize(), spec.lr(), spec.momentum(), spec.weightDecay(), spec.nesterov(),
                 spec.trainSubset(), spec.testSubset(), spec.width(), norm.id());
-        return new TrainingRun(resolved, init, data, listener, registry.provider(init.id()).dataDependent());
     }
 
     /**
