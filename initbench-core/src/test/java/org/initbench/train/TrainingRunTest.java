@@ -12,6 +12,7 @@ import java.util.List;
 import org.initbench.data.DatasetLocator;
 import org.initbench.init.InitRegistry;
 import org.initbench.testkit.FakeData;
+import org.initbench.testkit.RunFiles;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -132,8 +133,8 @@ class TrainingRunTest {
         RunResult plain = RunDirectory.readResult(straight);
         assertThat(resumed.bestTestAcc()).isEqualTo(plain.bestTestAcc());
         assertThat(resumed.finalTestAcc()).isEqualTo(plain.finalTestAcc());
-        assertThat(withoutTimings(broken)).isEqualTo(withoutTimings(straight));
-        assertThat(parameters(broken)).isEqualTo(parameters(straight));
+        assertThat(RunFiles.metricsWithoutTimings(broken)).isEqualTo(RunFiles.metricsWithoutTimings(straight));
+        assertThat(RunFiles.parameters(broken)).isEqualTo(RunFiles.parameters(straight));
         JsonNode manifest = new ObjectMapper().readTree(broken.resolve(RunDirectory.MANIFEST).toFile());
         assertThat(manifest.get("resumed").get(0).get("after_epoch").asInt()).isEqualTo(1);
     }
@@ -152,37 +153,5 @@ class TrainingRunTest {
         assertThat(notices).anyMatch(n -> n.startsWith("cannot resume") && n.contains("CRC mismatch"));
         assertThat(r.epochsCompleted()).isEqualTo(2);
         assertThat(Files.readAllLines(out.resolve(RunDirectory.METRICS))).hasSize(2);
-    }
-
-    /** metrics.jsonl without the wall-clock fields. */
-    static List<String> withoutTimings(Path dir) throws IOException {
-        ObjectMapper json = new ObjectMapper();
-        List<String> out = new ArrayList<>();
-        for (String line : Files.readAllLines(dir.resolve(RunDirectory.METRICS))) {
-            com.fasterxml.jackson.databind.node.ObjectNode n = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(line);
-            n.remove(List.of("epochSeconds", "trainImagesPerSecond"));
-            out.add(n.toString());
-        }
-        return out;
-    }
-
-    /** Every parameter of the run's final checkpoint, by name. */
-    static java.util.Map<String, List<Float>> parameters(Path dir) throws IOException {
-        TrainSpec s = new ObjectMapper().readValue(dir.resolve(RunDirectory.SPEC).toFile(), TrainSpec.class);
-        org.initbench.model.Network net = org.initbench.model.Models.build(s.arch(), 1, 10, s.width(),
-                org.initbench.model.Norm.parse(s.norm()));
-        java.util.Map<String, List<Float>> out = new java.util.TreeMap<>();
-        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
-            org.initbench.model.Models.materialize(net, m);
-            Checkpoint.read(dir.resolve(Checkpoint.FILE), net.block(), m);
-            net.block().getParameters().forEach(p -> {
-                List<Float> values = new ArrayList<>();
-                for (float f : p.getValue().getArray().toFloatArray()) {
-                    values.add(f);
-                }
-                out.put(p.getKey(), values);
-            });
-        }
-        return out;
     }
 }
