@@ -32,7 +32,7 @@ class SweepProcessTest {
 
     @BeforeAll
     static void fakeData() {
-        FakeData.writeIdxDataset(data.resolve("fashion-mnist"), 480, 32, true, 9);
+        FakeData.writeIdxDataset(data.resolve("fashion-mnist"), 192, 32, true, 9);
     }
 
     static List<String> sweep(Path out, String inits, String seeds, int epochs, String... more) {
