@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.initbench.Seeds;
 import org.initbench.data.BatchLoader;
 import org.initbench.data.ChannelStats;
@@ -61,15 +62,15 @@ import org.initbench.train.TrainingRun;
 public final class Inspection {
     private final InspectConfig config;
     private final DatasetName dataset;
-    private final Norm norm;
+    private final Supplier<Network> models;
     private final List<ResolvedInit> inits;
     private final InitRegistry registry;
 
-    private Inspection(InspectConfig config, DatasetName dataset, Norm norm, List<ResolvedInit> inits,
+    private Inspection(InspectConfig config, DatasetName dataset, Supplier<Network> models, List<ResolvedInit> inits,
             InitRegistry registry) {
         this.config = config;
         this.dataset = dataset;
-        this.norm = norm;
+        this.models = models;
         this.inits = inits;
         this.registry = registry;
     }
@@ -82,8 +83,14 @@ public final class Inspection {
         DatasetName name = DatasetName.parse(config.dataset());
         Norm norm = config.norm() == null ? Models.defaultNorm(config.arch()) : Norm.parse(config.norm());
         Models.build(config.arch(), name.channels(), name.numClasses(), config.width(), norm);
+        return of(config, name, () -> Models.build(config.arch(), name.channels(), name.numClasses(), config.width(),
+                norm), registry);
+    }
+
+    /** An inspection of the networks {@code models} builds (a fresh one per init), for tests of custom nets. */
+    static Inspection of(InspectConfig config, DatasetName dataset, Supplier<Network> models, InitRegistry registry) {
         List<ResolvedInit> inits = config.inits().stream().map(registry::resolve).toList();
-        return new Inspection(config, name, norm, inits, registry);
+        return new Inspection(config, dataset, models, inits, registry);
     }
 
     /** The batch: images, labels and where they came from. */
@@ -96,10 +103,13 @@ public final class Inspection {
 
     InspectReport run(Batch batch) {
         List<InitResult> results = new ArrayList<>();
+        String norm = null;
         for (ResolvedInit init : inits) {
-            results.add(inspect(init, batch));
+            Network net = models.get();
+            norm = net.norm().id();
+            results.add(inspect(net, init, batch));
         }
-        return new InspectReport(InspectReport.SCHEMA, config.arch(), dataset.id(), norm.id(), config.width(),
+        return new InspectReport(InspectReport.SCHEMA, config.arch(), dataset.id(), norm, config.width(),
                 config.input().id(), batch.source(), batch.images().size(), config.seed(), results);
     }
 
@@ -140,8 +150,7 @@ public final class Inspection {
         }
     }
 
-    private InitResult inspect(ResolvedInit init, Batch batch) {
-        Network net = Models.build(config.arch(), dataset.channels(), dataset.numClasses(), config.width(), norm);
+    private InitResult inspect(Network net, ResolvedInit init, Batch batch) {
         ModelGraph graph = ModelGraph.of(net);
         Structure structure = Structure.of(graph);
         HostBatch b = batch.images();
