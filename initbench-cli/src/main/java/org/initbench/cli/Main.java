@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             TrainCommand.class,
             BenchCommand.class,
+            InspectCommand.class,
             DemoCommand.class,
             SweepCommand.class,
             ModelsCommand.class,

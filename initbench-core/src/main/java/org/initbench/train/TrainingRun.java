@@ -340,7 +340,7 @@ public final class TrainingRun {
     }
 
     /** Mean cross-entropy of logits against integer labels, as {@code nn.CrossEntropyLoss()}. */
-    static NDArray crossEntropy(NDArray logits, NDArray labels, int numClasses) {
+    public static NDArray crossEntropy(NDArray logits, NDArray labels, int numClasses) {
         return logits.logSoftmax(1).mul(labels.oneHot(numClasses)).sum(new int[] {1}).mean().neg();
     }
 
