@@ -13,7 +13,9 @@ import picocli.CommandLine.Command;
         subcommands = {
             TrainCommand.class,
             BenchCommand.class,
+            InspectCommand.class,
             DemoCommand.class,
+            SweepCommand.class,
             ModelsCommand.class,
             InitsCommand.class,
             DataCommand.class,

@@ -8,11 +8,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.initbench.BadInputException;
 
 /**
  * A run's files (design §7): {@code spec.json}, {@code manifest.json}, {@code metrics.jsonl} (one
- * line per epoch) and {@code result.json} (written last, atomically; its presence means done).
+ * line per epoch), {@code checkpoint.bin} (the state after the last completed epoch, see {@link
+ * Checkpoint}) and {@code result.json} (written last, atomically; its presence means finished).
  */
 public final class RunDirectory {
     public static final String SPEC = "spec.json";
@@ -60,9 +66,23 @@ public final class RunDirectory {
         return Files.exists(dir.resolve(SPEC)) && !Files.exists(dir.resolve(RESULT));
     }
 
+    /** Where the run's {@link Checkpoint} lives. */
+    public Path checkpoint() {
+        return dir.resolve(Checkpoint.FILE);
+    }
+
+    /** Whether {@code spec.json} holds exactly {@code spec} (false when absent or unreadable). */
+    public boolean holdsSpec(TrainSpec spec) {
+        try {
+            return spec.equals(JSON.readValue(dir.resolve(SPEC).toFile(), TrainSpec.class));
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
     /** Clears the files of an earlier (unfinished or forced) run before a fresh start. */
     public void reset() throws IOException {
-        for (String f : new String[] {RESULT, METRICS, MANIFEST, SPEC}) {
+        for (String f : new String[] {RESULT, Checkpoint.FILE, METRICS, MANIFEST, SPEC}) {
             Files.deleteIfExists(dir.resolve(f));
         }
     }
@@ -76,6 +96,30 @@ public final class RunDirectory {
     public void appendMetrics(EpochMetrics m) throws IOException {
         Files.writeString(dir.resolve(METRICS), JSON_LINE.writeValueAsString(m) + "\n",
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+    }
+
+    /** Replaces {@code metrics.jsonl} atomically with {@code metrics} (on resume: the checkpoint's epochs). */
+    public void rewriteMetrics(List<EpochMetrics> metrics) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        for (EpochMetrics m : metrics) {
+            sb.append(JSON_LINE.writeValueAsString(m)).append('\n');
+        }
+        Path tmp = Files.createTempFile(dir, "." + METRICS, ".tmp");
+        Files.writeString(tmp, sb);
+        Files.move(tmp, dir.resolve(METRICS), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /**
+     * Adds a resume to {@code manifest.json}'s {@code resumed} list: after which epoch, when and on
+     * which host (the provenance of a run that several processes worked on).
+     */
+    @SuppressWarnings("unchecked")
+    public void recordResume(int epoch) throws IOException {
+        Path file = dir.resolve(MANIFEST);
+        Map<String, Object> manifest = Files.exists(file) ? JSON.readValue(file.toFile(), Map.class) : new LinkedHashMap<>();
+        List<Object> resumed = (List<Object>) manifest.computeIfAbsent("resumed", k -> new ArrayList<>());
+        resumed.add(Map.of("after_epoch", epoch, "at", Instant.now().toString(), "host", Manifest.hostName()));
+        writeJson(MANIFEST, manifest);
     }
 
     /** Reads {@code result.json}. */

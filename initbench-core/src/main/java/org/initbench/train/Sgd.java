@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,27 +74,34 @@ public final class Sgd {
         }
     }
 
-    /** The momentum buffers keyed by parameter id, for checkpoints; empty before the first step. */
+    /**
+     * The momentum buffers named by the parameter's position in the list given to the constructor
+     * ({@code p0}, {@code p1}, …: stable across processes, unlike DJL's parameter ids), for
+     * checkpoints; empty before the first step.
+     */
     public NDList state() {
         NDList out = new NDList();
-        buffers.forEach((k, v) -> {
-            v.setName(k);
-            out.add(v);
-        });
+        for (int i = 0; i < parameters.size(); i++) {
+            NDArray buf = buffers.get(key(parameters.get(i)));
+            if (buf != null) {
+                buf.setName("p" + i);
+                out.add(buf);
+            }
+        }
         return out;
     }
 
-    /** Restores buffers saved by {@link #state()} (matched by name). */
+    /** Restores buffers saved by {@link #state()} (matched by position name), copying them. */
     public void loadState(NDList saved) {
-        List<String> known = new ArrayList<>();
-        parameters.forEach(p -> known.add(key(p)));
         for (NDArray a : saved) {
-            if (!known.contains(a.getName())) {
-                throw new IllegalArgumentException("checkpoint has a buffer for unknown parameter " + a.getName());
+            String name = a.getName();
+            int i = name != null && name.matches("p\\d+") ? Integer.parseInt(name.substring(1)) : -1;
+            if (i < 0 || i >= parameters.size()) {
+                throw new IllegalArgumentException("optimizer state has a buffer for unknown parameter " + name);
             }
             NDArray copy = a.duplicate();
             copy.attach(stateManager);
-            buffers.put(a.getName(), copy);
+            buffers.put(key(parameters.get(i)), copy);
         }
     }
 

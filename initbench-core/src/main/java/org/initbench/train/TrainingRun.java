@@ -10,6 +10,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import java.io.IOException;
 import java.nio.FloatBuffer;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -70,16 +71,44 @@ public final class TrainingRun {
      */
     public static TrainingRun prepare(TrainSpec spec, DatasetLocator locator, InitRegistry registry,
             TrainListener listener) {
+        TrainSpec resolved = validate(spec, registry);
+        LoadedDataset data = locator.load(DatasetName.parse(resolved.dataset()), listener::notice);
+        return create(resolved, data, registry, listener);
+    }
+
+    /**
+     * As {@link #prepare(TrainSpec, DatasetLocator, InitRegistry, TrainListener)} on a dataset that is
+     * already loaded (a sweep loads each dataset once for all its cells).
+     */
+    public static TrainingRun prepare(TrainSpec spec, LoadedDataset data, InitRegistry registry,
+            TrainListener listener) {
+        TrainSpec resolved = validate(spec, registry);
+        if (data.name() != DatasetName.parse(resolved.dataset())) {
+            throw new IllegalArgumentException("loaded " + data.name().id() + " for a run on " + resolved.dataset());
+        }
+        return create(resolved, data, registry, listener);
+    }
+
+    private static TrainingRun create(TrainSpec resolved, LoadedDataset data, InitRegistry registry,
+            TrainListener listener) {
+        ResolvedInit init = registry.resolve(resolved.init());
+        return new TrainingRun(resolved, init, data, listener, registry.provider(init.id()).dataDependent());
+    }
+
+    /**
+     * Checks everything about {@code spec} that can be bad input without touching data (arch,
+     * dataset name, norm, init spec and whether the init accepts the model) and returns it resolved:
+     * the canonical init spec and the arch's own norm where none is given.
+     */
+    public static TrainSpec validate(TrainSpec spec, InitRegistry registry) {
         DatasetName name = DatasetName.parse(spec.dataset());
         Norm norm = spec.norm() == null ? Models.defaultNorm(spec.arch()) : Norm.parse(spec.norm());
         Models.build(spec.arch(), name.channels(), name.numClasses(), spec.width(), norm);
         ResolvedInit init = registry.resolve(spec.init());
         probe(spec.arch(), name, norm, init);
-        LoadedDataset data = locator.load(name, listener::notice);
-        TrainSpec resolved = new TrainSpec(spec.arch(), name.id(), init.spec(), spec.seed(), spec.epochs(),
+        return new TrainSpec(spec.arch(), name.id(), init.spec(), spec.seed(), spec.epochs(),
                 spec.batchSize(), spec.lr(), spec.momentum(), spec.weightDecay(), spec.nesterov(),
                 spec.trainSubset(), spec.testSubset(), spec.width(), norm.id());
-        return new TrainingRun(resolved, init, data, listener, registry.provider(init.id()).dataDependent());
     }
 
     /**
@@ -111,7 +140,12 @@ public final class TrainingRun {
         return spec;
     }
 
-    /** Runs to the end (or divergence), writing every file of the run into {@code dir}. */
+    /**
+     * Runs to the end (or divergence), writing every file of the run into {@code dir}. An unfinished
+     * run of the same spec there resumes from its checkpoint (the last completed epoch) to the result
+     * an uninterrupted run gives; an unfinished run without a usable checkpoint, or of another spec,
+     * starts over (with a notice).
+     */
     public RunResult run(RunDirectory dir) throws IOException {
         long start = System.nanoTime();
         Map<String, Long> seeds = new LinkedHashMap<>();
@@ -128,34 +162,35 @@ public final class TrainingRun {
         }
         ChannelStats stats = ChannelStats.of(data.train());
 
-        if (dir.holdsUnfinishedRun()) {
-            listener.notice(dir.path() + " holds an unfinished run; starting it over");
-        }
-        dir.reset();
-        dir.writeJson(RunDirectory.SPEC, spec);
-        Map<String, Object> manifest = Manifest.collect(data, seeds);
-        manifest.put("normalization", Map.of("mean", stats.mean(), "std", stats.std(),
-                "computed_from", "training split, " + data.train().size() + " images"));
-        manifest.put("train_images_used", train.size());
-        manifest.put("test_images_used", test.size());
-        dir.writeJson(RunDirectory.MANIFEST, manifest);
-
         Engine.getInstance().setRandomSeed((int) (long) seeds.get("engine"));
         Network net = Models.build(spec.arch(), data.name().channels(), data.name().numClasses(), spec.width(),
                 Norm.parse(spec.norm()));
         try (NDManager root = NDManager.newBaseManager()) {
             Models.materialize(net, root);
-            InitContext.apply(net, init.strategy(), seeds.get("init"),
-                    dataDependentInit ? sampleBatch(train, stats) : null);
             Sgd sgd = new Sgd(net.trainableParameters(), spec.sgd(), root);
+            Checkpoint.State state = resume(dir, net, sgd, root);
+            if (state == null) {
+                dir.reset();
+                dir.writeJson(RunDirectory.SPEC, spec);
+                Map<String, Object> manifest = Manifest.collect(data, seeds);
+                manifest.put("normalization", Map.of("mean", stats.mean(), "std", stats.std(),
+                        "computed_from", "training split, " + data.train().size() + " images"));
+                manifest.put("train_images_used", train.size());
+                manifest.put("test_images_used", test.size());
+                dir.writeJson(RunDirectory.MANIFEST, manifest);
+                InitContext.apply(net, init.strategy(), seeds.get("init"),
+                        dataDependentInit ? sampleBatch(train, stats) : null);
+                state = new Checkpoint.State(0, 0, 0, 0, 0, List.of());
+            }
             ParameterStore ps = new ParameterStore(root, false);
             CosineSchedule schedule = new CosineSchedule(spec.lr(), spec.epochs());
 
-            double best = 0;
-            int bestEpoch = 0;
-            double last = 0;
-            List<Double> speeds = new ArrayList<>();
-            for (int e = 0; e < spec.epochs(); e++) {
+            double best = state.best();
+            int bestEpoch = state.bestEpoch();
+            double last = state.last();
+            double before = state.elapsedSeconds();
+            List<EpochMetrics> history = new ArrayList<>(state.metrics());
+            for (int e = state.epoch(); e < spec.epochs(); e++) {
                 long epochStart = System.nanoTime();
                 double lr = schedule.lr(e);
                 double lossSum = 0;
@@ -169,7 +204,7 @@ public final class TrainingRun {
                         StepResult r = trainStep(net, ps, sgd, root, batch, lr);
                         if (!Float.isFinite(r.loss())) {
                             return finish(dir, RunResult.DIVERGED, "loss " + r.loss() + " at epoch " + (e + 1)
-                                    + ", batch " + (b + 1), e, best, bestEpoch, last, start, speeds);
+                                    + ", batch " + (b + 1), e, best, bestEpoch, last, before, start, history);
                         }
                         lossSum += (double) r.loss() * batch.size();
                         correct += r.correct();
@@ -187,19 +222,52 @@ public final class TrainingRun {
                 last = eval[1];
                 if (!Double.isFinite(eval[0])) {
                     return finish(dir, RunResult.DIVERGED, "test loss " + eval[0] + " at epoch " + (e + 1),
-                            e, best, bestEpoch, last, start, speeds);
+                            e, best, bestEpoch, last, before, start, history);
                 }
                 if (last > best) {
                     best = last;
                     bestEpoch = e + 1;
                 }
-                speeds.add(seen / trainSeconds);
                 EpochMetrics m = new EpochMetrics(e + 1, lr, lossSum / seen, (double) correct / seen, eval[0],
                         eval[1], best, (System.nanoTime() - epochStart) / 1e9, seen / trainSeconds);
+                history.add(m);
+                Checkpoint.write(dir.checkpoint(), new Checkpoint.State(e + 1, best, bestEpoch, last,
+                        before + (System.nanoTime() - start) / 1e9, history), net.block(), sgd.state());
                 dir.appendMetrics(m);
                 listener.epoch(m, spec.epochs());
             }
-            return finish(dir, RunResult.DONE, null, spec.epochs(), best, bestEpoch, last, start, speeds);
+            return finish(dir, RunResult.DONE, null, spec.epochs(), best, bestEpoch, last, before, start, history);
+        }
+    }
+
+    /**
+     * Restores an unfinished run of this spec from its checkpoint into {@code net} and {@code sgd}, and
+     * {@code metrics.jsonl} to the checkpoint's epochs; null when there is nothing to resume (a fresh
+     * directory, another spec, or a missing or unreadable checkpoint, each said in a notice).
+     */
+    private Checkpoint.State resume(RunDirectory dir, Network net, Sgd sgd, NDManager root) throws IOException {
+        if (!dir.holdsUnfinishedRun()) {
+            return null;
+        }
+        if (!dir.holdsSpec(spec)) {
+            listener.notice(dir.path() + " holds an unfinished run of another spec; starting over");
+            return null;
+        }
+        if (!Files.exists(dir.checkpoint())) {
+            listener.notice(dir.path() + " holds an unfinished run without a checkpoint; starting over");
+            return null;
+        }
+        try {
+            Checkpoint.Loaded loaded = Checkpoint.read(dir.checkpoint(), net.block(), root);
+            sgd.loadState(loaded.optimizer());
+            Checkpoint.State state = loaded.state();
+            dir.rewriteMetrics(state.metrics());
+            dir.recordResume(state.epoch());
+            listener.notice("resuming " + dir.path() + " after epoch " + state.epoch() + " of " + spec.epochs());
+            return state;
+        } catch (IOException | RuntimeException e) {
+            listener.notice("cannot resume " + dir.path() + " (" + e.getMessage() + "); starting over");
+            return null;
         }
     }
 
@@ -232,11 +300,11 @@ public final class TrainingRun {
     }
 
     private RunResult finish(RunDirectory dir, String status, String reason, int epochs, double best, int bestEpoch,
-            double last, long start, List<Double> speeds) throws IOException {
-        double[] s = speeds.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            double last, double before, long start, List<EpochMetrics> history) throws IOException {
+        double[] s = history.stream().mapToDouble(EpochMetrics::trainImagesPerSecond).sorted().toArray();
         double median = s.length == 0 ? 0 : (s[(s.length - 1) / 2] + s[s.length / 2]) / 2;
         RunResult r = new RunResult(status, reason, epochs, best, bestEpoch, last,
-                (System.nanoTime() - start) / 1e9, median, Manifest.peakRssMib());
+                before + (System.nanoTime() - start) / 1e9, median, Manifest.peakRssMib());
         dir.writeJson(RunDirectory.RESULT, r);
         if (reason != null) {
             listener.notice("run diverged: " + reason);
@@ -272,7 +340,7 @@ public final class TrainingRun {
     }
 
     /** Mean cross-entropy of logits against integer labels, as {@code nn.CrossEntropyLoss()}. */
-    static NDArray crossEntropy(NDArray logits, NDArray labels, int numClasses) {
+    public static NDArray crossEntropy(NDArray logits, NDArray labels, int numClasses) {
         return logits.logSoftmax(1).mul(labels.oneHot(numClasses)).sum(new int[] {1}).mean().neg();
     }
 
