@@ -1,5 +1,6 @@
 package org.initbench.cli;
 
+import ai.djl.Device;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
@@ -15,6 +16,7 @@ import org.initbench.BadInputException;
 import org.initbench.data.DatasetName;
 import org.initbench.init.InitRegistry;
 import org.initbench.model.Models;
+import org.initbench.train.Devices;
 import org.initbench.train.ThroughputBench;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -54,11 +56,15 @@ public final class BenchCommand implements Callable<Integer> {
     double width;
 
     @Option(names = "--inits", split = ",", defaultValue = "orthogonal,autoinit,pa-rewiring,lsuv",
-            description = "Inits whose time to apply is measured; default ${DEFAULT-VALUE}.")
+            description = "Inits whose time to apply is measured (\"\" for none); default ${DEFAULT-VALUE}.")
     List<String> inits;
 
     @Option(names = "--threads", description = "Intra-op threads; default all cores.")
     Integer threads;
+
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu or auto (see `initbench train --help`);"
+            + " default ${DEFAULT-VALUE}.")
+    String device;
 
     @Option(names = "--json", description = "Write the results as JSON to this file.")
     Path json;
@@ -71,12 +77,14 @@ public final class BenchCommand implements Callable<Integer> {
         if (batchSize < 2 || warmup < 0 || steps < 1 || repeats < 1) {
             throw new BadInputException("bench needs --batch-size >= 2, --warmup >= 0, --steps >= 1, --repeats >= 1");
         }
+        Device d = Devices.parse(device);
         Threads.configure(threads);
         for (String a : archs) {
             Models.build(a, 3, 10, width);
         }
         DatasetName fixed = dataset == null ? null : DatasetName.parse(dataset);
         InitRegistry registry = InitRegistry.load();
+        inits.removeIf(String::isBlank); // --inits "" measures none
         inits.forEach(registry::resolve);
         ThroughputBench.Config config = new ThroughputBench.Config(batchSize, warmup, steps, repeats, width, inits);
         PrintWriter out = spec.commandLine().getOut();
@@ -84,9 +92,9 @@ public final class BenchCommand implements Callable<Integer> {
         for (String a : archs) {
             out.println("measuring " + a + " ...");
             out.flush();
-            results.add(ThroughputBench.run(a, fixed != null ? fixed : seedDataset(a), config, registry));
+            results.add(ThroughputBench.run(a, fixed != null ? fixed : seedDataset(a), config, registry, d));
         }
-        Map<String, Object> env = ThroughputBench.environment();
+        Map<String, Object> env = ThroughputBench.environment(d);
         String table = ThroughputBench.markdown(results);
         out.println(env);
         out.print(table);

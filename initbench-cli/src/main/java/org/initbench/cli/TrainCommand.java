@@ -1,5 +1,6 @@
 package org.initbench.cli;
 
+import ai.djl.Device;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -9,6 +10,7 @@ import org.initbench.data.DatasetLocator;
 import org.initbench.init.InitRegistry;
 import org.initbench.model.Models;
 import org.initbench.train.ConsoleProgress;
+import org.initbench.train.Devices;
 import org.initbench.train.RunDirectory;
 import org.initbench.train.RunResult;
 import org.initbench.train.TrainSpec;
@@ -82,12 +84,17 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "Intra-op threads; default all cores.")
     Integer threads;
 
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu (GPU 0 of those visible; a CUDA "
+            + "build of the engine, see docs/gpu.md) or auto (gpu if one is visible, else cpu); default ${DEFAULT-VALUE}.")
+    String device;
+
     @Override
     public Integer call() throws Exception {
+        Device d = Devices.parse(device);
         Threads.configure(threads);
         TrainSpec ts = new TrainSpec(arch, dataset, init, seed, epochs, batchSize, lr, momentum, weightDecay,
                 nesterov, trainSubset, testSubset, width, norm);
-        return run(ts, DatasetLocator.defaults(dataDir), out, force, spec.commandLine().getOut());
+        return run(ts, DatasetLocator.defaults(dataDir), out, force, spec.commandLine().getOut(), d);
     }
 
     /**
@@ -98,12 +105,19 @@ public final class TrainCommand implements Callable<Integer> {
      */
     static int run(TrainSpec ts, DatasetLocator locator, Path outDir, boolean force, PrintWriter out)
             throws IOException {
+        return run(ts, locator, outDir, force, out, Device.cpu());
+    }
+
+    /** As above, on {@code device}. */
+    static int run(TrainSpec ts, DatasetLocator locator, Path outDir, boolean force, PrintWriter out, Device device)
+            throws IOException {
         ConsoleProgress progress = new ConsoleProgress(out, System.console() != null);
-        TrainingRun run = TrainingRun.prepare(ts, locator, InitRegistry.load(), progress);
+        TrainingRun run = TrainingRun.prepare(ts, locator, InitRegistry.load(), progress).on(device);
         Path dir = outDir != null ? outDir : defaultOut(run.spec());
         RunDirectory rd = RunDirectory.create(dir, force);
         out.println("training " + run.spec().arch() + " (norm " + run.spec().norm() + ") on " + run.spec().dataset() + " with "
-                + run.spec().init() + ", seed " + ts.seed() + ", " + ts.epochs() + " epochs -> " + dir);
+                + run.spec().init() + ", seed " + ts.seed() + ", " + ts.epochs() + " epochs on " + Devices.describe(device)
+                + " -> " + dir);
         RunResult r = run.run(rd);
         out.println(String.format(Locale.ROOT, "%s: best test accuracy %.2f%% (epoch %d), final %.2f%%, %.0f s, %.0f img/s, peak RSS %.0f MiB",
                 r.status(), 100 * r.bestTestAcc(), r.bestEpoch(), 100 * r.finalTestAcc(), r.wallSeconds(),

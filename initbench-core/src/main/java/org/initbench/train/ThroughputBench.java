@@ -1,5 +1,6 @@
 package org.initbench.train;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
@@ -7,9 +8,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import org.initbench.data.Batch;
 import org.initbench.data.BatchLoader;
+import org.initbench.data.BatchSource;
 import org.initbench.data.ChannelStats;
 import org.initbench.data.DatasetName;
+import org.initbench.data.DeviceBatches;
 import org.initbench.data.HostBatch;
 import org.initbench.data.ImageSet;
 import org.initbench.init.InitContext;
@@ -57,15 +61,27 @@ public final class ThroughputBench {
     public record ArchResult(String arch, String dataset, long params, int batchSize, Rate train, Rate eval,
             Rate data, List<InitTime> inits, double peakRssMib, double rssGrowthMib) {}
 
-    /** Measures {@code arch} on synthetic data shaped like {@code dataset}. */
+    /** Measures {@code arch} on synthetic data shaped like {@code dataset}, on the CPU. */
     public static ArchResult run(String arch, DatasetName dataset, Config c, InitRegistry registry) {
+        return run(arch, dataset, c, registry, Device.cpu());
+    }
+
+    /**
+     * Measures {@code arch} on {@code device}. On a GPU the steps take their batch as a training run
+     * does there: gathered, cropped and flipped on the device from a resident split ({@link
+     * DeviceBatches}); on the CPU they copy one host batch, as the host pipeline's batches are.
+     */
+    public static ArchResult run(String arch, DatasetName dataset, Config c, InitRegistry registry, Device device) {
         Network net = Models.build(arch, dataset.channels(), dataset.numClasses(), c.width());
-        HostBatch batch = syntheticBatch(c.batchSize(), dataset, 1);
         double[] train = new double[c.repeats()];
         double[] eval = new double[c.repeats()];
         double rssBefore;
         double rssAfter;
-        try (NDManager root = NDManager.newBaseManager()) {
+        try (NDManager root = NDManager.newBaseManager(device);
+                DeviceBatches resident = device.isGpu()
+                        ? DeviceBatches.upload(syntheticSet(c.batchSize(), dataset), statsOf(dataset), root) : null;
+                BatchSource pass = resident != null ? resident.training(c.batchSize(), 5, 0) : null) {
+            Batch batch = pass != null ? pass.next() : syntheticBatch(c.batchSize(), dataset, 1);
             Models.materialize(net, root);
             InitContext.apply(net, registry.resolve("kaiming-normal").strategy(), 1);
             Sgd sgd = new Sgd(net.trainableParameters(), new SgdConfig(TrainSpec.DEFAULT_MOMENTUM, TrainSpec.DEFAULT_WEIGHT_DECAY, false), root);
@@ -103,12 +119,7 @@ public final class ThroughputBench {
     /** The data pipeline alone over {@code steps} batches of a synthetic split, per repetition. */
     private static Rate dataRate(DatasetName dataset, Config c) {
         int n = c.steps() * c.batchSize();
-        int side = dataset.imageSize();
-        byte[] pixels = new byte[n * dataset.channels() * side * side];
-        new SplittableRandom(3).nextBytes(pixels);
-        int[] labels = new int[n];
-        Arrays.setAll(labels, i -> i % dataset.numClasses());
-        ImageSet set = new ImageSet(pixels, labels, dataset.channels(), side, side, dataset.numClasses());
+        ImageSet set = syntheticSet(n, dataset);
         ChannelStats stats = ChannelStats.of(set);
         double[] rates = new double[c.repeats()];
         for (int r = 0; r < c.repeats(); r++) {
@@ -139,6 +150,25 @@ public final class ThroughputBench {
         return out;
     }
 
+    /** {@code n} random images of the dataset's shape with cyclic labels. */
+    private static ImageSet syntheticSet(int n, DatasetName dataset) {
+        int side = dataset.imageSize();
+        byte[] pixels = new byte[n * dataset.channels() * side * side];
+        new SplittableRandom(3).nextBytes(pixels);
+        int[] labels = new int[n];
+        Arrays.setAll(labels, i -> i % dataset.numClasses());
+        return new ImageSet(pixels, labels, dataset.channels(), side, side, dataset.numClasses());
+    }
+
+    /** Uniform-byte statistics: mean 0.5, std about 0.29 per channel. */
+    private static ChannelStats statsOf(DatasetName dataset) {
+        double[] mean = new double[dataset.channels()];
+        double[] std = new double[dataset.channels()];
+        Arrays.fill(mean, 0.5);
+        Arrays.fill(std, 0.29);
+        return new ChannelStats(mean, std);
+    }
+
     private static HostBatch syntheticBatch(int size, DatasetName dataset, long seed) {
         SampleBatch x = SampleBatch.gaussian(size, dataset.channels(), seed);
         int[] labels = new int[size];
@@ -151,6 +181,13 @@ public final class ThroughputBench {
         java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
         m.put("initbench_version", Manifest.version());
         m.putAll(Manifest.machine());
+        return m;
+    }
+
+    /** {@link #environment()} with the device the measurements ran on. */
+    public static java.util.Map<String, Object> environment(Device device) {
+        java.util.Map<String, Object> m = environment();
+        m.put("device", Devices.describe(device));
         return m;
     }
 

@@ -1,29 +1,29 @@
 package org.initbench.train;
 
+import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import java.io.IOException;
-import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.initbench.Seeds;
+import org.initbench.data.Batch;
 import org.initbench.data.BatchLoader;
+import org.initbench.data.BatchSource;
 import org.initbench.data.ChannelStats;
 import org.initbench.data.DatasetLocator;
 import org.initbench.data.DatasetName;
 import org.initbench.data.HostBatch;
 import org.initbench.data.ImageSet;
 import org.initbench.data.LoadedDataset;
+import org.initbench.data.SplitFeed;
 import org.initbench.data.Subsets;
 import org.initbench.init.InitContext;
 import org.initbench.init.InitRegistry;
@@ -52,14 +52,31 @@ public final class TrainingRun {
     private final LoadedDataset data;
     private final TrainListener listener;
     private final boolean dataDependentInit;
+    private final Device device;
+    private final boolean residentData;
 
     private TrainingRun(TrainSpec spec, ResolvedInit init, LoadedDataset data, TrainListener listener,
-            boolean dataDependentInit) {
+            boolean dataDependentInit, Device device, boolean residentData) {
         this.spec = spec;
         this.init = init;
         this.data = data;
         this.listener = listener;
         this.dataDependentInit = dataDependentInit;
+        this.device = device;
+        this.residentData = residentData;
+    }
+
+    /**
+     * This run on {@code device} (default: the CPU); on a GPU both splits live on the device and
+     * are augmented and batched there ({@link SplitFeed}).
+     */
+    public TrainingRun on(Device device) {
+        return on(device, device.isGpu());
+    }
+
+    /** As {@link #on(Device)}, choosing where the batches are prepared (tests: device data on the CPU). */
+    TrainingRun on(Device device, boolean residentData) {
+        return new TrainingRun(spec, init, data, listener, dataDependentInit, device, residentData);
     }
 
     /**
@@ -92,7 +109,8 @@ public final class TrainingRun {
     private static TrainingRun create(TrainSpec resolved, LoadedDataset data, InitRegistry registry,
             TrainListener listener) {
         ResolvedInit init = registry.resolve(resolved.init());
-        return new TrainingRun(resolved, init, data, listener, registry.provider(init.id()).dataDependent());
+        return new TrainingRun(resolved, init, data, listener, registry.provider(init.id()).dataDependent(),
+                Device.cpu(), false);
     }
 
     /**
@@ -165,7 +183,8 @@ public final class TrainingRun {
         Engine.getInstance().setRandomSeed((int) (long) seeds.get("engine"));
         Network net = Models.build(spec.arch(), data.name().channels(), data.name().numClasses(), spec.width(),
                 Norm.parse(spec.norm()));
-        try (NDManager root = NDManager.newBaseManager()) {
+        try (NDManager root = NDManager.newBaseManager(device);
+                SplitFeed feed = SplitFeed.open(residentData, train, test, stats, root)) {
             Models.materialize(net, root);
             Sgd sgd = new Sgd(net.trainableParameters(), spec.sgd(), root);
             Checkpoint.State state = resume(dir, net, sgd, root);
@@ -177,6 +196,8 @@ public final class TrainingRun {
                         "computed_from", "training split, " + data.train().size() + " images"));
                 manifest.put("train_images_used", train.size());
                 manifest.put("test_images_used", test.size());
+                manifest.put("device", Devices.describe(device));
+                manifest.put("batches_prepared_on", feed.placement());
                 dir.writeJson(RunDirectory.MANIFEST, manifest);
                 InitContext.apply(net, init.strategy(), seeds.get("init"),
                         dataDependentInit ? sampleBatch(train, stats) : null);
@@ -196,11 +217,11 @@ public final class TrainingRun {
                 double lossSum = 0;
                 long correct = 0;
                 long seen = 0;
-                try (BatchLoader loader = BatchLoader.training(train, stats, spec.batchSize(), seeds.get("data"), e)) {
+                try (BatchSource loader = feed.training(spec.batchSize(), seeds.get("data"), e)) {
                     int batches = loader.batchCount();
                     int b = 0;
                     while (loader.hasNext()) {
-                        HostBatch batch = loader.next();
+                        Batch batch = loader.next();
                         StepResult r = trainStep(net, ps, sgd, root, batch, lr);
                         if (!Float.isFinite(r.loss())) {
                             return finish(dir, RunResult.DIVERGED, "loss " + r.loss() + " at epoch " + (e + 1)
@@ -218,7 +239,7 @@ public final class TrainingRun {
                     }
                 }
                 double trainSeconds = (System.nanoTime() - epochStart) / 1e9;
-                double[] eval = evaluate(net, ps, root, test, stats);
+                double[] eval = evaluate(net, ps, root, feed);
                 last = eval[1];
                 if (!Double.isFinite(eval[0])) {
                     return finish(dir, RunResult.DIVERGED, "test loss " + eval[0] + " at epoch " + (e + 1),
@@ -278,10 +299,11 @@ public final class TrainingRun {
      * One SGD step on one batch, in its own sub-manager: forward in train mode, mean cross-entropy,
      * backward, then the update unless the loss is not finite.
      */
-    static StepResult trainStep(Network net, ParameterStore ps, Sgd sgd, NDManager root, HostBatch batch, double lr) {
+    static StepResult trainStep(Network net, ParameterStore ps, Sgd sgd, NDManager root, Batch batch, double lr) {
         try (NDManager step = root.newSubManager()) {
-            NDArray x = images(step, batch);
-            NDArray y = labels(step, batch);
+            NDList in = batch.arrays(step);
+            NDArray x = in.get(0);
+            NDArray y = in.get(1);
             NDArray logits;
             NDArray loss;
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
@@ -313,13 +335,13 @@ public final class TrainingRun {
     }
 
     /** Mean test loss and accuracy, BN in eval mode, no gradients. */
-    private static double[] evaluate(Network net, ParameterStore ps, NDManager root, ImageSet test, ChannelStats stats) {
+    private static double[] evaluate(Network net, ParameterStore ps, NDManager root, SplitFeed feed) {
         double lossSum = 0;
         long correct = 0;
         long seen = 0;
-        try (BatchLoader loader = BatchLoader.evaluation(test, stats, EVAL_BATCH)) {
+        try (BatchSource loader = feed.evaluation(EVAL_BATCH)) {
             while (loader.hasNext()) {
-                HostBatch batch = loader.next();
+                Batch batch = loader.next();
                 StepResult r = evalStep(net, ps, root, batch);
                 lossSum += (double) r.loss() * batch.size();
                 correct += r.correct();
@@ -330,10 +352,11 @@ public final class TrainingRun {
     }
 
     /** Mean loss and correct predictions of one batch in eval mode (BN running statistics). */
-    static StepResult evalStep(Network net, ParameterStore ps, NDManager root, HostBatch batch) {
+    static StepResult evalStep(Network net, ParameterStore ps, NDManager root, Batch batch) {
         try (NDManager step = root.newSubManager()) {
-            NDArray y = labels(step, batch);
-            NDArray logits = net.block().forward(ps, new NDList(images(step, batch)), false).singletonOrThrow();
+            NDList in = batch.arrays(step);
+            NDArray y = in.get(1);
+            NDArray logits = net.block().forward(ps, new NDList(in.get(0)), false).singletonOrThrow();
             return new StepResult(crossEntropy(logits, y, net.numClasses()).getFloat(),
                     logits.argMax(1).eq(y).sum().getLong());
         }
@@ -342,14 +365,5 @@ public final class TrainingRun {
     /** Mean cross-entropy of logits against integer labels, as {@code nn.CrossEntropyLoss()}. */
     public static NDArray crossEntropy(NDArray logits, NDArray labels, int numClasses) {
         return logits.logSoftmax(1).mul(labels.oneHot(numClasses)).sum(new int[] {1}).mean().neg();
-    }
-
-    private static NDArray images(NDManager m, HostBatch b) {
-        return m.create(FloatBuffer.wrap(b.images()), new Shape(b.size(), b.channels(), HostBatch.SIDE, HostBatch.SIDE));
-    }
-
-    private static NDArray labels(NDManager m, HostBatch b) {
-        long[] y = Arrays.stream(b.labels(), 0, b.size()).asLongStream().toArray();
-        return m.create(y).toType(DataType.INT64, false);
     }
 }
