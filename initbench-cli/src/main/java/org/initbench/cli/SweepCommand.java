@@ -74,17 +74,22 @@ public final class SweepCommand implements Callable<Integer> {
             new SweepWorkers(sweep, k, perWorker, dataDir, out).run();
         } else {
             Threads.configure(threads);
-            SweepRunner runner = new SweepRunner(sweep, DatasetLocator.defaults(dataDir), registry);
-            for (SweepSpec.Cell c : cells) {
-                if (sweep.status(c).state().finished()) {
-                    continue;
-                }
-                out.println(String.format(Locale.ROOT, "[%d/%d] %s", c.index() + 1, cells.size(), c.name()));
-                SweepRunner.Outcome o = runner.run(c, x -> new ConsoleProgress(out, System.console() != null));
-                out.println(String.format(Locale.ROOT, "[%d/%d] %s: %s", c.index() + 1, cells.size(), c.name(), describe(o)));
-            }
+            runInProcess(sweep, new SweepRunner(sweep, DatasetLocator.defaults(dataDir), registry), out);
         }
         return summary(sweep, out);
+    }
+
+    /** Runs the unfinished cells one after another in this process (shared with {@code demo}). */
+    static void runInProcess(SweepDirectory sweep, SweepRunner runner, PrintWriter out) throws IOException {
+        List<SweepSpec.Cell> cells = sweep.cells();
+        for (SweepSpec.Cell c : cells) {
+            if (sweep.status(c).state().finished()) {
+                continue;
+            }
+            out.println(String.format(Locale.ROOT, "[%d/%d] %s", c.index() + 1, cells.size(), c.name()));
+            SweepRunner.Outcome o = runner.run(c, x -> new ConsoleProgress(out, System.console() != null));
+            out.println(String.format(Locale.ROOT, "[%d/%d] %s: %s", c.index() + 1, cells.size(), c.name(), describe(o)));
+        }
     }
 
     static String describe(SweepRunner.Outcome o) {
