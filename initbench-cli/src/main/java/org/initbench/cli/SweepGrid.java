@@ -46,11 +46,14 @@ final class SweepGrid {
     @Option(names = "--test-subset", description = "Class-balanced test subset (0 = all).") Integer testSubset;
     @Option(names = "--width", description = "Width multiplier; default 1.0.") Double width;
     @Option(names = "--norm", description = "Norm variant (bn, none, weightnorm); default each arch's own.") String norm;
+    @Option(names = "--log-layer-stats", paramLabel = "N", description = "Record per-layer gradient norms and activation"
+            + " std every N training steps in each run's layer-stats.jsonl (at most 16 records per epoch); default off.")
+    Integer logLayerStats;
 
     private boolean hasGridFlags() {
         return arch != null || dataset != null || inits != null || seeds != null || epochs != null || batchSize != null
                 || lr != null || momentum != null || weightDecay != null || nesterov != null || trainSubset != null
-                || testSubset != null || width != null || norm != null || name != null;
+                || testSubset != null || width != null || norm != null || name != null || logLayerStats != null;
     }
 
     /** The sweep the user means, from the spec file and flags; null when only --out names a stored one. */
@@ -74,6 +77,7 @@ final class SweepGrid {
         flags.testSubset = testSubset;
         flags.width = width;
         flags.norm = norm;
+        flags.logLayerStats = logLayerStats;
         SweepForm base = specFile != null ? SweepForm.read(specFile) : new SweepForm();
         return base.overriddenBy(flags).toSpec();
     }

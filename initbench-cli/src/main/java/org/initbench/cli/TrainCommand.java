@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.initbench.BadInputException;
 import org.initbench.data.DatasetLocator;
 import org.initbench.init.InitRegistry;
 import org.initbench.model.Models;
@@ -84,6 +85,11 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "Intra-op threads; default all cores.")
     Integer threads;
 
+    @Option(names = "--log-layer-stats", paramLabel = "N", description = "Record per-layer gradient norms and activation"
+            + " std every N training steps into layer-stats.jsonl (at most 16 records per epoch; same training result);"
+            + " default off.")
+    Integer logLayerStats;
+
     @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu (GPU 0 of those visible; a CUDA "
             + "build of the engine, see docs/gpu.md) or auto (gpu if one is visible, else cpu); default ${DEFAULT-VALUE}.")
     String device;
@@ -92,9 +98,13 @@ public final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Device d = Devices.parse(device);
         Threads.configure(threads);
+        if (logLayerStats != null && logLayerStats <= 0) {
+            throw new BadInputException("--log-layer-stats must be positive (every N steps), got " + logLayerStats);
+        }
         TrainSpec ts = new TrainSpec(arch, dataset, init, seed, epochs, batchSize, lr, momentum, weightDecay,
                 nesterov, trainSubset, testSubset, width, norm);
-        return run(ts, DatasetLocator.defaults(dataDir), out, force, spec.commandLine().getOut(), d);
+        return run(ts, DatasetLocator.defaults(dataDir), out, force, spec.commandLine().getOut(), d,
+                logLayerStats == null ? 0 : logLayerStats);
     }
 
     /**
@@ -105,14 +115,15 @@ public final class TrainCommand implements Callable<Integer> {
      */
     static int run(TrainSpec ts, DatasetLocator locator, Path outDir, boolean force, PrintWriter out)
             throws IOException {
-        return run(ts, locator, outDir, force, out, Device.cpu());
+        return run(ts, locator, outDir, force, out, Device.cpu(), 0);
     }
 
-    /** As above, on {@code device}. */
-    static int run(TrainSpec ts, DatasetLocator locator, Path outDir, boolean force, PrintWriter out, Device device)
-            throws IOException {
+    /** As above, on {@code device}, recording layer statistics every {@code layerStats} steps (0 = off). */
+    static int run(TrainSpec ts, DatasetLocator locator, Path outDir, boolean force, PrintWriter out, Device device,
+            int layerStats) throws IOException {
         ConsoleProgress progress = new ConsoleProgress(out, System.console() != null);
-        TrainingRun run = TrainingRun.prepare(ts, locator, InitRegistry.load(), progress).on(device);
+        TrainingRun run = TrainingRun.prepare(ts, locator, InitRegistry.load(), progress).on(device)
+                .withLayerStats(layerStats);
         Path dir = outDir != null ? outDir : defaultOut(run.spec());
         RunDirectory rd = RunDirectory.create(dir, force);
         out.println("training " + run.spec().arch() + " (norm " + run.spec().norm() + ") on " + run.spec().dataset() + " with "

@@ -5,9 +5,16 @@ import java.awt.Color;
 import java.awt.Font;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.ToDoubleFunction;
 import org.initbench.train.EpochMetrics;
+import org.initbench.train.LayerStatsRecord;
+import org.initbench.train.RunDirectory;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -23,7 +30,9 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 /**
  * The report's PNG plots for one column, drawn with XChart (headless): accuracy heatmap init ×
  * epoch, best-accuracy bars with std error bars, and train / test loss curves per init (mean line,
- * dashed lines at mean ± one std over seeds). Only done runs are drawn.
+ * dashed lines at mean ± one std over seeds), and, for each init whose runs recorded per-layer
+ * statistics ({@code --log-layer-stats}), a layer × epoch heatmap of log10 of the weight-gradient
+ * norm. Only done runs are drawn.
  */
 public final class Plots {
     static final int WIDTH = 900;
@@ -33,7 +42,7 @@ public final class Plots {
     /**
      * One rendered plot.
      *
-     * @param kind file-name suffix: heatmap, best-acc, train-loss, test-loss
+     * @param kind file-name suffix: heatmap, best-acc, train-loss, test-loss, layer-grad-&lt;init&gt;
      * @param title what it shows
      * @param png the PNG bytes
      */
@@ -56,7 +65,118 @@ public final class Plots {
                 png(curves(a, c, inits, "train loss", EpochMetrics::trainLoss))));
         out.add(new Plot("test-loss", "Test loss per epoch, mean ± std over seeds, " + c.label(),
                 png(curves(a, c, inits, "test loss", EpochMetrics::testLoss))));
+        for (String init : inits) {
+            LayerGrid grid = layerGrid(c.cell(init));
+            if (grid != null) {
+                String title = "log10 |grad W| per layer and epoch, " + a.initLabel(init) + ", " + c.label();
+                out.add(new Plot("layer-grad-" + Report.slug(a.initLabel(init)), title,
+                        png(layerHeatmap(grid, title))));
+            }
+        }
         return out;
+    }
+
+    /**
+     * Mean weight-gradient norms of a cell's done runs: {@code log10[layer][epoch - 1]} is log10 of the
+     * mean over runs of each run's mean over its records of that epoch (NaN where no run has a finite
+     * positive value: a zero gradient or no record); layers in depth order.
+     *
+     * @param runs how many runs had statistics
+     */
+    record LayerGrid(List<String> layers, double[][] log10, int runs) {}
+
+    /** The cell's layer statistics, or null when none of its done runs has any (a damaged file counts as none). */
+    static LayerGrid layerGrid(Analysis.Cell cell) {
+        Set<String> layers = new LinkedHashSet<>();
+        List<Map<String, Map<Integer, double[]>>> perRun = new ArrayList<>(); // layer -> epoch -> {sum, n}
+        int epochs = 0;
+        for (RunRecord r : cell.done()) {
+            List<LayerStatsRecord> records;
+            try {
+                records = RunDirectory.readLayerStats(r.dir());
+            } catch (IOException | RuntimeException e) {
+                continue;
+            }
+            if (records.isEmpty()) {
+                continue;
+            }
+            Map<String, Map<Integer, double[]>> sums = new LinkedHashMap<>();
+            for (LayerStatsRecord rec : records) {
+                epochs = Math.max(epochs, rec.epoch());
+                rec.gradNorm().forEach((layer, v) -> {
+                    layers.add(layer);
+                    if (v != null && Float.isFinite(v)) {
+                        double[] s = sums.computeIfAbsent(layer, k -> new TreeMap<>())
+                                .computeIfAbsent(rec.epoch(), k -> new double[2]);
+                        s[0] += v;
+                        s[1]++;
+                    }
+                });
+            }
+            perRun.add(sums);
+        }
+        if (perRun.isEmpty() || layers.isEmpty() || epochs == 0) {
+            return null;
+        }
+        List<String> names = List.copyOf(layers);
+        double[][] out = new double[names.size()][epochs];
+        for (int l = 0; l < names.size(); l++) {
+            for (int e = 1; e <= epochs; e++) {
+                double sum = 0;
+                int n = 0;
+                for (Map<String, Map<Integer, double[]>> run : perRun) {
+                    double[] s = run.getOrDefault(names.get(l), Map.of()).get(e);
+                    if (s != null && s[1] > 0) {
+                        sum += s[0] / s[1];
+                        n++;
+                    }
+                }
+                double mean = n == 0 ? Double.NaN : sum / n;
+                out[l][e - 1] = mean > 0 ? Math.log10(mean) : Double.NaN;
+            }
+        }
+        return new LayerGrid(names, out, perRun.size());
+    }
+
+    private static HeatMapChart layerHeatmap(LayerGrid g, String title) {
+        int rows = g.layers().size();
+        int epochs = g.log10()[0].length;
+        List<Integer> shown = heatmapEpochs(epochs);
+        HeatMapChart chart = new HeatMapChartBuilder().width(WIDTH).height(Math.max(HEIGHT, 140 + 14 * rows))
+                .title(title + " (" + g.runs() + (g.runs() == 1 ? " run" : " runs") + "; blank: zero or no record)")
+                .xAxisTitle("epoch").yAxisTitle("layer (depth order, first on top)").build();
+        List<String> ys = new ArrayList<>();
+        List<Number[]> heat = new ArrayList<>();
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        for (int k = rows - 1, y = 0; k >= 0; k--, y++) {
+            ys.add(g.layers().get(k));
+            for (int x = 0; x < shown.size(); x++) {
+                double v = g.log10()[k][shown.get(x) - 1];
+                if (!Double.isNaN(v)) {
+                    heat.add(new Number[] {x, y, Math.round(v * 100) / 100.0});
+                    min = Math.min(min, v);
+                    max = Math.max(max, v);
+                }
+            }
+        }
+        if (heat.isEmpty()) {
+            min = 0;
+            max = 1;
+        }
+        chart.addSeries("log10 |grad W|", shown, ys, heat);
+        var st = chart.getStyler();
+        st.setShowValue(shown.size() <= 12 && rows <= 16);
+        st.setHeatMapValueDecimalPattern("0.00");
+        titleFont(st, chart.getTitle());
+        st.setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, rows > 30 ? 9 : 11));
+        st.setMin(min);
+        st.setMax(max > min ? max : min + 1e-9);
+        st.setRangeColors(new Color[] {new Color(0x44, 0x01, 0x54), new Color(0x21, 0x91, 0x8c),
+            new Color(0xfd, 0xe7, 0x25)});
+        st.setPlotContentSize(0.95);
+        st.setChartBackgroundColor(Color.WHITE);
+        return chart;
     }
 
     private static byte[] png(Chart<?, ?> chart) throws IOException {

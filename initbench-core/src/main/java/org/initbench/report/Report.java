@@ -158,7 +158,10 @@ public final class Report {
         d.heading(2, "Plots");
         d.para("One set per column, from the `done` runs: mean test accuracy per init and epoch (heatmap),"
                 + " best test accuracy with ±1 std error bars, and train / test loss per epoch (mean line,"
-                + " dashed lines at mean ± 1 std over seeds).");
+                + " dashed lines at mean ± 1 std over seeds). For an init whose runs recorded per-layer"
+                + " statistics (`--log-layer-stats`), a layer × epoch heatmap of log10 of the weight-gradient"
+                + " norm follows: per run the mean over the epoch's records, then the mean over the runs"
+                + " (seeds), layers in depth order; blank cells are zero gradients or epochs without a record.");
         for (int i = 0; i < a.columns().size(); i++) {
             Analysis.Column c = a.columns().get(i);
             d.heading(3, c.label());

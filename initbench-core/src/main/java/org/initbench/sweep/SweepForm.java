@@ -54,6 +54,7 @@ public final class SweepForm {
     @JsonProperty("test-subset") public Integer testSubset;
     @JsonProperty("width") public Double width;
     @JsonProperty("norm") public String norm;
+    @JsonProperty("log-layer-stats") public Integer logLayerStats;
 
     /** One entry of {@code models}. */
     public static final class ModelForm {
@@ -138,6 +139,7 @@ public final class SweepForm {
         f.testSubset = pick(flags.testSubset, testSubset);
         f.width = pick(flags.width, width);
         f.norm = pick(flags.norm, norm);
+        f.logLayerStats = pick(flags.logLayerStats, logLayerStats);
         return f;
     }
 
@@ -147,6 +149,10 @@ public final class SweepForm {
 
     /** The sweep, with the seed's recipe where a field is absent. */
     public SweepSpec toSpec() {
+        if (logLayerStats != null && logLayerStats <= 0) {
+            throw new BadInputException("log-layer-stats must be positive (every N steps), got " + logLayerStats
+                    + "; leave it out to record none");
+        }
         List<SweepSpec.Model> pairs = new ArrayList<>();
         if (models != null) {
             if (arch != null || dataset != null) {
@@ -177,7 +183,7 @@ public final class SweepForm {
                 pick(epochs, TrainSpec.DEFAULT_EPOCHS), pick(batchSize, TrainSpec.DEFAULT_BATCH_SIZE),
                 pick(lr, TrainSpec.DEFAULT_LR), pick(momentum, TrainSpec.DEFAULT_MOMENTUM),
                 pick(weightDecay, TrainSpec.DEFAULT_WEIGHT_DECAY), pick(nesterov, false),
-                pick(trainSubset, 0), pick(testSubset, 0), pick(width, 1.0), norm);
+                pick(trainSubset, 0), pick(testSubset, 0), pick(width, 1.0), norm, pick(logLayerStats, 0));
     }
 
     /** A field that is a string (split by {@code split}), a number, or a list of those. */

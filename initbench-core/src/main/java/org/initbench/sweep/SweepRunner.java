@@ -76,7 +76,8 @@ public final class SweepRunner {
             RunDirectory dir = RunDirectory.create(d, false);
             LoadedDataset loaded = dataset(cell, listener.apply(cell));
             try {
-                RunResult r = TrainingRun.prepare(cell.spec(), loaded, registry, listener.apply(cell)).run(dir);
+                RunResult r = TrainingRun.prepare(cell.spec(), loaded, registry, listener.apply(cell))
+                        .withLayerStats(sweep.spec().logLayerStats()).run(dir);
                 return r.diverged() ? Outcome.DIVERGED : Outcome.DONE;
             } catch (IOException | RuntimeException | OutOfMemoryError e) {
                 String reason = e.getClass().getSimpleName() + ": " + e.getMessage();

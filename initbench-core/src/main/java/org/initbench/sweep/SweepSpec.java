@@ -1,5 +1,6 @@
 package org.initbench.sweep;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -29,6 +30,9 @@ import org.initbench.train.TrainSpec;
  * @param testSubset class-balanced test subset (0 = all)
  * @param width width multiplier
  * @param norm norm variant, null = each arch's own
+ * @param logLayerStats record per-layer statistics every this many training steps in each run
+ *     ({@code --log-layer-stats}); 0 = off, the default, and then absent from {@code sweep.json}, so
+ *     sweeps stored before the field existed stay equal
  */
 public record SweepSpec(
         String name,
@@ -44,7 +48,8 @@ public record SweepSpec(
         int trainSubset,
         int testSubset,
         double width,
-        String norm) {
+        String norm,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) int logLayerStats) {
 
     /**
      * One arch/dataset pair; non-null fields override the sweep's recipe for its cells (e.g. a width
@@ -76,6 +81,17 @@ public record SweepSpec(
         if (new HashSet<>(inits).size() != inits.size()) {
             throw new BadInputException("inits repeat: " + inits);
         }
+        if (logLayerStats < 0) {
+            throw new BadInputException("log-layer-stats must be positive (every N steps), got " + logLayerStats);
+        }
+    }
+
+    /** A sweep without per-layer statistics. */
+    public SweepSpec(String name, List<Model> models, List<String> inits, List<Long> seeds, int epochs, int batchSize,
+            double lr, double momentum, double weightDecay, boolean nesterov, int trainSubset, int testSubset,
+            double width, String norm) {
+        this(name, models, inits, seeds, epochs, batchSize, lr, momentum, weightDecay, nesterov, trainSubset,
+                testSubset, width, norm, 0);
     }
 
     /** The runs of the grid: model-major, then init, then seed; names are unique. */

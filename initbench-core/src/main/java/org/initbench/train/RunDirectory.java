@@ -25,6 +25,8 @@ public final class RunDirectory {
     public static final String MANIFEST = "manifest.json";
     public static final String METRICS = "metrics.jsonl";
     public static final String RESULT = "result.json";
+    /** Per-layer statistics during training ({@code --log-layer-stats}), one {@link LayerStatsRecord} a line. */
+    public static final String LAYER_STATS = "layer-stats.jsonl";
 
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final ObjectMapper JSON_LINE = new ObjectMapper();
@@ -82,7 +84,7 @@ public final class RunDirectory {
 
     /** Clears the files of an earlier (unfinished or forced) run before a fresh start. */
     public void reset() throws IOException {
-        for (String f : new String[] {RESULT, Checkpoint.FILE, METRICS, MANIFEST, SPEC}) {
+        for (String f : new String[] {RESULT, Checkpoint.FILE, METRICS, LAYER_STATS, MANIFEST, SPEC}) {
             Files.deleteIfExists(dir.resolve(f));
         }
     }
@@ -107,6 +109,59 @@ public final class RunDirectory {
         Path tmp = Files.createTempFile(dir, "." + METRICS, ".tmp");
         Files.writeString(tmp, sb);
         Files.move(tmp, dir.resolve(METRICS), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** Appends one line to {@code layer-stats.jsonl}. */
+    public void appendLayerStats(LayerStatsRecord r) throws IOException {
+        Files.writeString(dir.resolve(LAYER_STATS), JSON_LINE.writeValueAsString(r) + "\n",
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+    }
+
+    /**
+     * On resume after {@code epochs} epochs: keeps the lines of {@code layer-stats.jsonl} of those epochs
+     * and drops later ones (the interrupted epoch's, rerun from the checkpoint) and unreadable ones (a
+     * line a kill cut short); atomic. Nothing happens when the file is absent.
+     */
+    public void truncateLayerStats(int epochs) throws IOException {
+        Path file = dir.resolve(LAYER_STATS);
+        if (!Files.exists(file)) {
+            return;
+        }
+        StringBuilder sb = new StringBuilder();
+        for (String line : Files.readAllLines(file)) {
+            try {
+                if (!line.isBlank() && JSON_LINE.readValue(line, LayerStatsRecord.class).epoch() <= epochs) {
+                    sb.append(line).append('\n');
+                }
+            } catch (IOException e) {
+                // a partial line: dropped
+            }
+        }
+        Path tmp = Files.createTempFile(dir, "." + LAYER_STATS, ".tmp");
+        Files.writeString(tmp, sb);
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** Reads {@code layer-stats.jsonl} of {@code dir}; empty when absent. */
+    public static List<LayerStatsRecord> readLayerStats(Path dir) throws IOException {
+        Path file = dir.resolve(LAYER_STATS);
+        List<LayerStatsRecord> out = new ArrayList<>();
+        if (!Files.exists(file)) {
+            return out;
+        }
+        List<String> lines = Files.readAllLines(file);
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).isBlank()) {
+                continue;
+            }
+            try {
+                out.add(JSON_LINE.readValue(lines.get(i), LayerStatsRecord.class));
+            } catch (IOException e) {
+                throw new IOException(LAYER_STATS + " line " + (i + 1) + ": "
+                        + e.getMessage().lines().findFirst().orElse(""), e);
+            }
+        }
+        return out;
     }
 
     /**

@@ -54,9 +54,10 @@ public final class TrainingRun {
     private final boolean dataDependentInit;
     private final Device device;
     private final boolean residentData;
+    private final int layerStatsEvery;
 
     private TrainingRun(TrainSpec spec, ResolvedInit init, LoadedDataset data, TrainListener listener,
-            boolean dataDependentInit, Device device, boolean residentData) {
+            boolean dataDependentInit, Device device, boolean residentData, int layerStatsEvery) {
         this.spec = spec;
         this.init = init;
         this.data = data;
@@ -64,6 +65,7 @@ public final class TrainingRun {
         this.dataDependentInit = dataDependentInit;
         this.device = device;
         this.residentData = residentData;
+        this.layerStatsEvery = layerStatsEvery;
     }
 
     /**
@@ -76,7 +78,20 @@ public final class TrainingRun {
 
     /** As {@link #on(Device)}, choosing where the batches are prepared (tests: device data on the CPU). */
     TrainingRun on(Device device, boolean residentData) {
-        return new TrainingRun(spec, init, data, listener, dataDependentInit, device, residentData);
+        return new TrainingRun(spec, init, data, listener, dataDependentInit, device, residentData, layerStatsEvery);
+    }
+
+    /**
+     * This run recording per-layer gradient norms and activation std every {@code everySteps} training
+     * steps into {@link RunDirectory#LAYER_STATS} ({@link LayerStatsLog}: bounded, and the training
+     * result is the same as without); 0 = off.
+     */
+    public TrainingRun withLayerStats(int everySteps) {
+        if (everySteps < 0) {
+            throw new org.initbench.BadInputException("--log-layer-stats must be positive (every N steps), got "
+                    + everySteps);
+        }
+        return new TrainingRun(spec, init, data, listener, dataDependentInit, device, residentData, everySteps);
     }
 
     /**
@@ -110,7 +125,7 @@ public final class TrainingRun {
             TrainListener listener) {
         ResolvedInit init = registry.resolve(resolved.init());
         return new TrainingRun(resolved, init, data, listener, registry.provider(init.id()).dataDependent(),
-                Device.cpu(), false);
+                Device.cpu(), false, 0);
     }
 
     /**
@@ -188,6 +203,7 @@ public final class TrainingRun {
             Models.materialize(net, root);
             Sgd sgd = new Sgd(net.trainableParameters(), spec.sgd(), root);
             Checkpoint.State state = resume(dir, net, sgd, root);
+            LayerStatsLog layerStats = layerStatsEvery > 0 ? new LayerStatsLog(net, layerStatsEvery) : null;
             if (state == null) {
                 dir.reset();
                 dir.writeJson(RunDirectory.SPEC, spec);
@@ -198,6 +214,9 @@ public final class TrainingRun {
                 manifest.put("test_images_used", test.size());
                 manifest.put("device", Devices.describe(device));
                 manifest.put("batches_prepared_on", feed.placement());
+                if (layerStats != null) {
+                    manifest.put("layer_stats", layerStats.describe());
+                }
                 dir.writeJson(RunDirectory.MANIFEST, manifest);
                 InitContext.apply(net, init.strategy(), seeds.get("init"),
                         dataDependentInit ? sampleBatch(train, stats) : null);
@@ -222,10 +241,14 @@ public final class TrainingRun {
                     int b = 0;
                     while (loader.hasNext()) {
                         Batch batch = loader.next();
-                        StepResult r = trainStep(net, ps, sgd, root, batch, lr);
+                        LayerStatsLog.Step probe = layerStats == null ? null : layerStats.stepOrNull(e, b, batches);
+                        StepResult r = trainStep(net, ps, sgd, root, batch, lr, probe);
                         if (!Float.isFinite(r.loss())) {
                             return finish(dir, RunResult.DIVERGED, "loss " + r.loss() + " at epoch " + (e + 1)
                                     + ", batch " + (b + 1), e, best, bestEpoch, last, before, start, history);
+                        }
+                        if (probe != null) {
+                            dir.appendLayerStats(probe.record());
                         }
                         lossSum += (double) r.loss() * batch.size();
                         correct += r.correct();
@@ -283,6 +306,7 @@ public final class TrainingRun {
             sgd.loadState(loaded.optimizer());
             Checkpoint.State state = loaded.state();
             dir.rewriteMetrics(state.metrics());
+            dir.truncateLayerStats(state.epoch());
             dir.recordResume(state.epoch());
             listener.notice("resuming " + dir.path() + " after epoch " + state.epoch() + " of " + spec.epochs());
             return state;
@@ -300,6 +324,12 @@ public final class TrainingRun {
      * backward, then the update unless the loss is not finite.
      */
     static StepResult trainStep(Network net, ParameterStore ps, Sgd sgd, NDManager root, Batch batch, double lr) {
+        return trainStep(net, ps, sgd, root, batch, lr, null);
+    }
+
+    /** As above; a non-null {@code probe} runs the forward and reads the layer statistics of this step. */
+    static StepResult trainStep(Network net, ParameterStore ps, Sgd sgd, NDManager root, Batch batch, double lr,
+            LayerStatsLog.Step probe) {
         try (NDManager step = root.newSubManager()) {
             NDList in = batch.arrays(step);
             NDArray x = in.get(0);
@@ -307,7 +337,8 @@ public final class TrainingRun {
             NDArray logits;
             NDArray loss;
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                logits = net.block().forward(ps, new NDList(x), true).singletonOrThrow();
+                logits = probe == null ? net.block().forward(ps, new NDList(x), true).singletonOrThrow()
+                        : probe.forward(ps, x);
                 loss = crossEntropy(logits, y, net.numClasses());
                 gc.backward(loss);
             }
@@ -316,6 +347,9 @@ public final class TrainingRun {
                 return new StepResult(l, 0);
             }
             long correct = logits.argMax(1).eq(y).sum().getLong();
+            if (probe != null) {
+                probe.finish(l);
+            }
             sgd.step(lr);
             return new StepResult(l, correct);
         }
