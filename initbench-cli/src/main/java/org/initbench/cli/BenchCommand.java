@@ -1,5 +1,6 @@
 package org.initbench.cli;
 
+import ai.djl.Device;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
@@ -16,6 +17,7 @@ import org.initbench.data.DatasetName;
 import org.initbench.init.InitRegistry;
 import org.initbench.model.Models;
 import org.initbench.train.BenchComparison;
+import org.initbench.train.Devices;
 import org.initbench.train.LayoutBench;
 import org.initbench.train.LayoutChoice;
 import org.initbench.train.ThroughputBench;
@@ -58,11 +60,15 @@ public final class BenchCommand implements Callable<Integer> {
     double width;
 
     @Option(names = "--inits", split = ",", defaultValue = "orthogonal,autoinit,pa-rewiring,lsuv",
-            description = "Inits whose time to apply is measured; default ${DEFAULT-VALUE}.")
+            description = "Inits whose time to apply is measured (\"\" for none); default ${DEFAULT-VALUE}.")
     List<String> inits;
 
     @Option(names = "--threads", description = "Intra-op threads; default all cores.")
     Integer threads;
+
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu or auto (see `initbench train --help`);"
+            + " default ${DEFAULT-VALUE}.")
+    String device;
 
     @Option(names = "--compare-torch", description = "Also run bench/torch_reference.py (eager PyTorch, same models, "
             + "step, batch and threads) right after and print Java/PyTorch per arch.")
@@ -96,6 +102,7 @@ public final class BenchCommand implements Callable<Integer> {
             throw new BadInputException("bench needs --batch-size >= 2, --warmup >= 0, --steps >= 1, --repeats >= 1,"
                     + " --gemm-size >= 16");
         }
+        Device d = Devices.parse(device);
         Threads.configure(threads);
         for (String a : archs) {
             Models.build(a, 3, 10, width);
@@ -105,27 +112,30 @@ public final class BenchCommand implements Callable<Integer> {
             return layout(fixed);
         }
         InitRegistry registry = InitRegistry.load();
-        List<String> initSpecs = inits.stream().filter(s -> !s.isBlank()).toList();
-        initSpecs.forEach(registry::resolve);
+        inits.removeIf(String::isBlank); // --inits "" measures none
+        inits.forEach(registry::resolve);
         Path script = null;
         if (compareTorch) {
             if (width != 1.0) {
                 throw new BadInputException("--compare-torch needs --width 1 (the PyTorch reference builds the full models)");
             }
+            if (!d.equals(ai.djl.Device.cpu())) {
+                throw new BadInputException("--compare-torch compares on the CPU; use scripts/gpu/bench.sh on a GPU");
+            }
             script = TorchReference.script(null);
             TorchReference.check(python);
         }
-        ThroughputBench.Config config = new ThroughputBench.Config(batchSize, warmup, steps, repeats, width, initSpecs);
+        ThroughputBench.Config config = new ThroughputBench.Config(batchSize, warmup, steps, repeats, width, inits);
         PrintWriter out = spec.commandLine().getOut();
         List<ThroughputBench.ArchResult> results = new ArrayList<>();
         for (String a : archs) {
             out.println("measuring " + a + " ...");
             out.flush();
-            results.add(ThroughputBench.run(a, fixed != null ? fixed : seedDataset(a), config, registry));
+            results.add(ThroughputBench.run(a, fixed != null ? fixed : seedDataset(a), config, registry, d));
         }
         out.println("measuring fp32 GEMM ...");
         out.flush();
-        ThroughputBench.Gemm gemm = ThroughputBench.gemm(gemmSize, gemmProducts(gemmSize), Math.max(3, repeats));
+        ThroughputBench.Gemm gemm = ThroughputBench.gemm(gemmSize, gemmProducts(gemmSize), Math.max(3, repeats), d);
         TorchReference.Result torch = null;
         if (compareTorch) {
             out.println("measuring eager PyTorch (" + script + ") ...");
@@ -134,7 +144,7 @@ public final class BenchCommand implements Callable<Integer> {
             torch = TorchReference.run(python, script, archs, fixed == null ? null : fixed.id(), config, t);
         }
         List<BenchComparison> comparison = BenchComparison.of(results, gemm, torch);
-        Map<String, Object> env = ThroughputBench.environment();
+        Map<String, Object> env = ThroughputBench.environment(d);
         String table = ThroughputBench.markdown(results) + "\n" + BenchComparison.markdown(comparison, gemm);
         out.println(env);
         if (torch != null) {

@@ -1,10 +1,18 @@
 package org.initbench.cli;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.initbench.BadInputException;
 import org.initbench.data.DatasetLocator;
+import org.initbench.init.InitRegistry;
+import org.initbench.report.Report;
+import org.initbench.report.ReportOptions;
+import org.initbench.report.ReportOutput;
+import org.initbench.sweep.SweepDirectory;
+import org.initbench.sweep.SweepRunner;
+import org.initbench.sweep.SweepSpec;
 import org.initbench.train.TrainSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -12,19 +20,24 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code initbench demo}: the main job on the embedded default, offline. Until the experiments
- * issue brings the multi-init comparison, it trains ResNet-20 with {@code pytorch-default} on the
- * shipped FashionMNIST subset (6,000 / 2,000 images) with the seed's recipe, for 3 epochs.
+ * {@code initbench demo}: the main job on the embedded default, offline. A small init comparison
+ * (pytorch-default, kaiming-normal, orthogonal, fixup on ResNet-20; 2 seeds) on a class-balanced
+ * 3,000 / 1,000 part of the shipped FashionMNIST subset with the seed's recipe for 3 epochs, run as a
+ * sweep (rerunning it resumes or reuses finished cells), then the report: it ends by printing the
+ * table and the path of {@code report.html}.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Train ResNet-20 on the shipped FashionMNIST subset for 3 epochs (offline, about a minute on 2 cores).")
+        description = "Compare 4 inits on ResNet-20 (2 seeds, 3 epochs) on the shipped FashionMNIST subset, offline,"
+                + " and write the report (a few minutes on 2 cores).")
 public final class DemoCommand implements Callable<Integer> {
+    static final List<String> INITS = List.of("pytorch-default", "kaiming-normal", "orthogonal", "fixup");
+
     @Spec CommandSpec spec;
 
-    @Option(names = "--out", defaultValue = "runs/demo", description = "Run directory (overwritten); default ${DEFAULT-VALUE}.")
+    @Option(names = "--out", defaultValue = "runs/demo", description = "Sweep directory; default ${DEFAULT-VALUE} (delete it to start over).")
     Path out;
 
-    @Option(names = "--epochs", defaultValue = "3", description = "Epochs; default ${DEFAULT-VALUE}.")
+    @Option(names = "--epochs", defaultValue = "3", description = "Epochs per run; default ${DEFAULT-VALUE}.")
     int epochs;
 
     @Option(names = "--threads", description = "Intra-op threads; default all cores.")
@@ -32,16 +45,28 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        PrintWriter o = spec.commandLine().getOut();
         Threads.configure(threads);
         Path mini = DatasetLocator.shippedMiniDir();
         if (mini == null) {
             throw new BadInputException("the shipped subset " + DatasetLocator.MINI_DIR + " was not found;"
                     + " run the demo from the initbench checkout (or set -Dinitbench.home)");
         }
-        TrainSpec ts = new TrainSpec("resnet20", "fashion-mnist", "pytorch-default", 42, epochs,
-                TrainSpec.DEFAULT_BATCH_SIZE, TrainSpec.DEFAULT_LR, TrainSpec.DEFAULT_MOMENTUM,
-                TrainSpec.DEFAULT_WEIGHT_DECAY, false, 0, 0, 1.0, "bn");
-        return TrainCommand.run(ts, new DatasetLocator(List.of(), List.of(), mini), out, true,
-                spec.commandLine().getOut());
+        SweepSpec grid = new SweepSpec("demo", List.of(SweepSpec.Model.of("resnet20", "fashion-mnist")), INITS,
+                List.of(0L, 1L), epochs, TrainSpec.DEFAULT_BATCH_SIZE, TrainSpec.DEFAULT_LR, TrainSpec.DEFAULT_MOMENTUM,
+                TrainSpec.DEFAULT_WEIGHT_DECAY, false, 3000, 1000, 1.0, null);
+        SweepDirectory sweep = SweepDirectory.open(out, grid);
+        InitRegistry registry = InitRegistry.load();
+        SweepRunner.validate(sweep, registry);
+        o.println("demo: ResNet-20 on the shipped FashionMNIST subset (3,000 train / 1,000 test images), "
+                + String.join(", ", INITS) + " x seeds 0, 1, " + epochs + " epochs -> " + out);
+        SweepCommand.runInProcess(sweep, new SweepRunner(sweep, new DatasetLocator(List.of(), List.of(), mini), registry), o);
+        int code = SweepCommand.summary(sweep, o);
+        ReportOutput r = Report.write(out, new ReportOptions(null, "kaiming-normal"));
+        o.println();
+        o.println("best test accuracy % (mean ± std (n) over seeds):");
+        o.println(r.table());
+        o.println("report: " + r.html().toAbsolutePath());
+        return code;
     }
 }

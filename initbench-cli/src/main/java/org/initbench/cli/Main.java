@@ -13,10 +13,13 @@ import picocli.CommandLine.Command;
         subcommands = {
             TrainCommand.class,
             BenchCommand.class,
+            InspectCommand.class,
             DemoCommand.class,
+            SweepCommand.class,
             ModelsCommand.class,
             InitsCommand.class,
             DataCommand.class,
+            ReportCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {

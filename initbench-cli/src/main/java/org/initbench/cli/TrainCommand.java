@@ -1,14 +1,17 @@
 package org.initbench.cli;
 
+import ai.djl.Device;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.initbench.BadInputException;
 import org.initbench.data.DatasetLocator;
 import org.initbench.init.InitRegistry;
 import org.initbench.model.Models;
 import org.initbench.train.ConsoleProgress;
+import org.initbench.train.Devices;
 import org.initbench.train.RunDirectory;
 import org.initbench.train.RunResult;
 import org.initbench.train.TrainSpec;
@@ -82,12 +85,26 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "Intra-op threads; default all cores.")
     Integer threads;
 
+    @Option(names = "--log-layer-stats", paramLabel = "N", description = "Record per-layer gradient norms and activation"
+            + " std every N training steps into layer-stats.jsonl (at most 16 records per epoch; same training result);"
+            + " default off.")
+    Integer logLayerStats;
+
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu (GPU 0 of those visible; a CUDA "
+            + "build of the engine, see docs/gpu.md) or auto (gpu if one is visible, else cpu); default ${DEFAULT-VALUE}.")
+    String device;
+
     @Override
     public Integer call() throws Exception {
+        Device d = Devices.parse(device);
         Threads.configure(threads);
+        if (logLayerStats != null && logLayerStats <= 0) {
+            throw new BadInputException("--log-layer-stats must be positive (every N steps), got " + logLayerStats);
+        }
         TrainSpec ts = new TrainSpec(arch, dataset, init, seed, epochs, batchSize, lr, momentum, weightDecay,
                 nesterov, trainSubset, testSubset, width, norm);
-        return run(ts, DatasetLocator.defaults(dataDir), out, force, spec.commandLine().getOut());
+        return run(ts, DatasetLocator.defaults(dataDir), out, force, spec.commandLine().getOut(), d,
+                logLayerStats == null ? 0 : logLayerStats);
     }
 
     /**
@@ -98,12 +115,20 @@ public final class TrainCommand implements Callable<Integer> {
      */
     static int run(TrainSpec ts, DatasetLocator locator, Path outDir, boolean force, PrintWriter out)
             throws IOException {
+        return run(ts, locator, outDir, force, out, Device.cpu(), 0);
+    }
+
+    /** As above, on {@code device}, recording layer statistics every {@code layerStats} steps (0 = off). */
+    static int run(TrainSpec ts, DatasetLocator locator, Path outDir, boolean force, PrintWriter out, Device device,
+            int layerStats) throws IOException {
         ConsoleProgress progress = new ConsoleProgress(out, System.console() != null);
-        TrainingRun run = TrainingRun.prepare(ts, locator, InitRegistry.load(), progress);
+        TrainingRun run = TrainingRun.prepare(ts, locator, InitRegistry.load(), progress).on(device)
+                .withLayerStats(layerStats);
         Path dir = outDir != null ? outDir : defaultOut(run.spec());
         RunDirectory rd = RunDirectory.create(dir, force);
         out.println("training " + run.spec().arch() + " (norm " + run.spec().norm() + ") on " + run.spec().dataset() + " with "
-                + run.spec().init() + ", seed " + ts.seed() + ", " + ts.epochs() + " epochs -> " + dir);
+                + run.spec().init() + ", seed " + ts.seed() + ", " + ts.epochs() + " epochs on " + Devices.describe(device)
+                + " -> " + dir);
         RunResult r = run.run(rd);
         out.println(String.format(Locale.ROOT, "%s: best test accuracy %.2f%% (epoch %d), final %.2f%%, %.0f s, %.0f img/s, peak RSS %.0f MiB",
                 r.status(), 100 * r.bestTestAcc(), r.bestEpoch(), 100 * r.finalTestAcc(), r.wallSeconds(),

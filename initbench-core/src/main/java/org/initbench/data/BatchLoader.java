@@ -1,5 +1,6 @@
 package org.initbench.data;
 
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
@@ -28,7 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Exceptions in the producer are rethrown from {@link #next()}; {@link #close()} stops the producer
  * promptly.
  */
-public final class BatchLoader implements Iterator<HostBatch>, AutoCloseable {
+public final class BatchLoader implements Iterator<HostBatch>, BatchSource {
 
     /** Output side length. */
     public static final int SIDE = HostBatch.SIDE;
@@ -73,9 +74,7 @@ public final class BatchLoader implements Iterator<HostBatch>, AutoCloseable {
         this.training = training;
         this.rngSeed = rngSeed;
         this.hook = hook;
-        int n = set.size();
-        int rem = n % batchSize;
-        this.batchCount = n / batchSize + (training ? (rem >= 2 ? 1 : 0) : (rem > 0 ? 1 : 0));
+        this.batchCount = batchCount(set.size(), batchSize, training);
         this.producer = new Thread(this::produce, "initbench-batches-" + THREADS.incrementAndGet());
         producer.setDaemon(true);
         producer.start();
@@ -155,22 +154,65 @@ public final class BatchLoader implements Iterator<HostBatch>, AutoCloseable {
 
     private record Failure(Throwable error) {}
 
+    /**
+     * The order, crop offsets and flips of one pass, drawn exactly as the class comment says; shared
+     * with {@link DeviceBatches}, which must reproduce this loader's batches. Evaluation: split order,
+     * offsets (4, 4) (no crop), no flip.
+     *
+     * @param order image index per position; positions past {@code batchCount} batches are unused
+     * @param dy crop row offset per position (0..8)
+     * @param dx crop column offset per position (0..8)
+     * @param flip horizontal flip per position
+     */
+    record Plan(int[] order, int[] dy, int[] dx, boolean[] flip, int batchCount, int batchSize) {
+        /** Number of images in batch {@code b}. */
+        int size(int b) {
+            return Math.min(batchSize, order.length - b * batchSize);
+        }
+    }
+
+    /** The number of batches of a pass over {@code n} images (see the class comment). */
+    static int batchCount(int n, int batchSize, boolean training) {
+        int rem = n % batchSize;
+        return n / batchSize + (training ? (rem >= 2 ? 1 : 0) : (rem > 0 ? 1 : 0));
+    }
+
+    /** Draws the plan of a pass: {@code rngSeed} is {@link #mix}(seed, epoch); ignored for evaluation. */
+    static Plan plan(int n, int batchSize, boolean training, long rngSeed) {
+        int batches = batchCount(n, batchSize, training);
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        int[] dy = new int[n];
+        int[] dx = new int[n];
+        boolean[] flip = new boolean[n];
+        if (!training) {
+            Arrays.fill(dy, CROP_PADDING);
+            Arrays.fill(dx, CROP_PADDING);
+            return new Plan(order, dy, dx, flip, batches, batchSize);
+        }
+        SplittableRandom rng = new SplittableRandom(rngSeed);
+        for (int i = n - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        int used = Math.min(n, batches * batchSize);
+        for (int i = 0; i < used; i++) {
+            dy[i] = rng.nextInt(2 * CROP_PADDING + 1);
+            dx[i] = rng.nextInt(2 * CROP_PADDING + 1);
+            flip[i] = rng.nextDouble() < 0.5;
+        }
+        return new Plan(order, dy, dx, flip, batches, batchSize);
+    }
+
     private void produce() {
         try {
             int n = set.size();
-            int[] order = new int[n];
-            for (int i = 0; i < n; i++) {
-                order[i] = i;
-            }
-            SplittableRandom rng = training ? new SplittableRandom(rngSeed) : null;
-            if (training) {
-                for (int i = n - 1; i > 0; i--) {
-                    int j = rng.nextInt(i + 1);
-                    int t = order[i];
-                    order[i] = order[j];
-                    order[j] = t;
-                }
-            }
+            Plan plan = plan(n, batchSize, training, rngSeed);
+            int[] order = plan.order();
             int c = set.channels();
             int per = c * SIDE * SIDE;
             for (int b = 0; b < batchCount && !closed; b++) {
@@ -182,16 +224,9 @@ public final class BatchLoader implements Iterator<HostBatch>, AutoCloseable {
                 float[] images = new float[size * per];
                 int[] labels = new int[size];
                 for (int k = 0; k < size; k++) {
-                    int idx = order[start + k];
-                    labels[k] = set.labels()[idx];
-                    if (training) {
-                        int dy = rng.nextInt(2 * CROP_PADDING + 1);
-                        int dx = rng.nextInt(2 * CROP_PADDING + 1);
-                        boolean flip = rng.nextDouble() < 0.5;
-                        render(set, idx, lut, dy, dx, flip, images, k * per);
-                    } else {
-                        render(set, idx, lut, CROP_PADDING, CROP_PADDING, false, images, k * per);
-                    }
+                    int i = start + k;
+                    labels[k] = set.labels()[order[i]];
+                    render(set, order[i], lut, plan.dy()[i], plan.dx()[i], plan.flip()[i], images, k * per);
                 }
                 HostBatch batch = new HostBatch(images, labels, size, c);
                 while (!queue.offer(batch, 50, TimeUnit.MILLISECONDS)) {
@@ -248,7 +283,7 @@ public final class BatchLoader implements Iterator<HostBatch>, AutoCloseable {
                 int sy = y + dy - CROP_PADDING - padY;
                 int row = dst + y * SIDE;
                 if (sy < 0 || sy >= h) {
-                    java.util.Arrays.fill(out, row, row + SIDE, zero);
+                    Arrays.fill(out, row, row + SIDE, zero);
                     continue;
                 }
                 int srow = src + sy * w;

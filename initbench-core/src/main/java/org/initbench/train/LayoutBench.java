@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.nio.file.Path;
 import java.util.List;
+import org.initbench.data.BatchInput;
 import org.initbench.data.DatasetName;
 import org.initbench.data.HostBatch;
 import org.initbench.init.InitContext;

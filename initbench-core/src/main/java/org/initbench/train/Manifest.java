@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.initbench.data.LoadedDataset;
 
 /** {@code manifest.json}: versions, git commit, machine, dataset files and the seed tree. */
-final class Manifest {
+public final class Manifest {
     private Manifest() {}
 
     static Map<String, Object> collect(LoadedDataset data, Map<String, Long> seeds) {
@@ -86,7 +86,7 @@ final class Manifest {
         }
     }
 
-    private static String hostName() {
+    public static String hostName() {
         try {
             return InetAddress.getLocalHost().getHostName();
         } catch (IOException e) {

@@ -8,17 +8,25 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.initbench.BadInputException;
 
 /**
  * A run's files (design §7): {@code spec.json}, {@code manifest.json}, {@code metrics.jsonl} (one
- * line per epoch) and {@code result.json} (written last, atomically; its presence means done).
+ * line per epoch), {@code checkpoint.bin} (the state after the last completed epoch, see {@link
+ * Checkpoint}) and {@code result.json} (written last, atomically; its presence means finished).
  */
 public final class RunDirectory {
     public static final String SPEC = "spec.json";
     public static final String MANIFEST = "manifest.json";
     public static final String METRICS = "metrics.jsonl";
     public static final String RESULT = "result.json";
+    /** Per-layer statistics during training ({@code --log-layer-stats}), one {@link LayerStatsRecord} a line. */
+    public static final String LAYER_STATS = "layer-stats.jsonl";
 
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final ObjectMapper JSON_LINE = new ObjectMapper();
@@ -60,9 +68,23 @@ public final class RunDirectory {
         return Files.exists(dir.resolve(SPEC)) && !Files.exists(dir.resolve(RESULT));
     }
 
+    /** Where the run's {@link Checkpoint} lives. */
+    public Path checkpoint() {
+        return dir.resolve(Checkpoint.FILE);
+    }
+
+    /** Whether {@code spec.json} holds exactly {@code spec} (false when absent or unreadable). */
+    public boolean holdsSpec(TrainSpec spec) {
+        try {
+            return spec.equals(JSON.readValue(dir.resolve(SPEC).toFile(), TrainSpec.class));
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
     /** Clears the files of an earlier (unfinished or forced) run before a fresh start. */
     public void reset() throws IOException {
-        for (String f : new String[] {RESULT, METRICS, MANIFEST, SPEC}) {
+        for (String f : new String[] {RESULT, Checkpoint.FILE, METRICS, LAYER_STATS, MANIFEST, SPEC}) {
             Files.deleteIfExists(dir.resolve(f));
         }
     }
@@ -76,6 +98,83 @@ public final class RunDirectory {
     public void appendMetrics(EpochMetrics m) throws IOException {
         Files.writeString(dir.resolve(METRICS), JSON_LINE.writeValueAsString(m) + "\n",
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+    }
+
+    /** Replaces {@code metrics.jsonl} atomically with {@code metrics} (on resume: the checkpoint's epochs). */
+    public void rewriteMetrics(List<EpochMetrics> metrics) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        for (EpochMetrics m : metrics) {
+            sb.append(JSON_LINE.writeValueAsString(m)).append('\n');
+        }
+        Path tmp = Files.createTempFile(dir, "." + METRICS, ".tmp");
+        Files.writeString(tmp, sb);
+        Files.move(tmp, dir.resolve(METRICS), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** Appends one line to {@code layer-stats.jsonl}. */
+    public void appendLayerStats(LayerStatsRecord r) throws IOException {
+        Files.writeString(dir.resolve(LAYER_STATS), JSON_LINE.writeValueAsString(r) + "\n",
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+    }
+
+    /**
+     * On resume after {@code epochs} epochs: keeps the lines of {@code layer-stats.jsonl} of those epochs
+     * and drops later ones (the interrupted epoch's, rerun from the checkpoint) and unreadable ones (a
+     * line a kill cut short); atomic. Nothing happens when the file is absent.
+     */
+    public void truncateLayerStats(int epochs) throws IOException {
+        Path file = dir.resolve(LAYER_STATS);
+        if (!Files.exists(file)) {
+            return;
+        }
+        StringBuilder sb = new StringBuilder();
+        for (String line : Files.readAllLines(file)) {
+            try {
+                if (!line.isBlank() && JSON_LINE.readValue(line, LayerStatsRecord.class).epoch() <= epochs) {
+                    sb.append(line).append('\n');
+                }
+            } catch (IOException e) {
+                // a partial line: dropped
+            }
+        }
+        Path tmp = Files.createTempFile(dir, "." + LAYER_STATS, ".tmp");
+        Files.writeString(tmp, sb);
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** Reads {@code layer-stats.jsonl} of {@code dir}; empty when absent. */
+    public static List<LayerStatsRecord> readLayerStats(Path dir) throws IOException {
+        Path file = dir.resolve(LAYER_STATS);
+        List<LayerStatsRecord> out = new ArrayList<>();
+        if (!Files.exists(file)) {
+            return out;
+        }
+        List<String> lines = Files.readAllLines(file);
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).isBlank()) {
+                continue;
+            }
+            try {
+                out.add(JSON_LINE.readValue(lines.get(i), LayerStatsRecord.class));
+            } catch (IOException e) {
+                throw new IOException(LAYER_STATS + " line " + (i + 1) + ": "
+                        + e.getMessage().lines().findFirst().orElse(""), e);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Adds a resume to {@code manifest.json}'s {@code resumed} list: after which epoch, when and on
+     * which host (the provenance of a run that several processes worked on).
+     */
+    @SuppressWarnings("unchecked")
+    public void recordResume(int epoch) throws IOException {
+        Path file = dir.resolve(MANIFEST);
+        Map<String, Object> manifest = Files.exists(file) ? JSON.readValue(file.toFile(), Map.class) : new LinkedHashMap<>();
+        List<Object> resumed = (List<Object>) manifest.computeIfAbsent("resumed", k -> new ArrayList<>());
+        resumed.add(Map.of("after_epoch", epoch, "at", Instant.now().toString(), "host", Manifest.hostName()));
+        writeJson(MANIFEST, manifest);
     }
 
     /** Reads {@code result.json}. */

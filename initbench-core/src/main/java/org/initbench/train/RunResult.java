@@ -3,8 +3,9 @@ package org.initbench.train;
 /**
  * {@code result.json}, written last and atomically: its presence means the run is over.
  *
- * @param status {@code done} or {@code diverged}
- * @param reason why a diverged run stopped; null when done
+ * @param status {@code done}, {@code diverged}, or {@code failed} (an error stopped it: a sweep
+ *     records it and retries the cell on its next pass)
+ * @param reason why a diverged or failed run stopped; null when done
  * @param epochsCompleted epochs with a full evaluation
  * @param bestTestAcc best test accuracy over the epochs (the seed's metric)
  * @param bestEpoch the 1-based epoch of the best test accuracy (0 if none)
@@ -26,6 +27,12 @@ public record RunResult(
 
     public static final String DONE = "done";
     public static final String DIVERGED = "diverged";
+    public static final String FAILED = "failed";
+
+    /** A run that an error stopped after {@code epochs} completed epochs. */
+    public static RunResult failed(String reason, int epochs, double wallSeconds) {
+        return new RunResult(FAILED, reason, epochs, 0, 0, 0, wallSeconds, 0, Manifest.peakRssMib());
+    }
 
     public boolean diverged() {
         return DIVERGED.equals(status);

@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -49,7 +48,7 @@ public final class Sgd {
     private float lrValue = Float.NaN;
 
     /**
-     * @param parameters the trainable parameters, with stable unique names (see {@link #key})
+     * @param parameters the trainable parameters, in a stable order (checkpoints name buffers by position)
      * @param config momentum, weight decay, nesterov
      * @param stateManager owns the momentum buffers
      */
@@ -115,26 +114,29 @@ public final class Sgd {
         }
     }
 
-    /** The momentum buffers keyed by parameter id, for checkpoints; empty before the first step. */
+    /**
+     * The momentum buffers named by the parameter's position in the list given to the constructor
+     * ({@code p0}, {@code p1}, …: stable across processes, unlike DJL's parameter ids), for
+     * checkpoints; empty before the first step.
+     */
     public NDList state() {
         NDList out = new NDList();
         for (int i = 0; i < buffers.length; i++) {
             if (buffers[i] != null) {
-                buffers[i].setName(key(parameters.get(i)));
+                buffers[i].setName("p" + i);
                 out.add(buffers[i]);
             }
         }
         return out;
     }
 
-    /** Restores buffers saved by {@link #state()} (matched by name). */
+    /** Restores buffers saved by {@link #state()} (matched by position name), copying them. */
     public void loadState(NDList saved) {
-        List<String> known = new ArrayList<>();
-        parameters.forEach(p -> known.add(key(p)));
         for (NDArray a : saved) {
-            int i = known.indexOf(a.getName());
-            if (i < 0) {
-                throw new IllegalArgumentException("checkpoint has a buffer for unknown parameter " + a.getName());
+            String name = a.getName();
+            int i = name != null && name.matches("p\\d+") ? Integer.parseInt(name.substring(1)) : -1;
+            if (i < 0 || i >= parameters.size()) {
+                throw new IllegalArgumentException("optimizer state has a buffer for unknown parameter " + name);
             }
             NDArray copy = a.duplicate();
             copy.attach(stateManager);
@@ -143,9 +145,5 @@ public final class Sgd {
             }
             buffers[i] = copy;
         }
-    }
-
-    private static String key(Parameter p) {
-        return p.getId();
     }
 }

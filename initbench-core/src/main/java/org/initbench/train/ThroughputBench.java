@@ -1,5 +1,6 @@
 package org.initbench.train;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -9,9 +10,13 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import org.initbench.data.Batch;
+import org.initbench.data.BatchInput;
 import org.initbench.data.BatchLoader;
+import org.initbench.data.BatchSource;
 import org.initbench.data.ChannelStats;
 import org.initbench.data.DatasetName;
+import org.initbench.data.DeviceBatches;
 import org.initbench.data.HostBatch;
 import org.initbench.data.ImageSet;
 import org.initbench.init.InitContext;
@@ -72,15 +77,27 @@ public final class ThroughputBench {
     /** Matrix side of the GEMM probe: three 4 MiB fp32 matrices, within the L3 cache of this machine class. */
     public static final int GEMM_SIZE = 1024;
 
-    /** Measures {@code arch} on synthetic data shaped like {@code dataset}. */
+    /** Measures {@code arch} on synthetic data shaped like {@code dataset}, on the CPU. */
     public static ArchResult run(String arch, DatasetName dataset, Config c, InitRegistry registry) {
+        return run(arch, dataset, c, registry, Device.cpu());
+    }
+
+    /**
+     * Measures {@code arch} on {@code device}. On a GPU the steps take their batch as a training run
+     * does there: gathered, cropped and flipped on the device from a resident split ({@link
+     * DeviceBatches}); on the CPU they copy one host batch, as the host pipeline's batches are.
+     */
+    public static ArchResult run(String arch, DatasetName dataset, Config c, InitRegistry registry, Device device) {
         Network net = Models.build(arch, dataset.channels(), dataset.numClasses(), c.width());
-        HostBatch batch = syntheticBatch(c.batchSize(), dataset, 1);
         double[] train = new double[c.repeats()];
         double[] eval = new double[c.repeats()];
         double rssBefore;
         double rssAfter;
-        try (NDManager root = NDManager.newBaseManager()) {
+        try (NDManager root = NDManager.newBaseManager(device);
+                DeviceBatches resident = device.isGpu()
+                        ? DeviceBatches.upload(syntheticSet(c.batchSize(), dataset), statsOf(dataset), root) : null;
+                BatchSource pass = resident != null ? resident.training(c.batchSize(), 5, 0) : null) {
+            Batch batch = pass != null ? pass.next() : syntheticBatch(c.batchSize(), dataset, 1);
             Models.materialize(net, root);
             InitContext.apply(net, registry.resolve("kaiming-normal").strategy(), 1);
             Sgd sgd = new Sgd(net.trainableParameters(), new SgdConfig(TrainSpec.DEFAULT_MOMENTUM, TrainSpec.DEFAULT_WEIGHT_DECAY, false), root);
@@ -116,19 +133,21 @@ public final class ThroughputBench {
      * Measures the fp32 GEMM rate: {@code products} products of two Gaussian {@code n×n} matrices
      * per repetition after two untimed ones, median of {@code repeats}.
      */
-    public static Gemm gemm(int n, int products, int repeats) {
+    public static Gemm gemm(int n, int products, int repeats, Device device) {
         double[] rates = new double[repeats];
-        try (NDManager m = NDManager.newBaseManager()) {
+        try (NDManager m = NDManager.newBaseManager(device)) {
             NDArray a = m.randomNormal(new Shape(n, n));
             NDArray b = m.randomNormal(new Shape(n, n));
             for (int i = 0; i < 2; i++) {
                 a.matMul(b).close();
             }
+            a.sum().getFloat(); // waits for queued work on an asynchronous device
             for (int r = 0; r < repeats; r++) {
                 long t = System.nanoTime();
                 for (int i = 0; i < products; i++) {
                     a.matMul(b).close();
                 }
+                a.sum().getFloat();
                 rates[r] = 2.0 * n * n * n * products / ((System.nanoTime() - t) / 1e9) / 1e9;
             }
         }
@@ -142,12 +161,7 @@ public final class ThroughputBench {
     /** The data pipeline alone over {@code steps} batches of a synthetic split, per repetition. */
     private static Rate dataRate(DatasetName dataset, Config c) {
         int n = c.steps() * c.batchSize();
-        int side = dataset.imageSize();
-        byte[] pixels = new byte[n * dataset.channels() * side * side];
-        new SplittableRandom(3).nextBytes(pixels);
-        int[] labels = new int[n];
-        Arrays.setAll(labels, i -> i % dataset.numClasses());
-        ImageSet set = new ImageSet(pixels, labels, dataset.channels(), side, side, dataset.numClasses());
+        ImageSet set = syntheticSet(n, dataset);
         ChannelStats stats = ChannelStats.of(set);
         double[] rates = new double[c.repeats()];
         for (int r = 0; r < c.repeats(); r++) {
@@ -178,6 +192,25 @@ public final class ThroughputBench {
         return out;
     }
 
+    /** {@code n} random images of the dataset's shape with cyclic labels. */
+    private static ImageSet syntheticSet(int n, DatasetName dataset) {
+        int side = dataset.imageSize();
+        byte[] pixels = new byte[n * dataset.channels() * side * side];
+        new SplittableRandom(3).nextBytes(pixels);
+        int[] labels = new int[n];
+        Arrays.setAll(labels, i -> i % dataset.numClasses());
+        return new ImageSet(pixels, labels, dataset.channels(), side, side, dataset.numClasses());
+    }
+
+    /** Uniform-byte statistics: mean 0.5, std about 0.29 per channel. */
+    private static ChannelStats statsOf(DatasetName dataset) {
+        double[] mean = new double[dataset.channels()];
+        double[] std = new double[dataset.channels()];
+        Arrays.fill(mean, 0.5);
+        Arrays.fill(std, 0.29);
+        return new ChannelStats(mean, std);
+    }
+
     private static HostBatch syntheticBatch(int size, DatasetName dataset, long seed) {
         SampleBatch x = SampleBatch.gaussian(size, dataset.channels(), seed);
         int[] labels = new int[size];
@@ -191,6 +224,13 @@ public final class ThroughputBench {
         m.put("initbench_version", Manifest.version());
         m.putAll(Manifest.machine());
         m.put("input_memory_format", BatchInput.channelsLast() ? "channels-last" : "contiguous");
+        return m;
+    }
+
+    /** {@link #environment()} with the device the measurements ran on. */
+    public static java.util.Map<String, Object> environment(Device device) {
+        java.util.Map<String, Object> m = environment();
+        m.put("device", Devices.describe(device));
         return m;
     }
 

@@ -1,26 +1,29 @@
 package org.initbench.train;
 
+import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.initbench.Seeds;
+import org.initbench.data.Batch;
 import org.initbench.data.BatchLoader;
+import org.initbench.data.BatchSource;
 import org.initbench.data.ChannelStats;
 import org.initbench.data.DatasetLocator;
 import org.initbench.data.DatasetName;
 import org.initbench.data.HostBatch;
 import org.initbench.data.ImageSet;
 import org.initbench.data.LoadedDataset;
+import org.initbench.data.SplitFeed;
 import org.initbench.data.Subsets;
 import org.initbench.init.InitContext;
 import org.initbench.init.InitRegistry;
@@ -49,14 +52,46 @@ public final class TrainingRun {
     private final LoadedDataset data;
     private final TrainListener listener;
     private final boolean dataDependentInit;
+    private final Device device;
+    private final boolean residentData;
+    private final int layerStatsEvery;
 
     private TrainingRun(TrainSpec spec, ResolvedInit init, LoadedDataset data, TrainListener listener,
-            boolean dataDependentInit) {
+            boolean dataDependentInit, Device device, boolean residentData, int layerStatsEvery) {
         this.spec = spec;
         this.init = init;
         this.data = data;
         this.listener = listener;
         this.dataDependentInit = dataDependentInit;
+        this.device = device;
+        this.residentData = residentData;
+        this.layerStatsEvery = layerStatsEvery;
+    }
+
+    /**
+     * This run on {@code device} (default: the CPU); on a GPU both splits live on the device and
+     * are augmented and batched there ({@link SplitFeed}).
+     */
+    public TrainingRun on(Device device) {
+        return on(device, device.isGpu());
+    }
+
+    /** As {@link #on(Device)}, choosing where the batches are prepared (tests: device data on the CPU). */
+    TrainingRun on(Device device, boolean residentData) {
+        return new TrainingRun(spec, init, data, listener, dataDependentInit, device, residentData, layerStatsEvery);
+    }
+
+    /**
+     * This run recording per-layer gradient norms and activation std every {@code everySteps} training
+     * steps into {@link RunDirectory#LAYER_STATS} ({@link LayerStatsLog}: bounded, and the training
+     * result is the same as without); 0 = off.
+     */
+    public TrainingRun withLayerStats(int everySteps) {
+        if (everySteps < 0) {
+            throw new org.initbench.BadInputException("--log-layer-stats must be positive (every N steps), got "
+                    + everySteps);
+        }
+        return new TrainingRun(spec, init, data, listener, dataDependentInit, device, residentData, everySteps);
     }
 
     /**
@@ -68,16 +103,45 @@ public final class TrainingRun {
      */
     public static TrainingRun prepare(TrainSpec spec, DatasetLocator locator, InitRegistry registry,
             TrainListener listener) {
+        TrainSpec resolved = validate(spec, registry);
+        LoadedDataset data = locator.load(DatasetName.parse(resolved.dataset()), listener::notice);
+        return create(resolved, data, registry, listener);
+    }
+
+    /**
+     * As {@link #prepare(TrainSpec, DatasetLocator, InitRegistry, TrainListener)} on a dataset that is
+     * already loaded (a sweep loads each dataset once for all its cells).
+     */
+    public static TrainingRun prepare(TrainSpec spec, LoadedDataset data, InitRegistry registry,
+            TrainListener listener) {
+        TrainSpec resolved = validate(spec, registry);
+        if (data.name() != DatasetName.parse(resolved.dataset())) {
+            throw new IllegalArgumentException("loaded " + data.name().id() + " for a run on " + resolved.dataset());
+        }
+        return create(resolved, data, registry, listener);
+    }
+
+    private static TrainingRun create(TrainSpec resolved, LoadedDataset data, InitRegistry registry,
+            TrainListener listener) {
+        ResolvedInit init = registry.resolve(resolved.init());
+        return new TrainingRun(resolved, init, data, listener, registry.provider(init.id()).dataDependent(),
+                Device.cpu(), false, 0);
+    }
+
+    /**
+     * Checks everything about {@code spec} that can be bad input without touching data (arch,
+     * dataset name, norm, init spec and whether the init accepts the model) and returns it resolved:
+     * the canonical init spec and the arch's own norm where none is given.
+     */
+    public static TrainSpec validate(TrainSpec spec, InitRegistry registry) {
         DatasetName name = DatasetName.parse(spec.dataset());
         Norm norm = spec.norm() == null ? Models.defaultNorm(spec.arch()) : Norm.parse(spec.norm());
         Models.build(spec.arch(), name.channels(), name.numClasses(), spec.width(), norm);
         ResolvedInit init = registry.resolve(spec.init());
         probe(spec.arch(), name, norm, init);
-        LoadedDataset data = locator.load(name, listener::notice);
-        TrainSpec resolved = new TrainSpec(spec.arch(), name.id(), init.spec(), spec.seed(), spec.epochs(),
+        return new TrainSpec(spec.arch(), name.id(), init.spec(), spec.seed(), spec.epochs(),
                 spec.batchSize(), spec.lr(), spec.momentum(), spec.weightDecay(), spec.nesterov(),
                 spec.trainSubset(), spec.testSubset(), spec.width(), norm.id());
-        return new TrainingRun(resolved, init, data, listener, registry.provider(init.id()).dataDependent());
     }
 
     /**
@@ -109,7 +173,12 @@ public final class TrainingRun {
         return spec;
     }
 
-    /** Runs to the end (or divergence), writing every file of the run into {@code dir}. */
+    /**
+     * Runs to the end (or divergence), writing every file of the run into {@code dir}. An unfinished
+     * run of the same spec there resumes from its checkpoint (the last completed epoch) to the result
+     * an uninterrupted run gives; an unfinished run without a usable checkpoint, or of another spec,
+     * starts over (with a notice).
+     */
     public RunResult run(RunDirectory dir) throws IOException {
         long start = System.nanoTime();
         Map<String, Long> seeds = new LinkedHashMap<>();
@@ -126,48 +195,60 @@ public final class TrainingRun {
         }
         ChannelStats stats = ChannelStats.of(data.train());
 
-        if (dir.holdsUnfinishedRun()) {
-            listener.notice(dir.path() + " holds an unfinished run; starting it over");
-        }
-        dir.reset();
-        dir.writeJson(RunDirectory.SPEC, spec);
-        Map<String, Object> manifest = Manifest.collect(data, seeds);
-        manifest.put("normalization", Map.of("mean", stats.mean(), "std", stats.std(),
-                "computed_from", "training split, " + data.train().size() + " images"));
-        manifest.put("train_images_used", train.size());
-        manifest.put("test_images_used", test.size());
-        dir.writeJson(RunDirectory.MANIFEST, manifest);
-
         Engine.getInstance().setRandomSeed((int) (long) seeds.get("engine"));
         Network net = Models.build(spec.arch(), data.name().channels(), data.name().numClasses(), spec.width(),
                 Norm.parse(spec.norm()));
-        try (NDManager root = NDManager.newBaseManager()) {
+        try (NDManager root = NDManager.newBaseManager(device);
+                SplitFeed feed = SplitFeed.open(residentData, train, test, stats, root)) {
             Models.materialize(net, root);
-            InitContext.apply(net, init.strategy(), seeds.get("init"),
-                    dataDependentInit ? sampleBatch(train, stats) : null);
             Sgd sgd = new Sgd(net.trainableParameters(), spec.sgd(), root);
+            Checkpoint.State state = resume(dir, net, sgd, root);
+            LayerStatsLog layerStats = layerStatsEvery > 0 ? new LayerStatsLog(net, layerStatsEvery) : null;
+            if (state == null) {
+                dir.reset();
+                dir.writeJson(RunDirectory.SPEC, spec);
+                Map<String, Object> manifest = Manifest.collect(data, seeds);
+                manifest.put("normalization", Map.of("mean", stats.mean(), "std", stats.std(),
+                        "computed_from", "training split, " + data.train().size() + " images"));
+                manifest.put("train_images_used", train.size());
+                manifest.put("test_images_used", test.size());
+                manifest.put("device", Devices.describe(device));
+                manifest.put("batches_prepared_on", feed.placement());
+                if (layerStats != null) {
+                    manifest.put("layer_stats", layerStats.describe());
+                }
+                dir.writeJson(RunDirectory.MANIFEST, manifest);
+                InitContext.apply(net, init.strategy(), seeds.get("init"),
+                        dataDependentInit ? sampleBatch(train, stats) : null);
+                state = new Checkpoint.State(0, 0, 0, 0, 0, List.of());
+            }
             ParameterStore ps = new ParameterStore(root, false);
             CosineSchedule schedule = new CosineSchedule(spec.lr(), spec.epochs());
 
-            double best = 0;
-            int bestEpoch = 0;
-            double last = 0;
-            List<Double> speeds = new ArrayList<>();
-            for (int e = 0; e < spec.epochs(); e++) {
+            double best = state.best();
+            int bestEpoch = state.bestEpoch();
+            double last = state.last();
+            double before = state.elapsedSeconds();
+            List<EpochMetrics> history = new ArrayList<>(state.metrics());
+            for (int e = state.epoch(); e < spec.epochs(); e++) {
                 long epochStart = System.nanoTime();
                 double lr = schedule.lr(e);
                 double lossSum = 0;
                 long correct = 0;
                 long seen = 0;
-                try (BatchLoader loader = BatchLoader.training(train, stats, spec.batchSize(), seeds.get("data"), e)) {
+                try (BatchSource loader = feed.training(spec.batchSize(), seeds.get("data"), e)) {
                     int batches = loader.batchCount();
                     int b = 0;
                     while (loader.hasNext()) {
-                        HostBatch batch = loader.next();
-                        StepResult r = trainStep(net, ps, sgd, root, batch, lr);
+                        Batch batch = loader.next();
+                        LayerStatsLog.Step probe = layerStats == null ? null : layerStats.stepOrNull(e, b, batches);
+                        StepResult r = trainStep(net, ps, sgd, root, batch, lr, probe);
                         if (!Float.isFinite(r.loss())) {
                             return finish(dir, RunResult.DIVERGED, "loss " + r.loss() + " at epoch " + (e + 1)
-                                    + ", batch " + (b + 1), e, best, bestEpoch, last, start, speeds);
+                                    + ", batch " + (b + 1), e, best, bestEpoch, last, before, start, history);
+                        }
+                        if (probe != null) {
+                            dir.appendLayerStats(probe.record());
                         }
                         lossSum += (double) r.loss() * batch.size();
                         correct += r.correct();
@@ -181,23 +262,57 @@ public final class TrainingRun {
                     }
                 }
                 double trainSeconds = (System.nanoTime() - epochStart) / 1e9;
-                double[] eval = evaluate(net, ps, root, test, stats);
+                double[] eval = evaluate(net, ps, root, feed);
                 last = eval[1];
                 if (!Double.isFinite(eval[0])) {
                     return finish(dir, RunResult.DIVERGED, "test loss " + eval[0] + " at epoch " + (e + 1),
-                            e, best, bestEpoch, last, start, speeds);
+                            e, best, bestEpoch, last, before, start, history);
                 }
                 if (last > best) {
                     best = last;
                     bestEpoch = e + 1;
                 }
-                speeds.add(seen / trainSeconds);
                 EpochMetrics m = new EpochMetrics(e + 1, lr, lossSum / seen, (double) correct / seen, eval[0],
                         eval[1], best, (System.nanoTime() - epochStart) / 1e9, seen / trainSeconds);
+                history.add(m);
+                Checkpoint.write(dir.checkpoint(), new Checkpoint.State(e + 1, best, bestEpoch, last,
+                        before + (System.nanoTime() - start) / 1e9, history), net.block(), sgd.state());
                 dir.appendMetrics(m);
                 listener.epoch(m, spec.epochs());
             }
-            return finish(dir, RunResult.DONE, null, spec.epochs(), best, bestEpoch, last, start, speeds);
+            return finish(dir, RunResult.DONE, null, spec.epochs(), best, bestEpoch, last, before, start, history);
+        }
+    }
+
+    /**
+     * Restores an unfinished run of this spec from its checkpoint into {@code net} and {@code sgd}, and
+     * {@code metrics.jsonl} to the checkpoint's epochs; null when there is nothing to resume (a fresh
+     * directory, another spec, or a missing or unreadable checkpoint, each said in a notice).
+     */
+    private Checkpoint.State resume(RunDirectory dir, Network net, Sgd sgd, NDManager root) throws IOException {
+        if (!dir.holdsUnfinishedRun()) {
+            return null;
+        }
+        if (!dir.holdsSpec(spec)) {
+            listener.notice(dir.path() + " holds an unfinished run of another spec; starting over");
+            return null;
+        }
+        if (!Files.exists(dir.checkpoint())) {
+            listener.notice(dir.path() + " holds an unfinished run without a checkpoint; starting over");
+            return null;
+        }
+        try {
+            Checkpoint.Loaded loaded = Checkpoint.read(dir.checkpoint(), net.block(), root);
+            sgd.loadState(loaded.optimizer());
+            Checkpoint.State state = loaded.state();
+            dir.rewriteMetrics(state.metrics());
+            dir.truncateLayerStats(state.epoch());
+            dir.recordResume(state.epoch());
+            listener.notice("resuming " + dir.path() + " after epoch " + state.epoch() + " of " + spec.epochs());
+            return state;
+        } catch (IOException | RuntimeException e) {
+            listener.notice("cannot resume " + dir.path() + " (" + e.getMessage() + "); starting over");
+            return null;
         }
     }
 
@@ -208,14 +323,22 @@ public final class TrainingRun {
      * One SGD step on one batch, in its own sub-manager: forward in train mode, mean cross-entropy,
      * backward, then the update unless the loss is not finite.
      */
-    static StepResult trainStep(Network net, ParameterStore ps, Sgd sgd, NDManager root, HostBatch batch, double lr) {
+    static StepResult trainStep(Network net, ParameterStore ps, Sgd sgd, NDManager root, Batch batch, double lr) {
+        return trainStep(net, ps, sgd, root, batch, lr, null);
+    }
+
+    /** As above; a non-null {@code probe} runs the forward and reads the layer statistics of this step. */
+    static StepResult trainStep(Network net, ParameterStore ps, Sgd sgd, NDManager root, Batch batch, double lr,
+            LayerStatsLog.Step probe) {
         try (NDManager step = root.newSubManager()) {
-            NDArray x = images(step, batch);
-            NDArray y = labels(step, batch);
+            NDList in = batch.arrays(step);
+            NDArray x = in.get(0);
+            NDArray y = in.get(1);
             NDArray logits;
             NDArray loss;
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                logits = net.block().forward(ps, new NDList(x), true).singletonOrThrow();
+                logits = probe == null ? net.block().forward(ps, new NDList(x), true).singletonOrThrow()
+                        : probe.forward(ps, x);
                 loss = crossEntropy(logits, y, net.numClasses());
                 gc.backward(loss);
             }
@@ -224,17 +347,20 @@ public final class TrainingRun {
                 return new StepResult(l, 0);
             }
             long correct = logits.argMax(1).eq(y).sum().getLong();
+            if (probe != null) {
+                probe.finish(l);
+            }
             sgd.step(lr);
             return new StepResult(l, correct);
         }
     }
 
     private RunResult finish(RunDirectory dir, String status, String reason, int epochs, double best, int bestEpoch,
-            double last, long start, List<Double> speeds) throws IOException {
-        double[] s = speeds.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            double last, double before, long start, List<EpochMetrics> history) throws IOException {
+        double[] s = history.stream().mapToDouble(EpochMetrics::trainImagesPerSecond).sorted().toArray();
         double median = s.length == 0 ? 0 : (s[(s.length - 1) / 2] + s[s.length / 2]) / 2;
         RunResult r = new RunResult(status, reason, epochs, best, bestEpoch, last,
-                (System.nanoTime() - start) / 1e9, median, Manifest.peakRssMib());
+                before + (System.nanoTime() - start) / 1e9, median, Manifest.peakRssMib());
         dir.writeJson(RunDirectory.RESULT, r);
         if (reason != null) {
             listener.notice("run diverged: " + reason);
@@ -243,13 +369,13 @@ public final class TrainingRun {
     }
 
     /** Mean test loss and accuracy, BN in eval mode, no gradients. */
-    private static double[] evaluate(Network net, ParameterStore ps, NDManager root, ImageSet test, ChannelStats stats) {
+    private static double[] evaluate(Network net, ParameterStore ps, NDManager root, SplitFeed feed) {
         double lossSum = 0;
         long correct = 0;
         long seen = 0;
-        try (BatchLoader loader = BatchLoader.evaluation(test, stats, EVAL_BATCH)) {
+        try (BatchSource loader = feed.evaluation(EVAL_BATCH)) {
             while (loader.hasNext()) {
-                HostBatch batch = loader.next();
+                Batch batch = loader.next();
                 StepResult r = evalStep(net, ps, root, batch);
                 lossSum += (double) r.loss() * batch.size();
                 correct += r.correct();
@@ -260,26 +386,18 @@ public final class TrainingRun {
     }
 
     /** Mean loss and correct predictions of one batch in eval mode (BN running statistics). */
-    static StepResult evalStep(Network net, ParameterStore ps, NDManager root, HostBatch batch) {
+    static StepResult evalStep(Network net, ParameterStore ps, NDManager root, Batch batch) {
         try (NDManager step = root.newSubManager()) {
-            NDArray y = labels(step, batch);
-            NDArray logits = net.block().forward(ps, new NDList(images(step, batch)), false).singletonOrThrow();
+            NDList in = batch.arrays(step);
+            NDArray y = in.get(1);
+            NDArray logits = net.block().forward(ps, new NDList(in.get(0)), false).singletonOrThrow();
             return new StepResult(crossEntropy(logits, y, net.numClasses()).getFloat(),
                     logits.argMax(1).eq(y).sum().getLong());
         }
     }
 
     /** Mean cross-entropy of logits against integer labels, as {@code nn.CrossEntropyLoss()}. */
-    static NDArray crossEntropy(NDArray logits, NDArray labels, int numClasses) {
+    public static NDArray crossEntropy(NDArray logits, NDArray labels, int numClasses) {
         return logits.logSoftmax(1).mul(labels.oneHot(numClasses)).sum(new int[] {1}).mean().neg();
-    }
-
-    private static NDArray images(NDManager m, HostBatch b) {
-        return BatchInput.images(m, b);
-    }
-
-    private static NDArray labels(NDManager m, HostBatch b) {
-        long[] y = Arrays.stream(b.labels(), 0, b.size()).asLongStream().toArray();
-        return m.create(y).toType(DataType.INT64, false);
     }
 }

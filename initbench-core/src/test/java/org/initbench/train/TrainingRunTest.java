@@ -12,6 +12,7 @@ import java.util.List;
 import org.initbench.data.DatasetLocator;
 import org.initbench.init.InitRegistry;
 import org.initbench.testkit.FakeData;
+import org.initbench.testkit.RunFiles;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -88,8 +89,69 @@ class TrainingRunTest {
         assertThat(r.status()).isEqualTo(RunResult.DIVERGED);
         assertThat(r.reason()).contains("loss");
         assertThat(notices).anyMatch(n -> n.startsWith("run diverged"))
-                .anyMatch(n -> n.endsWith("holds an unfinished run; starting it over"));
+                .anyMatch(n -> n.endsWith("holds an unfinished run of another spec; starting over"));
         assertThat(Files.readString(out.resolve(RunDirectory.SPEC))).contains("kaiming-normal");
         assertThat(RunDirectory.readResult(out).diverged()).isTrue();
+    }
+
+    /** A listener that aborts the run (as a kill would) at the first batch of epoch {@code stopAt}. */
+    static TrainListener abortingAt(int stopAt) {
+        return new TrainListener() {
+            @Override
+            public void notice(String line) {}
+
+            @Override
+            public void batch(int e, int es, int b, int bs, double l, double a, double ips, double eta) {
+                if (e == stopAt) {
+                    throw new IllegalStateException("interrupted");
+                }
+            }
+
+            @Override
+            public void epoch(EpochMetrics m, int epochs) {}
+        };
+    }
+
+    @Test
+    void anInterruptedRunResumesToTheUninterruptedResult(@TempDir Path straight, @TempDir Path broken) throws IOException {
+        TrainSpec spec = spec("kaiming-normal", 11, 3, 0.1);
+        run(spec, straight, new ArrayList<>());
+
+        TrainingRun first = TrainingRun.prepare(spec, new DatasetLocator(List.of(root), List.of(), null),
+                InitRegistry.load(), abortingAt(2));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> first.run(RunDirectory.create(broken, false)))
+                .hasMessage("interrupted");
+        assertThat(Files.exists(broken.resolve(RunDirectory.RESULT))).isFalse();
+        assertThat(Files.readAllLines(broken.resolve(RunDirectory.METRICS))).hasSize(1);
+        // the epoch-2 line a kill could leave between checkpoint and append is dropped on resume
+        Files.writeString(broken.resolve(RunDirectory.METRICS), "{\"epoch\":2}\n",
+                java.nio.file.StandardOpenOption.APPEND);
+
+        List<String> notices = new ArrayList<>();
+        RunResult resumed = run(spec, broken, notices);
+        assertThat(notices).anyMatch(n -> n.startsWith("resuming") && n.contains("after epoch 1 of 3"));
+        RunResult plain = RunDirectory.readResult(straight);
+        assertThat(resumed.bestTestAcc()).isEqualTo(plain.bestTestAcc());
+        assertThat(resumed.finalTestAcc()).isEqualTo(plain.finalTestAcc());
+        assertThat(RunFiles.metricsWithoutTimings(broken)).isEqualTo(RunFiles.metricsWithoutTimings(straight));
+        assertThat(RunFiles.parameters(broken)).isEqualTo(RunFiles.parameters(straight));
+        JsonNode manifest = new ObjectMapper().readTree(broken.resolve(RunDirectory.MANIFEST).toFile());
+        assertThat(manifest.get("resumed").get(0).get("after_epoch").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void aCorruptCheckpointStartsTheRunOver(@TempDir Path out) throws IOException {
+        TrainSpec spec = spec("kaiming-normal", 12, 2, 0.1);
+        TrainingRun first = TrainingRun.prepare(spec, new DatasetLocator(List.of(root), List.of(), null),
+                InitRegistry.load(), abortingAt(2));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> first.run(RunDirectory.create(out, false)));
+        byte[] bytes = Files.readAllBytes(out.resolve(Checkpoint.FILE));
+        bytes[bytes.length / 2] ^= 1;
+        Files.write(out.resolve(Checkpoint.FILE), bytes);
+        List<String> notices = new ArrayList<>();
+        RunResult r = run(spec, out, notices);
+        assertThat(notices).anyMatch(n -> n.startsWith("cannot resume") && n.contains("CRC mismatch"));
+        assertThat(r.epochsCompleted()).isEqualTo(2);
+        assertThat(Files.readAllLines(out.resolve(RunDirectory.METRICS))).hasSize(2);
     }
 }

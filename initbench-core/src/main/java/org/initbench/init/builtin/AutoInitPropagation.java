@@ -31,12 +31,30 @@ import org.initbench.model.Network;
  * ReLU6 → clipped-normal moments; k×k max-pool → max of k² i.i.d. normals with the input's moments;
  * global average pool over H·W → (μ, v/(H·W)); flatten, identity → unchanged; add → (Σμ, Σv);
  * custom blocks → their {@link MomentRule}.
+ *
+ * <p>{@link #predictGiven} runs the same rules with the weights a network already has instead of
+ * AutoInit's choice (for the diagnostics' {@code --predict} on any init): conv/linear → (mean b,
+ * fan_in·E[W²]·E[x²]·ρ + Var b), which holds for zero-mean weights drawn independently of the
+ * input; batch norm in training mode → (mean β, mean γ² + Var β), per-channel moments pooled.
  */
 public final class AutoInitPropagation {
     /** Receives each conv and linear layer's chosen weight variance, in forward order. */
     @FunctionalInterface
     public interface WeightSink {
         void accept(Layer layer, double weightVariance);
+    }
+
+    /**
+     * Realized statistics of one layer's parameters, pooled over the tensor: for conv and linear the
+     * weight's mean square and the bias's mean and variance (0 without bias); for batch norm the
+     * same of γ and β.
+     */
+    public record LayerParams(double weightMeanSquare, double biasMean, double biasVariance) {}
+
+    /** The realized parameter statistics of a conv, linear or batch-norm layer. */
+    @FunctionalInterface
+    public interface ParamSource {
+        LayerParams of(Layer layer);
     }
 
     private static final double RELU6_CAP = 6;
@@ -49,12 +67,14 @@ public final class AutoInitPropagation {
     private final boolean compensatePadding;
     private final boolean sampled;
     private final WeightSink sink;
+    private final ParamSource given;
     private final Map<String, Moments> predicted = new LinkedHashMap<>();
 
-    private AutoInitPropagation(boolean compensatePadding, boolean sampled, WeightSink sink) {
+    private AutoInitPropagation(boolean compensatePadding, boolean sampled, WeightSink sink, ParamSource given) {
         this.compensatePadding = compensatePadding;
         this.sampled = sampled;
         this.sink = sink;
+        this.given = given;
     }
 
     /** Predicted output moments of every node of {@code net}'s graph (default options). */
@@ -76,7 +96,18 @@ public final class AutoInitPropagation {
      */
     public static Map<String, Moments> run(Network net, Moments input, boolean compensatePadding, boolean sampled,
             WeightSink sink) {
-        AutoInitPropagation p = new AutoInitPropagation(compensatePadding, sampled, sink);
+        AutoInitPropagation p = new AutoInitPropagation(compensatePadding, sampled, sink, null);
+        p.visit(ModelGraph.of(net).root(), p.normal("input", input));
+        return Collections.unmodifiableMap(p.predicted);
+    }
+
+    /**
+     * Predicted output moments of every node of {@code net}'s graph for the parameters it has (see
+     * the class comment), keyed as {@link #predict}; {@code sampled} as in {@link #run}. Batch norm
+     * is taken in training mode (batch statistics).
+     */
+    public static Map<String, Moments> predictGiven(Network net, Moments input, boolean sampled, ParamSource params) {
+        AutoInitPropagation p = new AutoInitPropagation(false, sampled, (layer, v) -> { }, params);
         p.visit(ModelGraph.of(net).root(), p.normal("input", input));
         return Collections.unmodifiableMap(p.predicted);
     }
@@ -174,7 +205,7 @@ public final class AutoInitPropagation {
         Shape s = l.inputShape();
         return switch (l.op()) {
             case CONV, LINEAR -> weighted(l, in);
-            case BATCH_NORM -> Moments.STANDARD;
+            case BATCH_NORM -> given == null ? Moments.STANDARD : affine(given.of(l.layer()), 1);
             case RELU -> GaussianMoments.clipped(in, 0, Double.POSITIVE_INFINITY);
             case RELU6 -> GaussianMoments.clipped(in, 0, RELU6_CAP);
             case MAX_POOL -> GaussianMoments.maxOf(in, window(l));
@@ -186,16 +217,24 @@ public final class AutoInitPropagation {
 
     private Moments weighted(Leaf l, Moments in) {
         double q = in.secondMoment();
+        double rho = l.block() instanceof Convolution c ? validFraction(c, l.inputShape()) : 1;
+        if (given != null) {
+            return affine(given.of(l.layer()), Fans.of(l.layer()).fanIn() * q * rho);
+        }
         if (!(q > 0)) {
             throw new IllegalStateException("autoinit: the input of " + l.name() + " is identically zero");
         }
-        double rho = l.block() instanceof Convolution c ? validFraction(c, l.inputShape()) : 1;
         double var = 1 / (Fans.of(l.layer()).fanIn() * q);
         if (compensatePadding) {
             var /= rho;
         }
         sink.accept(l.layer(), var);
         return new Moments(0, Fans.of(l.layer()).fanIn() * var * q * rho);
+    }
+
+    /** (mean b, gain·E[W²] + Var b): a weighted sum of gain "unit inputs" plus a per-channel bias. */
+    private static Moments affine(LayerParams p, double gain) {
+        return new Moments(p.biasMean(), gain * p.weightMeanSquare() + p.biasVariance());
     }
 
     /** Mean fraction, over output positions, of kernel taps that read the input (not padding). */

@@ -1,10 +1,9 @@
-package org.initbench.train;
+package org.initbench.data;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.nio.FloatBuffer;
-import org.initbench.data.HostBatch;
 
 /**
  * The native image tensor of a host batch, logically {@code N×C×H×W} as every block expects, laid

@@ -1,4 +1,4 @@
-package org.initbench.train;
+package org.initbench.data;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -10,7 +10,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
-import org.initbench.data.HostBatch;
 import org.initbench.init.InitContext;
 import org.initbench.init.InitRegistry;
 import org.initbench.init.SampleBatch;

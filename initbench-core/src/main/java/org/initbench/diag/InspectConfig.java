@@ -1,0 +1,59 @@
+package org.initbench.diag;
+
+import java.util.List;
+import java.util.Locale;
+import org.initbench.BadInputException;
+
+/**
+ * What {@link Inspection} measures.
+ *
+ * @param arch architecture id
+ * @param dataset dataset id (channels and classes; the batch too with {@link Input#DATA})
+ * @param inits init spec strings, each inspected on its own fresh model
+ * @param batch images in the batch (at least 2: batch norm runs on batch statistics)
+ * @param input real training images or N(0, 1) noise
+ * @param seed run seed: the init draws {@code hash(seed, "init")} and the batch is the first
+ *     training batch of {@code train --seed seed} (its shuffle and augmentation)
+ * @param width channel width multiplier
+ * @param norm norm variant id, or null for the arch's own
+ * @param predict print the analytic prediction for every init, not only for autoinit
+ */
+public record InspectConfig(String arch, String dataset, List<String> inits, int batch, Input input, long seed,
+        double width, String norm, boolean predict) {
+
+    /** Where the batch comes from. */
+    public enum Input {
+        /** The first training batch (normalized, cropped, flipped as in training). */
+        DATA,
+        /** i.i.d. N(0, 1) pixels, random labels. */
+        GAUSSIAN;
+
+        /** Parses {@code data} or {@code gaussian}. */
+        public static Input parse(String s) {
+            for (Input i : values()) {
+                if (i.id().equals(s == null ? "" : s.trim().toLowerCase(Locale.ROOT))) {
+                    return i;
+                }
+            }
+            throw new BadInputException("unknown --input '" + s + "'; valid: data, gaussian");
+        }
+
+        /** Lower-case id. */
+        public String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    public InspectConfig {
+        inits = List.copyOf(inits);
+        if (inits.isEmpty()) {
+            throw new BadInputException("inspect needs at least one init");
+        }
+        if (batch < 2) {
+            throw new BadInputException("--batch must be at least 2 (batch norm needs batch statistics), got " + batch);
+        }
+        if (!(width > 0)) {
+            throw new BadInputException("--width must be positive, got " + width);
+        }
+    }
+}

@@ -1,0 +1,9 @@
+/**
+ * Diagnostics: what an init does to signal and gradients. {@link org.initbench.diag.Inspection}
+ * applies each init to a fresh model, runs one probed forward and backward pass on a batch and
+ * measures, per layer in depth order, activation moments, dead ReLUs, weight and gradient norms and
+ * the branch vs shortcut variance of every residual add, beside AutoInit's analytic prediction;
+ * {@link org.initbench.diag.InspectTable}, {@link org.initbench.diag.InspectPlots} and {@link
+ * org.initbench.diag.InspectOutput} render it as a terminal table, PNG plots and JSON.
+ */
+package org.initbench.diag;

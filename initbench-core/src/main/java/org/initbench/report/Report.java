@@ -1,0 +1,324 @@
+package org.initbench.report;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.initbench.BadInputException;
+
+/**
+ * {@code initbench report RUNS_DIR}: reads every run under a runs directory and writes {@code
+ * results.csv}, {@code report.md}, a self-contained {@code report.html} and PNG plots (under {@code
+ * plots/}) into the output directory. Each file is written to a temporary file and moved into place,
+ * so a failed report leaves the earlier files whole.
+ *
+ * <p>The report: the seed-000 table (rows = inits, columns = arch/dataset + recipe, cells = best
+ * test accuracy in percent, mean ± sample std (n) over done runs, other runs counted after the
+ * value); the paired comparison against the baseline over matched seeds (mean Δ, 95% t confidence
+ * interval, paired t-test p, Wilcoxon signed-rank p from 6 pairs); convergence speed (epochs to 90%
+ * and 99% of the baseline's mean best accuracy); the plots of {@link Plots}; the runs not in the
+ * means with their status and reason.
+ */
+public final class Report {
+    public static final String CSV = "results.csv";
+    public static final String MARKDOWN = "report.md";
+    public static final String HTML = "report.html";
+    public static final String PLOTS = "plots";
+
+    private Report() {}
+
+    /**
+     * Writes the report of the runs under {@code runsDir}.
+     *
+     * @throws BadInputException when {@code runsDir} is missing or holds no run, or the output
+     *     directory cannot be written
+     * @throws IOException when writing fails midway (earlier report files stay whole)
+     */
+    public static ReportOutput write(Path runsDir, ReportOptions opts) throws IOException {
+        if (System.getProperty("java.awt.headless") == null) {
+            System.setProperty("java.awt.headless", "true");
+        }
+        Path out = opts.out() == null ? runsDir.resolve("report") : opts.out();
+        List<RunRecord> runs = RunScanner.scan(runsDir, out);
+        if (runs.isEmpty()) {
+            throw new BadInputException("no runs under " + runsDir + " (no directory there holds a spec.json)");
+        }
+        prepare(out);
+        Analysis a = new Analysis(runs, opts.baseline());
+
+        Path plotDir = out.resolve(PLOTS);
+        List<Path> plotFiles = new ArrayList<>();
+        List<List<Plots.Plot>> plotsPerColumn = new ArrayList<>();
+        List<List<String>> plotNames = new ArrayList<>();
+        for (int i = 0; i < a.columns().size(); i++) {
+            Analysis.Column c = a.columns().get(i);
+            List<Plots.Plot> ps = Plots.forColumn(a, c);
+            List<String> names = new ArrayList<>();
+            if (!ps.isEmpty()) {
+                Files.createDirectories(plotDir);
+            }
+            for (Plots.Plot p : ps) {
+                String name = String.format(Locale.ROOT, "%02d-%s-%s.png", i + 1, slug(c.key().base()), p.kind());
+                Path f = plotDir.resolve(name);
+                atomicWrite(f, p.png());
+                plotFiles.add(f);
+                names.add(PLOTS + "/" + name);
+            }
+            plotsPerColumn.add(ps);
+            plotNames.add(names);
+        }
+
+        List<String> header = new ArrayList<>(List.of("init"));
+        a.columns().forEach(c -> header.add(c.label()));
+        List<List<String>> rows = seed000Rows(a);
+        String table = Doc.markdownTable(header, rows);
+        Doc doc = document(runsDir, a, header, rows, plotsPerColumn, plotNames);
+
+        Path csv = out.resolve(CSV);
+        Path md = out.resolve(MARKDOWN);
+        Path html = out.resolve(HTML);
+        atomicWrite(csv, ResultsCsv.render(a).getBytes(StandardCharsets.UTF_8));
+        atomicWrite(md, doc.markdown().getBytes(StandardCharsets.UTF_8));
+        atomicWrite(html, doc.html("initbench report: " + runsDir.getFileName()).getBytes(StandardCharsets.UTF_8));
+        return new ReportOutput(csv, md, html, plotFiles, table, runs.size());
+    }
+
+    /** A table cell: {@code mean ± std (n)} in percent with two decimals, then the runs not done. */
+    static String cellText(Analysis.Cell cell) {
+        if (cell == null) {
+            return "";
+        }
+        Stats.Summary s = cell.summary();
+        StringBuilder sb = new StringBuilder();
+        if (s.n() == 0) {
+            sb.append("—");
+        } else if (s.n() == 1) {
+            sb.append(f2(s.mean())).append(" (1)");
+        } else {
+            sb.append(f2(s.mean())).append(" ± ").append(f2(s.std())).append(" (").append(s.n()).append(')');
+        }
+        cell.notDone().forEach((st, k) -> sb.append(" +").append(k).append(' ').append(st.id()));
+        return sb.toString();
+    }
+
+    private static List<List<String>> seed000Rows(Analysis a) {
+        List<List<String>> rows = new ArrayList<>();
+        for (String init : a.inits()) {
+            List<String> r = new ArrayList<>();
+            r.add(a.initLabel(init));
+            for (Analysis.Column c : a.columns()) {
+                r.add(cellText(c.cell(init)));
+            }
+            rows.add(r);
+        }
+        return rows;
+    }
+
+    private static Doc document(Path runsDir, Analysis a, List<String> header, List<List<String>> rows,
+            List<List<Plots.Plot>> plots, List<List<String>> plotNames) {
+        Doc d = new Doc();
+        d.heading(1, "initbench report");
+        Map<RunStatus, Integer> counts = new EnumMap<>(RunStatus.class);
+        a.runs().forEach(r -> counts.merge(r.status(), 1, Integer::sum));
+        List<String> parts = new ArrayList<>();
+        counts.forEach((s, k) -> parts.add(k + " " + s.id()));
+        d.para("Runs directory `" + runsDir.toAbsolutePath().normalize() + "`: " + a.runs().size() + " runs ("
+                + String.join(", ", parts) + "). Accuracies are test accuracies in percent; one row per run is"
+                + " in `" + CSV + "`.");
+
+        d.heading(2, "Best test accuracy (%): the seed-000 table");
+        d.para("Rows are inits, columns arch/dataset (with the recipe fields that differ when one"
+                + " arch/dataset was run with several recipes). A cell is the mean ± sample standard deviation"
+                + " (n − 1) of the best test accuracy over the epochs, over the finished (`done`) runs, n in"
+                + " parentheses; runs still going or interrupted (`running`), `diverged`, `failed` or"
+                + " `corrupt` are counted after the value and never averaged.");
+        d.table(header, rows);
+        List<String> recipes = new ArrayList<>();
+        for (Analysis.Column c : a.columns()) {
+            recipes.add("`" + c.label() + "`: " + c.key().recipe().describe());
+        }
+        d.para("Recipes of the columns:");
+        d.items(recipes);
+        if (!a.unplaced().isEmpty()) {
+            d.para(a.unplaced().size() + " corrupt run(s) belong to no column (their spec.json is unreadable);"
+                    + " see the last section.");
+        }
+
+        comparison(d, a);
+        convergence(d, a);
+
+        d.heading(2, "Plots");
+        d.para("One set per column, from the `done` runs: mean test accuracy per init and epoch (heatmap),"
+                + " best test accuracy with ±1 std error bars, and train / test loss per epoch (mean line,"
+                + " dashed lines at mean ± 1 std over seeds). For an init whose runs recorded per-layer"
+                + " statistics (`--log-layer-stats`), a layer × epoch heatmap of log10 of the weight-gradient"
+                + " norm follows: per run the mean over the epoch's records, then the mean over the runs"
+                + " (seeds), layers in depth order; blank cells are zero gradients or epochs without a record.");
+        for (int i = 0; i < a.columns().size(); i++) {
+            Analysis.Column c = a.columns().get(i);
+            d.heading(3, c.label());
+            if (plots.get(i).isEmpty()) {
+                d.para("No finished run in this column: no plots.");
+            }
+            for (int k = 0; k < plots.get(i).size(); k++) {
+                Plots.Plot p = plots.get(i).get(k);
+                d.image(p.title(), plotNames.get(i).get(k), p.png());
+            }
+        }
+
+        List<List<String>> others = new ArrayList<>();
+        for (RunRecord r : a.runs()) {
+            if (r.status() != RunStatus.DONE) {
+                others.add(List.of("`" + r.path() + "`", r.spec() == null ? "?" : a.initLabel(r.spec().init()),
+                        r.spec() == null ? "?" : Long.toString(r.spec().seed()), r.status().id(),
+                        r.spec() == null ? "?" : r.epochsCompleted() + " / " + r.spec().epochs(),
+                        r.reason() == null ? "" : r.reason()));
+            }
+        }
+        d.heading(2, "Runs not in the means");
+        if (others.isEmpty()) {
+            d.para("None: every run is done.");
+        } else {
+            d.table(List.of("run", "init", "seed", "status", "epochs", "reason"), others);
+        }
+        if (!a.warnings().isEmpty()) {
+            d.heading(2, "Warnings");
+            d.items(a.warnings());
+        }
+        return d;
+    }
+
+    private static void comparison(Doc d, Analysis a) {
+        d.heading(2, "Paired comparison against `" + a.baselineName() + "`");
+        d.para("Δ = best test accuracy of the init − that of the baseline, in percentage points, over the seeds"
+                + " with a done run of both in the same column (seeds with two done runs on one side are left"
+                + " out). 95% CI: mean Δ ± t(0.975, n − 1) · sd/√n. p: two-sided paired t-test; Wilcoxon:"
+                + " two-sided signed-rank test (exact without ties or zero differences, else normal"
+                + " approximation with continuity correction), given from " + Stats.WILCOXON_MIN_N + " pairs.");
+        for (Analysis.Column c : a.columns()) {
+            d.heading(3, c.label());
+            Analysis.Baseline b = a.baseline(c);
+            if (b.init() == null) {
+                d.para("No comparison: " + b.problem() + ".");
+                continue;
+            }
+            List<List<String>> rows = new ArrayList<>();
+            for (String init : a.inits()) {
+                if (init.equals(b.init()) || c.cell(init) == null) {
+                    continue;
+                }
+                Stats.Paired p = a.compare(c, init, b.init());
+                if (p.n() < 2) {
+                    rows.add(List.of(a.initLabel(init), Integer.toString(p.n()),
+                            p.n() == 1 ? signed(p.meanDelta()) : "—", "needs ≥ 2 matched seeds", "—", "—"));
+                    continue;
+                }
+                rows.add(List.of(a.initLabel(init), Integer.toString(p.n()), signed(p.meanDelta()),
+                        "[" + signed(p.ciLow()) + ", " + signed(p.ciHigh()) + "]",
+                        Double.isNaN(p.tTestP()) ? "— (Δ constant)" : pval(p.tTestP()),
+                        p.n() < Stats.WILCOXON_MIN_N ? "n < " + Stats.WILCOXON_MIN_N
+                                : Double.isNaN(p.wilcoxonP()) ? "— (all Δ = 0)" : pval(p.wilcoxonP())));
+            }
+            d.para("Baseline: `" + b.init() + "`.");
+            if (rows.isEmpty()) {
+                d.para("No other init in this column.");
+            } else {
+                d.table(List.of("init", "pairs", "mean Δ (pp)", "95% CI (pp)", "paired t p", "Wilcoxon p"), rows);
+            }
+        }
+    }
+
+    private static void convergence(Doc d, Analysis a) {
+        d.heading(2, "Convergence speed");
+        d.para("Target = q × the baseline's mean best test accuracy in the column (mean over its done runs),"
+                + " q = 90% and 99%. For each done run, the epochs to reach it are the first epoch (1-based)"
+                + " whose test accuracy is at or above the target; a cell is the mean over the runs that reached"
+                + " it, with (reached/runs); \"not reached\" when no run did.");
+        for (Analysis.Column c : a.columns()) {
+            d.heading(3, c.label());
+            Analysis.Baseline b = a.baseline(c);
+            if (b.init() == null) {
+                d.para("No convergence speed: " + b.problem() + ".");
+                continue;
+            }
+            List<String> head = new ArrayList<>(List.of("init"));
+            List<List<String>> rows = new ArrayList<>();
+            boolean first = true;
+            for (String init : a.inits()) {
+                if (c.cell(init) == null) {
+                    continue;
+                }
+                List<String> r = new ArrayList<>(List.of(a.initLabel(init)));
+                for (double q : Analysis.CONVERGENCE_FRACTIONS) {
+                    Analysis.Convergence cv = a.convergence(c, init, b.init(), q);
+                    if (first) {
+                        head.add(String.format(Locale.ROOT, "epochs to %.0f%% (≥ %.2f%%)", 100 * q, cv.target()));
+                    }
+                    if (cv.n() == 0) {
+                        r.add("no done run");
+                    } else if (cv.reached() == 0) {
+                        r.add("not reached (0/" + cv.n() + ")");
+                    } else {
+                        r.add(String.format(Locale.ROOT, "%.1f (%d/%d)", cv.meanEpochs(), cv.reached(), cv.n()));
+                    }
+                }
+                first = false;
+                rows.add(r);
+            }
+            d.para("Baseline: `" + b.init() + "`.");
+            d.table(head, rows);
+        }
+    }
+
+    private static void prepare(Path out) {
+        try {
+            if (Files.exists(out) && !Files.isDirectory(out)) {
+                throw new BadInputException("--out " + out + " exists and is not a directory");
+            }
+            Files.createDirectories(out);
+            Path probe = Files.createTempFile(out, ".write-check", ".tmp");
+            Files.delete(probe);
+        } catch (AccessDeniedException e) {
+            throw new BadInputException("output directory " + out + " is not writable", e);
+        } catch (FileSystemException e) {
+            throw new BadInputException("cannot write to output directory " + out + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new BadInputException("cannot write to output directory " + out + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void atomicWrite(Path target, byte[] bytes) throws IOException {
+        Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
+        try {
+            Files.write(tmp, bytes);
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    static String slug(String s) {
+        String x = s.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9.]+", "-").replaceAll("^-+|-+$", "");
+        return x.length() > 60 ? x.substring(0, 60) : x;
+    }
+
+    private static String f2(double v) {
+        return String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    private static String signed(double v) {
+        return String.format(Locale.ROOT, "%+.2f", v);
+    }
+
+    private static String pval(double p) {
+        return p < 0.001 ? String.format(Locale.ROOT, "%.1e", p) : String.format(Locale.ROOT, "%.3f", p);
+    }
+}

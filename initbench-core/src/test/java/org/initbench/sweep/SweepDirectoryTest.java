@@ -1,0 +1,131 @@
+package org.initbench.sweep;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.initbench.BadInputException;
+import org.initbench.data.DatasetLocator;
+import org.initbench.init.InitRegistry;
+import org.initbench.testkit.FakeData;
+import org.initbench.train.EpochMetrics;
+import org.initbench.train.RunDirectory;
+import org.initbench.train.RunResult;
+import org.initbench.train.TrainListener;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SweepDirectoryTest {
+    @TempDir Path tmp;
+
+    static SweepSpec grid(List<String> inits, int epochs) {
+        return new SweepSpec("t", List.of(SweepSpec.Model.of("resnet20", "fashion-mnist")), inits, List.of(1L),
+                epochs, 16, 0.1, 0.9, 5e-4, false, 0, 0, 0.25, null);
+    }
+
+    static final TrainListener QUIET = new TrainListener() {
+        @Override
+        public void notice(String line) {}
+
+        @Override
+        public void batch(int e, int es, int b, int bs, double l, double a, double ips, double eta) {}
+
+        @Override
+        public void epoch(EpochMetrics m, int epochs) {}
+    };
+
+    @Test
+    void anotherSweepInTheSameDirectoryIsRefused() {
+        SweepDirectory.open(tmp, grid(List.of("zeros"), 1));
+        assertThat(SweepDirectory.load(tmp).spec()).isEqualTo(grid(List.of("zeros"), 1));
+        assertThat(SweepDirectory.open(tmp, grid(List.of("zeros"), 1)).cells()).hasSize(1);
+        assertThatThrownBy(() -> SweepDirectory.open(tmp, grid(List.of("zeros"), 2)))
+                .isInstanceOf(BadInputException.class).hasMessageContaining("holds another sweep");
+        assertThatThrownBy(() -> SweepDirectory.load(tmp).cell(1)).hasMessageContaining("cells 0..0");
+    }
+
+    @Test
+    void runsSkipsAndRetries() throws IOException {
+        Path data = tmp.resolve("data");
+        FakeData.writeIdxDataset(data.resolve("fashion-mnist"), 48, 16, true, 3);
+        SweepDirectory sweep = SweepDirectory.open(tmp.resolve("s"), grid(List.of("kaiming-normal", "zeros:value=1e30"), 1));
+        SweepRunner runner = new SweepRunner(sweep, new DatasetLocator(List.of(data), List.of(), null), InitRegistry.load());
+        SweepSpec.Cell ok = sweep.cell(0);
+        assertThat(sweep.status(ok).state()).isEqualTo(SweepDirectory.State.PENDING);
+        assertThat(runner.run(ok, c -> QUIET)).isEqualTo(SweepRunner.Outcome.DONE);
+        assertThat(sweep.status(ok).state()).isEqualTo(SweepDirectory.State.DONE);
+        assertThat(runner.run(ok, c -> QUIET)).isEqualTo(SweepRunner.Outcome.SKIPPED_FINISHED);
+        assertThat(Files.readAllLines(sweep.cellDir(ok).resolve(SweepDirectory.ATTEMPTS))).hasSize(1);
+
+        // a failed cell is retried on the next pass
+        Path result = sweep.cellDir(ok).resolve(RunDirectory.RESULT);
+        Files.writeString(result, "{\"status\":\"failed\",\"reason\":\"OutOfMemoryError\"}");
+        assertThat(sweep.status(ok).state()).isEqualTo(SweepDirectory.State.FAILED);
+        assertThat(runner.run(ok, c -> QUIET)).isEqualTo(SweepRunner.Outcome.DONE);
+        assertThat(Files.readAllLines(sweep.cellDir(ok).resolve(SweepDirectory.ATTEMPTS))).hasSize(2);
+
+        // a held lock means another process runs the cell
+        try (SweepDirectory.CellLock held = SweepDirectory.CellLock.tryAcquire(sweep.cellDir(sweep.cell(1)))) {
+            assertThat(held).isNotNull();
+            assertThat(runner.run(sweep.cell(1), c -> QUIET)).isEqualTo(SweepRunner.Outcome.SKIPPED_BUSY);
+        }
+    }
+
+    @Test
+    void anErrorInsideACellIsRecordedAsFailed() throws IOException {
+        Path data = tmp.resolve("data");
+        FakeData.writeIdxDataset(data.resolve("fashion-mnist"), 48, 16, true, 3);
+        SweepDirectory sweep = SweepDirectory.open(tmp.resolve("s"), grid(List.of("kaiming-normal"), 2));
+        SweepRunner runner = new SweepRunner(sweep, new DatasetLocator(List.of(data), List.of(), null), InitRegistry.load());
+        List<String> notices = new ArrayList<>();
+        TrainListener failing = new TrainListener() {
+            @Override
+            public void notice(String line) {
+                notices.add(line);
+            }
+
+            @Override
+            public void batch(int e, int es, int b, int bs, double l, double a, double ips, double eta) {
+                if (e == 2) {
+                    throw new IllegalStateException("disk gone");
+                }
+            }
+
+            @Override
+            public void epoch(EpochMetrics m, int epochs) {}
+        };
+        assertThat(runner.run(sweep.cell(0), c -> failing)).isEqualTo(SweepRunner.Outcome.FAILED);
+        RunResult r = RunDirectory.readResult(sweep.cellDir(sweep.cell(0)));
+        assertThat(r.status()).isEqualTo(RunResult.FAILED);
+        assertThat(r.reason()).isEqualTo("IllegalStateException: disk gone");
+        assertThat(r.epochsCompleted()).isEqualTo(1);
+        assertThat(notices).anyMatch(n -> n.contains("failed: IllegalStateException"));
+        // the retry resumes from the epoch-1 checkpoint
+        notices.clear();
+        assertThat(runner.run(sweep.cell(0), c -> new TrainListener() {
+            @Override
+            public void notice(String line) {
+                notices.add(line);
+            }
+
+            @Override
+            public void batch(int e, int es, int b, int bs, double l, double a, double ips, double eta) {}
+
+            @Override
+            public void epoch(EpochMetrics m, int epochs) {}
+        })).isEqualTo(SweepRunner.Outcome.DONE);
+        assertThat(notices).anyMatch(n -> n.contains("after epoch 1 of 2"));
+    }
+
+    @Test
+    void validationNamesTheCell() {
+        SweepDirectory sweep = SweepDirectory.open(tmp, new SweepSpec("t", List.of(SweepSpec.Model.of("resnet20", "mnist")),
+                List.of("zeros", "no-such-init"), List.of(0L), 1, 16, 0.1, 0.9, 5e-4, false, 0, 0, 1, null));
+        assertThatThrownBy(() -> SweepRunner.validate(sweep, InitRegistry.load()))
+                .isInstanceOf(BadInputException.class).hasMessageStartingWith("cell 1 (resnet20-mnist-no-such-init-s0): ");
+    }
+}
