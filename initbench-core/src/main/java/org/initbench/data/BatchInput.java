@@ -36,6 +36,20 @@ public final class BatchInput {
                 .transpose(0, 3, 1, 2);
     }
 
+    /**
+     * {@code x} ({@code N×C×H×W}, contiguous) in the configured layout: unchanged, or a
+     * channels-last copy (the transposed view reshaped, which copies it in {@code N×H×W×C} order,
+     * transposed back), for batches made on the device.
+     */
+    public static NDArray layout(NDArray x) {
+        if (!CHANNELS_LAST) {
+            return x;
+        }
+        Shape s = x.getShape();
+        Shape nhwc = new Shape(s.get(0), s.get(2), s.get(3), s.get(1));
+        return x.transpose(0, 2, 3, 1).reshape(s.get(0), -1).reshape(nhwc).transpose(0, 3, 1, 2);
+    }
+
     /** {@code N×C×P} planes to {@code N×P×C} pixels. */
     static float[] toNhwc(float[] nchw, int n, int c, int pixels) {
         float[] out = new float[n * c * pixels];

@@ -19,7 +19,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import java.nio.FloatBuffer;
 import org.initbench.BadInputException;
 import org.initbench.Seeds;
 import org.initbench.data.BatchLoader;
@@ -128,7 +127,7 @@ class LayerStatsTest {
             Models.materialize(net, m);
             InitContext.apply(net, InitRegistry.load().resolve(spec.init()).strategy(), Seeds.derive(spec.seed(), "init"),
                     null);
-            NDArray x = m.create(FloatBuffer.wrap(b.images()), net.inputShape(b.size()));
+            NDArray x = b.arrays(m).get(0); // the run's own input layout (channels-last by default)
             long[] labels = new long[b.size()];
             for (int i = 0; i < labels.length; i++) {
                 labels[i] = b.labels()[i];
