@@ -17,6 +17,7 @@ import org.initbench.sweep.SweepDirectory;
 import org.initbench.sweep.SweepRunner;
 import org.initbench.sweep.SweepSpec;
 import org.initbench.train.ConsoleProgress;
+import org.initbench.train.LayoutChoice;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -37,7 +38,8 @@ public final class SweepCommand implements Callable<Integer> {
 
     @Mixin SweepGrid grid;
 
-    @Option(names = "--workers", description = "Child JVMs running cells in parallel, each with cores/K threads; default 1 (in this process).")
+    @Option(names = "--workers", description = "Child JVMs running cells in parallel, each with cores/K threads; 1 = in this process;"
+            + " default the faster layout `initbench bench --layout` measured on this machine, else 1.")
     Integer workers;
 
     @Option(names = "--index", description = "Run only cell I (see `sweep plan`; Slurm: $SLURM_ARRAY_TASK_ID).")
@@ -68,9 +70,15 @@ public final class SweepCommand implements Callable<Integer> {
         }
         List<SweepSpec.Cell> cells = sweep.cells();
         out.println("sweep " + sweep.spec().name() + ": " + cells.size() + " cells -> " + sweep.path());
-        int k = workers == null ? 1 : Math.min(workers, cells.size());
+        int cores = Runtime.getRuntime().availableProcessors();
+        int k = Math.min(workers != null ? workers : LayoutChoice.workersFor(cores), cells.size());
+        if (workers == null) {
+            out.println(k + " worker(s): " + (LayoutChoice.measured(cores)
+                    ? "the faster layout measured on this machine (" + LayoutChoice.store() + ")"
+                    : "the default; `initbench bench --layout` measures the faster layout for this machine"));
+        }
         if (k > 1) {
-            int perWorker = threads != null ? threads : Math.max(1, Runtime.getRuntime().availableProcessors() / k);
+            int perWorker = threads != null ? threads : Math.max(1, cores / k);
             new SweepWorkers(sweep, k, perWorker, dataDir, out).run();
         } else {
             Threads.configure(threads);

@@ -126,7 +126,7 @@ final class SweepWorkers {
                 cmd.add(a);
             }
         }
-        for (String key : new String[] {"initbench.home", "ai.djl.offline"}) {
+        for (String key : new String[] {"initbench.home", "ai.djl.offline", "initbench.layoutFile"}) {
             String v = System.getProperty(key);
             if (v != null && cmd.stream().noneMatch(x -> x.startsWith("-D" + key + "="))) {
                 cmd.add("-D" + key + "=" + v);

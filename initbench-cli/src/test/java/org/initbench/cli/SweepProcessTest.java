@@ -39,7 +39,7 @@ class SweepProcessTest {
         List<String> cmd = new ArrayList<>(SweepWorkers.javaCommand());
         cmd.addAll(List.of("sweep", "--arch", "resnet20", "--dataset", "fashion-mnist", "--init", inits, "--seeds", seeds,
                 "--epochs", Integer.toString(epochs), "--batch-size", "16", "--width", "0.25", "--threads", "1",
-                "--data-dir", data.toString(), "--out", out.toString()));
+                "--workers", "1", "--data-dir", data.toString(), "--out", out.toString()));
         cmd.addAll(List.of(more));
         return cmd;
     }

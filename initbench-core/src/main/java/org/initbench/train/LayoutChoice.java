@@ -62,6 +62,16 @@ public final class LayoutChoice {
                 .map(Entry::workers).orElse(DEFAULT_WORKERS);
     }
 
+    /** Whether a layout for this machine with {@code cores} cores is stored. */
+    public static boolean measured(int cores) {
+        try {
+            String cpu = Manifest.cpuModel();
+            return load(store()).stream().anyMatch(e -> e.cores() == cores && e.cpu().equals(cpu));
+        } catch (BadInputException e) {
+            return false;
+        }
+    }
+
     /** The store's path: {@code initbench.layoutFile}, else {@code ~/.initbench/layout.json}. */
     public static Path store() {
         String p = System.getProperty("initbench.layoutFile");
