@@ -59,10 +59,13 @@ public final class SweepCommand implements Callable<Integer> {
         }
         SweepDirectory sweep = grid.open();
         InitRegistry registry = InitRegistry.load();
+        int cores = Runtime.getRuntime().availableProcessors();
+        int k = index != null ? 1 : Math.min(workers != null ? workers : LayoutChoice.workersFor(cores), sweep.cells().size());
+        // before anything loads the engine (validation does): the threads are fixed when it loads
+        Threads.configure(k > 1 ? Integer.valueOf(1) : threads);
         SweepRunner.validate(sweep, registry);
         if (index != null) {
             SweepSpec.Cell cell = sweep.cell(index);
-            Threads.configure(threads);
             SweepRunner.Outcome o = new SweepRunner(sweep, DatasetLocator.defaults(dataDir), registry)
                     .run(cell, c -> new ConsoleProgress(out, System.console() != null));
             out.println("cell " + cell.index() + " (" + cell.name() + "): " + describe(o));
@@ -70,8 +73,6 @@ public final class SweepCommand implements Callable<Integer> {
         }
         List<SweepSpec.Cell> cells = sweep.cells();
         out.println("sweep " + sweep.spec().name() + ": " + cells.size() + " cells -> " + sweep.path());
-        int cores = Runtime.getRuntime().availableProcessors();
-        int k = Math.min(workers != null ? workers : LayoutChoice.workersFor(cores), cells.size());
         if (workers == null) {
             out.println(k + " worker(s): " + (LayoutChoice.measured(cores)
                     ? "the faster layout measured on this machine (" + LayoutChoice.store() + ")"
@@ -81,7 +82,6 @@ public final class SweepCommand implements Callable<Integer> {
             int perWorker = threads != null ? threads : Math.max(1, cores / k);
             new SweepWorkers(sweep, k, perWorker, dataDir, out).run();
         } else {
-            Threads.configure(threads);
             runInProcess(sweep, new SweepRunner(sweep, DatasetLocator.defaults(dataDir), registry), out);
         }
         return summary(sweep, out);

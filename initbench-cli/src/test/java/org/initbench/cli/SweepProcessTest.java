@@ -82,6 +82,8 @@ class SweepProcessTest {
         Path log = tmp.resolve("b.log");
         finish(start(sweep(killed, "kaiming-normal", "3", 3), log), log);
         assertThat(Files.readString(log)).contains("resuming " + cell + " after epoch 1 of 3");
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(cell.resolve(RunDirectory.MANIFEST).toFile())
+                .get("intra_op_threads").asInt()).as("--threads 1 reaches the engine").isEqualTo(1);
 
         Path plain = straight.resolve(cell.getFileName());
         assertThat(RunFiles.metricsWithoutTimings(cell)).hasSize(3).isEqualTo(RunFiles.metricsWithoutTimings(plain));

@@ -44,7 +44,9 @@ public final class Manifest {
         Engine engine = Engine.getInstance();
         m.put("engine", engine.getEngineName() + " " + engine.getVersion());
         m.put("device", engine.defaultDevice().toString());
-        m.put("intra_op_threads", System.getProperty("ai.djl.pytorch.num_threads", "default"));
+        // what libtorch runs with, not what was asked for: the setting only counts before the engine loads
+        m.put("intra_op_threads", ai.djl.pytorch.jni.JniUtils.getNumThreads());
+        m.put("inter_op_threads", ai.djl.pytorch.jni.JniUtils.getNumInteropThreads());
         String preload = System.getenv("LD_PRELOAD");
         m.put("allocator", preload != null && preload.contains("tcmalloc") ? "tcmalloc" : "glibc");
         m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
