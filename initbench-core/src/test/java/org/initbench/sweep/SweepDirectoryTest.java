@@ -68,6 +68,12 @@ class SweepDirectoryTest {
         assertThat(runner.run(ok, c -> QUIET)).isEqualTo(SweepRunner.Outcome.DONE);
         assertThat(Files.readAllLines(sweep.cellDir(ok).resolve(SweepDirectory.ATTEMPTS))).hasSize(2);
 
+        // so is a cell whose result.json is corrupt
+        Files.writeString(result, "{\"status\":");
+        assertThat(sweep.status(ok).state()).isEqualTo(SweepDirectory.State.FAILED);
+        assertThat(runner.run(ok, c -> QUIET)).isEqualTo(SweepRunner.Outcome.DONE);
+        assertThat(RunDirectory.readResult(sweep.cellDir(ok)).status()).isEqualTo(RunResult.DONE);
+
         // a held lock means another process runs the cell
         try (SweepDirectory.CellLock held = SweepDirectory.CellLock.tryAcquire(sweep.cellDir(sweep.cell(1)))) {
             assertThat(held).isNotNull();
