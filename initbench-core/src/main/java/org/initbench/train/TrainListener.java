@@ -1,6 +1,10 @@
 package org.initbench.train;
 
-/** Receives a run's progress: notices, per-batch updates and per-epoch metrics. */
+/**
+ * Receives a run's progress: notices, per-batch updates and per-epoch metrics. Only notices are
+ * required; {@code line -> {}} is a silent listener.
+ */
+@FunctionalInterface
 public interface TrainListener {
     /** A line the user should see (dataset fallback, restart of an unfinished run, ...). */
     void notice(String line);
@@ -17,9 +21,9 @@ public interface TrainListener {
      * @param imagesPerSecond training images per second so far in the epoch
      * @param etaSeconds estimated seconds left in the run
      */
-    void batch(int epoch, int epochs, int batch, int batches, double loss, double accuracy,
-            double imagesPerSecond, double etaSeconds);
+    default void batch(int epoch, int epochs, int batch, int batches, double loss, double accuracy,
+            double imagesPerSecond, double etaSeconds) {}
 
     /** After each epoch's evaluation. */
-    void epoch(EpochMetrics metrics, int epochs);
+    default void epoch(EpochMetrics metrics, int epochs) {}
 }

@@ -12,7 +12,6 @@ import org.initbench.BadInputException;
 import org.initbench.data.DatasetLocator;
 import org.initbench.init.InitRegistry;
 import org.initbench.testkit.FakeData;
-import org.initbench.train.EpochMetrics;
 import org.initbench.train.RunDirectory;
 import org.initbench.train.RunResult;
 import org.initbench.train.TrainListener;
@@ -27,16 +26,7 @@ class SweepDirectoryTest {
                 epochs, 16, 0.1, 0.9, 5e-4, false, 0, 0, 0.25, null);
     }
 
-    static final TrainListener QUIET = new TrainListener() {
-        @Override
-        public void notice(String line) {}
-
-        @Override
-        public void batch(int e, int es, int b, int bs, double l, double a, double ips, double eta) {}
-
-        @Override
-        public void epoch(EpochMetrics m, int epochs) {}
-    };
+    static final TrainListener QUIET = line -> {};
 
     @Test
     void anotherSweepInTheSameDirectoryIsRefused() {
@@ -100,9 +90,6 @@ class SweepDirectoryTest {
                     throw new IllegalStateException("disk gone");
                 }
             }
-
-            @Override
-            public void epoch(EpochMetrics m, int epochs) {}
         };
         assertThat(runner.run(sweep.cell(0), c -> failing)).isEqualTo(SweepRunner.Outcome.FAILED);
         RunResult r = RunDirectory.readResult(sweep.cellDir(sweep.cell(0)));
@@ -112,18 +99,8 @@ class SweepDirectoryTest {
         assertThat(notices).anyMatch(n -> n.contains("failed: IllegalStateException"));
         // the retry resumes from the epoch-1 checkpoint
         notices.clear();
-        assertThat(runner.run(sweep.cell(0), c -> new TrainListener() {
-            @Override
-            public void notice(String line) {
-                notices.add(line);
-            }
-
-            @Override
-            public void batch(int e, int es, int b, int bs, double l, double a, double ips, double eta) {}
-
-            @Override
-            public void epoch(EpochMetrics m, int epochs) {}
-        })).isEqualTo(SweepRunner.Outcome.DONE);
+        TrainListener collecting = notices::add;
+        assertThat(runner.run(sweep.cell(0), c -> collecting)).isEqualTo(SweepRunner.Outcome.DONE);
         assertThat(notices).anyMatch(n -> n.contains("after epoch 1 of 2"));
     }
 

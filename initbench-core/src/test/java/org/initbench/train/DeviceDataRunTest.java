@@ -23,16 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DeviceDataRunTest {
     @TempDir static Path root;
 
-    private static final TrainListener SILENT = new TrainListener() {
-        @Override
-        public void notice(String line) {}
-
-        @Override
-        public void batch(int e, int es, int b, int bs, double l, double a, double ips, double eta) {}
-
-        @Override
-        public void epoch(EpochMetrics m, int epochs) {}
-    };
+    private static final TrainListener SILENT = line -> {};
 
     @BeforeAll
     static void fakeData() {

@@ -31,18 +31,7 @@ class TrainingRunTest {
     }
 
     static RunResult run(TrainSpec spec, Path out, List<String> notices) throws IOException {
-        TrainListener listener = new TrainListener() {
-            @Override
-            public void notice(String line) {
-                notices.add(line);
-            }
-
-            @Override
-            public void batch(int e, int es, int b, int bs, double l, double a, double ips, double eta) {}
-
-            @Override
-            public void epoch(EpochMetrics m, int epochs) {}
-        };
+        TrainListener listener = notices::add;
         TrainingRun r = TrainingRun.prepare(spec, new DatasetLocator(List.of(root), List.of(), null),
                 InitRegistry.load(), listener);
         return r.run(RunDirectory.create(out, false));
@@ -106,9 +95,6 @@ class TrainingRunTest {
                     throw new IllegalStateException("interrupted");
                 }
             }
-
-            @Override
-            public void epoch(EpochMetrics m, int epochs) {}
         };
     }
 
