@@ -84,11 +84,6 @@ public final class SweepDirectory {
         return new SweepDirectory(dir, spec);
     }
 
-    /** Whether {@code dir} holds a stored sweep. */
-    public static boolean exists(Path dir) {
-        return Files.exists(dir.resolve(SPEC));
-    }
-
     /** The sweep stored in {@code dir} (for {@code --index} and {@code plan} without a spec). */
     public static SweepDirectory load(Path dir) {
         return new SweepDirectory(dir, read(dir));
