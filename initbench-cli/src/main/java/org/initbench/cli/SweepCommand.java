@@ -67,7 +67,7 @@ public final class SweepCommand implements Callable<Integer> {
         if (index != null) {
             SweepSpec.Cell cell = sweep.cell(index);
             SweepRunner.Outcome o = new SweepRunner(sweep, DatasetLocator.defaults(dataDir), registry)
-                    .run(cell, c -> new ConsoleProgress(out, System.console() != null));
+                    .run(cell, new ConsoleProgress(out, System.console() != null));
             out.println("cell " + cell.index() + " (" + cell.name() + "): " + describe(o));
             return o == SweepRunner.Outcome.DIVERGED || o == SweepRunner.Outcome.FAILED ? 1 : 0;
         }
@@ -95,7 +95,7 @@ public final class SweepCommand implements Callable<Integer> {
                 continue;
             }
             out.println(String.format(Locale.ROOT, "[%d/%d] %s", c.index() + 1, cells.size(), c.name()));
-            SweepRunner.Outcome o = runner.run(c, x -> new ConsoleProgress(out, System.console() != null));
+            SweepRunner.Outcome o = runner.run(c, new ConsoleProgress(out, System.console() != null));
             out.println(String.format(Locale.ROOT, "[%d/%d] %s: %s", c.index() + 1, cells.size(), c.name(), describe(o)));
         }
     }

@@ -170,13 +170,18 @@ public final class Plots {
         st.setHeatMapValueDecimalPattern("0.00");
         titleFont(st, chart.getTitle());
         st.setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, rows > 30 ? 9 : 11));
+        heatmapRange(st, min, max);
+        return chart;
+    }
+
+    /** The colour scale of every heatmap: viridis-like, from {@code min} to {@code max}. */
+    private static void heatmapRange(org.knowm.xchart.style.HeatMapStyler st, double min, double max) {
         st.setMin(min);
         st.setMax(max > min ? max : min + 1e-9);
         st.setRangeColors(new Color[] {new Color(0x44, 0x01, 0x54), new Color(0x21, 0x91, 0x8c),
             new Color(0xfd, 0xe7, 0x25)});
         st.setPlotContentSize(0.95);
         st.setChartBackgroundColor(Color.WHITE);
-        return chart;
     }
 
     private static byte[] png(Chart<?, ?> chart) throws IOException {
@@ -221,12 +226,7 @@ public final class Plots {
         st.setShowValue(shown.size() <= 12 && inits.size() <= 12);
         st.setHeatMapValueDecimalPattern("0.0");
         titleFont(st, chart.getTitle());
-        st.setMin(min);
-        st.setMax(max > min ? max : min + 1e-9);
-        st.setRangeColors(new Color[] {new Color(0x44, 0x01, 0x54), new Color(0x21, 0x91, 0x8c),
-            new Color(0xfd, 0xe7, 0x25)});
-        st.setPlotContentSize(0.95);
-        st.setChartBackgroundColor(Color.WHITE);
+        heatmapRange(st, min, max);
         return chart;
     }
 

@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.Map;
-import java.util.function.Function;
 import org.initbench.BadInputException;
 import org.initbench.data.DatasetLocator;
 import org.initbench.data.DatasetName;
@@ -60,7 +59,7 @@ public final class SweepRunner {
      *
      * @param listener progress of the cell's run
      */
-    public Outcome run(SweepSpec.Cell cell, Function<SweepSpec.Cell, TrainListener> listener) throws IOException {
+    public Outcome run(SweepSpec.Cell cell, TrainListener listener) throws IOException {
         Path d = sweep.cellDir(cell);
         try (SweepDirectory.CellLock lock = SweepDirectory.CellLock.tryAcquire(d)) {
             if (lock == null) {
@@ -74,16 +73,16 @@ public final class SweepRunner {
             sweep.recordAttempt(cell, Manifest.hostName());
             long start = System.nanoTime();
             RunDirectory dir = RunDirectory.create(d, false);
-            LoadedDataset loaded = dataset(cell, listener.apply(cell));
+            LoadedDataset loaded = dataset(cell, listener);
             try {
-                RunResult r = TrainingRun.prepare(cell.spec(), loaded, registry, listener.apply(cell))
+                RunResult r = TrainingRun.prepare(cell.spec(), loaded, registry, listener)
                         .withLayerStats(sweep.spec().logLayerStats()).run(dir);
                 return r.diverged() ? Outcome.DIVERGED : Outcome.DONE;
             } catch (IOException | RuntimeException | OutOfMemoryError e) {
                 String reason = e.getClass().getSimpleName() + ": " + e.getMessage();
                 dir.writeJson(RunDirectory.RESULT, RunResult.failed(reason, metricsLines(d),
                         (System.nanoTime() - start) / 1e9));
-                listener.apply(cell).notice("cell " + cell.index() + " (" + cell.name() + ") failed: " + reason);
+                listener.notice("cell " + cell.index() + " (" + cell.name() + ") failed: " + reason);
                 return Outcome.FAILED;
             }
         }

@@ -46,28 +46,28 @@ class SweepDirectoryTest {
         SweepRunner runner = new SweepRunner(sweep, new DatasetLocator(List.of(data), List.of(), null), InitRegistry.load());
         SweepSpec.Cell ok = sweep.cell(0);
         assertThat(sweep.status(ok).state()).isEqualTo(SweepDirectory.State.PENDING);
-        assertThat(runner.run(ok, c -> QUIET)).isEqualTo(SweepRunner.Outcome.DONE);
+        assertThat(runner.run(ok, QUIET)).isEqualTo(SweepRunner.Outcome.DONE);
         assertThat(sweep.status(ok).state()).isEqualTo(SweepDirectory.State.DONE);
-        assertThat(runner.run(ok, c -> QUIET)).isEqualTo(SweepRunner.Outcome.SKIPPED_FINISHED);
+        assertThat(runner.run(ok, QUIET)).isEqualTo(SweepRunner.Outcome.SKIPPED_FINISHED);
         assertThat(Files.readAllLines(sweep.cellDir(ok).resolve(SweepDirectory.ATTEMPTS))).hasSize(1);
 
         // a failed cell is retried on the next pass
         Path result = sweep.cellDir(ok).resolve(RunDirectory.RESULT);
         Files.writeString(result, "{\"status\":\"failed\",\"reason\":\"OutOfMemoryError\"}");
         assertThat(sweep.status(ok).state()).isEqualTo(SweepDirectory.State.FAILED);
-        assertThat(runner.run(ok, c -> QUIET)).isEqualTo(SweepRunner.Outcome.DONE);
+        assertThat(runner.run(ok, QUIET)).isEqualTo(SweepRunner.Outcome.DONE);
         assertThat(Files.readAllLines(sweep.cellDir(ok).resolve(SweepDirectory.ATTEMPTS))).hasSize(2);
 
         // so is a cell whose result.json is corrupt
         Files.writeString(result, "{\"status\":");
         assertThat(sweep.status(ok).state()).isEqualTo(SweepDirectory.State.FAILED);
-        assertThat(runner.run(ok, c -> QUIET)).isEqualTo(SweepRunner.Outcome.DONE);
+        assertThat(runner.run(ok, QUIET)).isEqualTo(SweepRunner.Outcome.DONE);
         assertThat(RunDirectory.readResult(sweep.cellDir(ok)).status()).isEqualTo(RunResult.DONE);
 
         // a held lock means another process runs the cell
         try (SweepDirectory.CellLock held = SweepDirectory.CellLock.tryAcquire(sweep.cellDir(sweep.cell(1)))) {
             assertThat(held).isNotNull();
-            assertThat(runner.run(sweep.cell(1), c -> QUIET)).isEqualTo(SweepRunner.Outcome.SKIPPED_BUSY);
+            assertThat(runner.run(sweep.cell(1), QUIET)).isEqualTo(SweepRunner.Outcome.SKIPPED_BUSY);
         }
     }
 
@@ -91,7 +91,7 @@ class SweepDirectoryTest {
                 }
             }
         };
-        assertThat(runner.run(sweep.cell(0), c -> failing)).isEqualTo(SweepRunner.Outcome.FAILED);
+        assertThat(runner.run(sweep.cell(0), failing)).isEqualTo(SweepRunner.Outcome.FAILED);
         RunResult r = RunDirectory.readResult(sweep.cellDir(sweep.cell(0)));
         assertThat(r.status()).isEqualTo(RunResult.FAILED);
         assertThat(r.reason()).isEqualTo("IllegalStateException: disk gone");
@@ -100,7 +100,7 @@ class SweepDirectoryTest {
         // the retry resumes from the epoch-1 checkpoint
         notices.clear();
         TrainListener collecting = notices::add;
-        assertThat(runner.run(sweep.cell(0), c -> collecting)).isEqualTo(SweepRunner.Outcome.DONE);
+        assertThat(runner.run(sweep.cell(0), collecting)).isEqualTo(SweepRunner.Outcome.DONE);
         assertThat(notices).anyMatch(n -> n.contains("after epoch 1 of 2"));
     }
 
