@@ -25,7 +25,8 @@ import java.util.Map;
 import java.util.zip.CRC32;
 
 /**
- * A run's state at the end of an epoch (design §7): every parameter of the block (weights, biases,
+ * A run's state at the end of an epoch (design §7), or after any step when a {@link StopRequest} stops
+ * it ({@link Partial}): every parameter of the block (weights, biases,
  * BN γ/β and running statistics) by its stable path name, the optimizer's momentum buffers, and
  * the loop's own state, so that a resumed run continues to the same result an uninterrupted one
  * reaches. No random-number state is stored because none is carried across epochs: data order,
@@ -54,13 +55,34 @@ public final class Checkpoint {
      * @param last test accuracy of the last epoch
      * @param elapsedSeconds wall time spent in the run so far, over every process that worked on it
      * @param metrics one entry per completed epoch, the truth that {@code metrics.jsonl} is restored from
+     * @param partial how far the next epoch had got when a {@link StopRequest} stopped the run after a
+     *     step; null at an epoch's end
      */
     public record State(int epoch, double best, int bestEpoch, double last, double elapsedSeconds,
-            List<EpochMetrics> metrics) {
+            List<EpochMetrics> metrics, Partial partial) {
         public State {
             metrics = List.copyOf(metrics);
         }
+
+        /** The state at the end of epoch {@code epoch}. */
+        public State(int epoch, double best, int bestEpoch, double last, double elapsedSeconds,
+                List<EpochMetrics> metrics) {
+            this(epoch, best, bestEpoch, last, elapsedSeconds, metrics, null);
+        }
     }
+
+    /**
+     * The first {@code batches} steps of epoch {@link State#epoch()} + 1, done before a stop: the epoch's
+     * running sums go on from these (data order, crops and flips are the epoch's, so the resumed run
+     * skips exactly these batches).
+     *
+     * @param batches training steps done in the epoch
+     * @param lossSum sum over those steps of batch loss × batch size
+     * @param correct correct training predictions so far
+     * @param seen training images so far
+     * @param trainSeconds training time of the epoch so far
+     */
+    public record Partial(int batches, double lossSum, long correct, long seen, double trainSeconds) {}
 
     /** A checkpoint read back: the loop state and the optimizer buffers (owned by the caller's manager). */
     public record Loaded(State state, NDList optimizer) {}

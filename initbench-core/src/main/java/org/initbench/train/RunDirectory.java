@@ -118,11 +118,11 @@ public final class RunDirectory {
     }
 
     /**
-     * On resume after {@code epochs} epochs: keeps the lines of {@code layer-stats.jsonl} of those epochs
-     * and drops later ones (the interrupted epoch's, rerun from the checkpoint) and unreadable ones (a
-     * line a kill cut short); atomic. Nothing happens when the file is absent.
+     * On resume after {@code epochs} epochs and {@code steps} steps of the next: keeps the lines of {@code
+     * layer-stats.jsonl} up to there and drops later ones (rerun from the checkpoint) and unreadable ones
+     * (a line a kill cut short); atomic. Nothing happens when the file is absent.
      */
-    public void truncateLayerStats(int epochs) throws IOException {
+    public void truncateLayerStats(int epochs, int steps) throws IOException {
         Path file = dir.resolve(LAYER_STATS);
         if (!Files.exists(file)) {
             return;
@@ -130,7 +130,8 @@ public final class RunDirectory {
         StringBuilder sb = new StringBuilder();
         for (String line : Files.readAllLines(file)) {
             try {
-                if (!line.isBlank() && JSON_LINE.readValue(line, LayerStatsRecord.class).epoch() <= epochs) {
+                LayerStatsRecord r = line.isBlank() ? null : JSON_LINE.readValue(line, LayerStatsRecord.class);
+                if (r != null && (r.epoch() <= epochs || r.epoch() == epochs + 1 && r.step() <= steps)) {
                     sb.append(line).append('\n');
                 }
             } catch (IOException e) {
@@ -165,15 +166,23 @@ public final class RunDirectory {
     }
 
     /**
-     * Adds a resume to {@code manifest.json}'s {@code resumed} list: after which epoch, when and on
-     * which host (the provenance of a run that several processes worked on).
+     * Adds a resume to {@code manifest.json}'s {@code resumed} list: after which epoch (and how many
+     * steps of the next, when a stop request ended the previous attempt mid-epoch), when and on which
+     * host (the provenance of a run that several processes worked on).
      */
     @SuppressWarnings("unchecked")
-    public void recordResume(int epoch) throws IOException {
+    public void recordResume(int epoch, int steps) throws IOException {
         Path file = dir.resolve(MANIFEST);
         Map<String, Object> manifest = Files.exists(file) ? JSON.readValue(file.toFile(), Map.class) : new LinkedHashMap<>();
         List<Object> resumed = (List<Object>) manifest.computeIfAbsent("resumed", k -> new ArrayList<>());
-        resumed.add(Map.of("after_epoch", epoch, "at", Instant.now().toString(), "host", Manifest.hostName()));
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("after_epoch", epoch);
+        if (steps > 0) {
+            entry.put("and_steps", steps);
+        }
+        entry.put("at", Instant.now().toString());
+        entry.put("host", Manifest.hostName());
+        resumed.add(entry);
         writeJson(MANIFEST, manifest);
     }
 

@@ -4,7 +4,8 @@ package org.initbench.train;
  * {@code result.json}, written last and atomically: its presence means the run is over.
  *
  * @param status {@code done}, {@code diverged}, or {@code failed} (an error stopped it: a sweep
- *     records it and retries the cell on its next pass)
+ *     records it and retries the cell on its next pass); {@code interrupted} is only returned, never
+ *     written: a {@link StopRequest} stopped the run after a checkpoint, and it resumes from there
  * @param reason why a diverged or failed run stopped; null when done
  * @param epochsCompleted epochs with a full evaluation
  * @param bestTestAcc best test accuracy over the epochs (the seed's metric)
@@ -28,6 +29,7 @@ public record RunResult(
     public static final String DONE = "done";
     public static final String DIVERGED = "diverged";
     public static final String FAILED = "failed";
+    public static final String INTERRUPTED = "interrupted";
 
     /** A run that an error stopped after {@code epochs} completed epochs. */
     public static RunResult failed(String reason, int epochs, double wallSeconds) {
@@ -36,5 +38,9 @@ public record RunResult(
 
     public boolean diverged() {
         return DIVERGED.equals(status);
+    }
+
+    public boolean interrupted() {
+        return INTERRUPTED.equals(status);
     }
 }

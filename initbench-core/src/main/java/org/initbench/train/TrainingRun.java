@@ -55,9 +55,10 @@ public final class TrainingRun {
     private final Device device;
     private final boolean residentData;
     private final int layerStatsEvery;
+    private final StopRequest stop;
 
     private TrainingRun(TrainSpec spec, ResolvedInit init, LoadedDataset data, TrainListener listener,
-            boolean dataDependentInit, Device device, boolean residentData, int layerStatsEvery) {
+            boolean dataDependentInit, Device device, boolean residentData, int layerStatsEvery, StopRequest stop) {
         this.spec = spec;
         this.init = init;
         this.data = data;
@@ -66,6 +67,7 @@ public final class TrainingRun {
         this.device = device;
         this.residentData = residentData;
         this.layerStatsEvery = layerStatsEvery;
+        this.stop = stop;
     }
 
     /**
@@ -78,7 +80,8 @@ public final class TrainingRun {
 
     /** As {@link #on(Device)}, choosing where the batches are prepared (tests: device data on the CPU). */
     TrainingRun on(Device device, boolean residentData) {
-        return new TrainingRun(spec, init, data, listener, dataDependentInit, device, residentData, layerStatsEvery);
+        return new TrainingRun(spec, init, data, listener, dataDependentInit, device, residentData, layerStatsEvery,
+                stop);
     }
 
     /**
@@ -91,7 +94,17 @@ public final class TrainingRun {
             throw new org.initbench.BadInputException("--log-layer-stats must be positive (every N steps), got "
                     + everySteps);
         }
-        return new TrainingRun(spec, init, data, listener, dataDependentInit, device, residentData, everySteps);
+        return new TrainingRun(spec, init, data, listener, dataDependentInit, device, residentData, everySteps, stop);
+    }
+
+    /**
+     * This run stopping when {@code request} is made: after the current training step it writes a
+     * checkpoint holding its position in the epoch and returns {@link RunResult#INTERRUPTED} without a
+     * {@code result.json}; running it again resumes there, to the result an uninterrupted run gives.
+     */
+    public TrainingRun stoppingOn(StopRequest request) {
+        return new TrainingRun(spec, init, data, listener, dataDependentInit, device, residentData, layerStatsEvery,
+                request);
     }
 
     /**
@@ -125,7 +138,7 @@ public final class TrainingRun {
             TrainListener listener) {
         ResolvedInit init = registry.resolve(resolved.init());
         return new TrainingRun(resolved, init, data, listener, registry.provider(init.id()).dataDependent(),
-                Device.cpu(), false, 0);
+                Device.cpu(), false, 0, new StopRequest());
     }
 
     /**
@@ -174,7 +187,8 @@ public final class TrainingRun {
     }
 
     /**
-     * Runs to the end (or divergence), writing every file of the run into {@code dir}. An unfinished
+     * Runs to the end (or divergence, or a stop request: see {@link #stoppingOn}), writing every file of
+     * the run into {@code dir}. An unfinished
      * run of the same spec there resumes from its checkpoint (the last completed epoch) to the result
      * an uninterrupted run gives; an unfinished run without a usable checkpoint, or of another spec,
      * starts over (with a notice).
@@ -230,15 +244,21 @@ public final class TrainingRun {
             double last = state.last();
             double before = state.elapsedSeconds();
             List<EpochMetrics> history = new ArrayList<>(state.metrics());
+            Checkpoint.Partial partial = state.partial();
             for (int e = state.epoch(); e < spec.epochs(); e++) {
                 long epochStart = System.nanoTime();
                 double lr = schedule.lr(e);
-                double lossSum = 0;
-                long correct = 0;
-                long seen = 0;
+                double lossSum = partial == null ? 0 : partial.lossSum();
+                long correct = partial == null ? 0 : partial.correct();
+                long seen = partial == null ? 0 : partial.seen();
+                double earlier = partial == null ? 0 : partial.trainSeconds(); // this epoch, in an earlier attempt
+                int b = partial == null ? 0 : partial.batches();
+                partial = null;
                 try (BatchSource loader = feed.training(spec.batchSize(), seeds.get("data"), e)) {
                     int batches = loader.batchCount();
-                    int b = 0;
+                    for (int skip = 0; skip < b; skip++) {
+                        loader.next(); // done before the stop; the epoch's plan is fixed, so skipping keeps it
+                    }
                     while (loader.hasNext()) {
                         Batch batch = loader.next();
                         LayerStatsLog.Step probe = layerStats == null ? null : layerStats.stepOrNull(e, b, batches);
@@ -254,14 +274,20 @@ public final class TrainingRun {
                         correct += r.correct();
                         seen += batch.size();
                         b++;
-                        double elapsed = (System.nanoTime() - epochStart) / 1e9;
+                        double elapsed = earlier + (System.nanoTime() - epochStart) / 1e9;
                         double perEpoch = elapsed / b * batches;
                         double eta = perEpoch * (spec.epochs() - e) - elapsed;
                         listener.batch(e + 1, spec.epochs(), b, batches, lossSum / seen, (double) correct / seen,
                                 seen / elapsed, eta);
+                        if (stop.requested()) {
+                            Checkpoint.write(dir.checkpoint(), new Checkpoint.State(e, best, bestEpoch, last,
+                                    before + (System.nanoTime() - start) / 1e9, history,
+                                    new Checkpoint.Partial(b, lossSum, correct, seen, elapsed)), net.block(), sgd.state());
+                            return interrupted(dir, e, b, batches, best, bestEpoch, last, before, start);
+                        }
                     }
                 }
-                double trainSeconds = (System.nanoTime() - epochStart) / 1e9;
+                double trainSeconds = earlier + (System.nanoTime() - epochStart) / 1e9;
                 double[] eval = evaluate(net, ps, root, feed);
                 last = eval[1];
                 if (!Double.isFinite(eval[0])) {
@@ -273,12 +299,15 @@ public final class TrainingRun {
                     bestEpoch = e + 1;
                 }
                 EpochMetrics m = new EpochMetrics(e + 1, lr, lossSum / seen, (double) correct / seen, eval[0],
-                        eval[1], best, (System.nanoTime() - epochStart) / 1e9, seen / trainSeconds);
+                        eval[1], best, earlier + (System.nanoTime() - epochStart) / 1e9, seen / trainSeconds);
                 history.add(m);
                 Checkpoint.write(dir.checkpoint(), new Checkpoint.State(e + 1, best, bestEpoch, last,
                         before + (System.nanoTime() - start) / 1e9, history), net.block(), sgd.state());
                 dir.appendMetrics(m);
                 listener.epoch(m, spec.epochs());
+                if (stop.requested() && e + 1 < spec.epochs()) {
+                    return interrupted(dir, e + 1, 0, 0, best, bestEpoch, last, before, start);
+                }
             }
             return finish(dir, RunResult.DONE, null, spec.epochs(), best, bestEpoch, last, before, start, history);
         }
@@ -306,9 +335,11 @@ public final class TrainingRun {
             sgd.loadState(loaded.optimizer());
             Checkpoint.State state = loaded.state();
             dir.rewriteMetrics(state.metrics());
-            dir.truncateLayerStats(state.epoch());
-            dir.recordResume(state.epoch());
-            listener.notice("resuming " + dir.path() + " after epoch " + state.epoch() + " of " + spec.epochs());
+            int steps = state.partial() == null ? 0 : state.partial().batches();
+            dir.truncateLayerStats(state.epoch(), steps);
+            dir.recordResume(state.epoch(), steps);
+            listener.notice("resuming " + dir.path() + " after epoch " + state.epoch() + " of " + spec.epochs()
+                    + (steps > 0 ? " and step " + steps + " of the next" : ""));
             return state;
         } catch (IOException | RuntimeException e) {
             listener.notice("cannot resume " + dir.path() + " (" + e.getMessage() + "); starting over");
@@ -353,6 +384,16 @@ public final class TrainingRun {
             sgd.step(lr);
             return new StepResult(l, correct);
         }
+    }
+
+    /** The result of a run a stop request ended after a checkpoint; nothing is written but the notice. */
+    private RunResult interrupted(RunDirectory dir, int epochs, int steps, int batches, double best, int bestEpoch,
+            double last, double before, long start) {
+        listener.notice("stopped (" + stop.reason() + ") after epoch " + epochs
+                + (steps > 0 ? " and step " + steps + "/" + batches + " of the next" : "")
+                + "; checkpoint written, " + dir.path() + " resumes from there");
+        return new RunResult(RunResult.INTERRUPTED, stop.reason(), epochs, best, bestEpoch, last,
+                before + (System.nanoTime() - start) / 1e9, 0, Manifest.peakRssMib());
     }
 
     private RunResult finish(RunDirectory dir, String status, String reason, int epochs, double best, int bestEpoch,

@@ -140,4 +140,77 @@ class TrainingRunTest {
         assertThat(r.epochsCompleted()).isEqualTo(2);
         assertThat(Files.readAllLines(out.resolve(RunDirectory.METRICS))).hasSize(2);
     }
+
+    @Test
+    void aRunStoppedMidEpochResumesAtThatStepToTheUninterruptedResult(@TempDir Path straight, @TempDir Path stopped)
+            throws IOException {
+        TrainSpec spec = spec("orthogonal", 13, 3, 0.1);
+        DatasetLocator data = new DatasetLocator(List.of(root), List.of(), null);
+        TrainingRun.prepare(spec, data, InitRegistry.load(), line -> {}).withLayerStats(1)
+                .run(RunDirectory.create(straight, false));
+
+        StopRequest stop = new StopRequest();
+        List<String> notices = new ArrayList<>();
+        TrainListener signalAt2of5 = new TrainListener() {
+            @Override
+            public void notice(String line) {
+                notices.add(line);
+            }
+
+            @Override
+            public void batch(int e, int es, int b, int bs, double l, double a, double ips, double eta) {
+                if (e == 2 && b == 2) {
+                    stop.request("SIGUSR1"); // as the signal handler does, between two steps' work
+                }
+            }
+        };
+        RunResult first = TrainingRun.prepare(spec, data, InitRegistry.load(), signalAt2of5).withLayerStats(1)
+                .stoppingOn(stop).run(RunDirectory.create(stopped, false));
+        assertThat(first.interrupted()).isTrue();
+        assertThat(first.reason()).isEqualTo("SIGUSR1");
+        assertThat(first.epochsCompleted()).isEqualTo(1);
+        assertThat(stopped.resolve(RunDirectory.RESULT)).doesNotExist();
+        assertThat(notices).anyMatch(n -> n.startsWith("stopped (SIGUSR1) after epoch 1 and step 2/5 of the next"));
+        assertThat(RunDirectory.readLayerStats(stopped)).hasSize(7);
+
+        notices.clear();
+        RunResult resumed = TrainingRun.prepare(spec, data, InitRegistry.load(), notices::add).withLayerStats(1)
+                .run(RunDirectory.create(stopped, false));
+        assertThat(notices).anyMatch(n -> n.startsWith("resuming") && n.endsWith("after epoch 1 of 3 and step 2 of the next"));
+        assertThat(resumed.status()).isEqualTo(RunResult.DONE);
+        assertThat(RunFiles.metricsWithoutTimings(stopped)).isEqualTo(RunFiles.metricsWithoutTimings(straight));
+        assertThat(RunFiles.parameters(stopped)).isEqualTo(RunFiles.parameters(straight));
+        assertThat(RunDirectory.readLayerStats(stopped)).isEqualTo(RunDirectory.readLayerStats(straight));
+        JsonNode entry = new ObjectMapper().readTree(stopped.resolve(RunDirectory.MANIFEST).toFile()).get("resumed").get(0);
+        assertThat(entry.get("after_epoch").asInt()).isEqualTo(1);
+        assertThat(entry.get("and_steps").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void aStopDuringEvaluationEndsTheRunAtThatEpochsCheckpoint(@TempDir Path out) throws IOException {
+        TrainSpec spec = spec("kaiming-normal", 14, 3, 0.1);
+        StopRequest stop = new StopRequest();
+        TrainListener atEpochEnd = new TrainListener() {
+            @Override
+            public void notice(String line) {}
+
+            @Override
+            public void epoch(EpochMetrics m, int epochs) {
+                stop.request("SIGTERM");
+            }
+        };
+        RunResult r = TrainingRun.prepare(spec, new DatasetLocator(List.of(root), List.of(), null), InitRegistry.load(),
+                atEpochEnd).stoppingOn(stop).run(RunDirectory.create(out, false));
+        assertThat(r.interrupted()).isTrue();
+        assertThat(r.epochsCompleted()).isEqualTo(1);
+        assertThat(Files.readAllLines(out.resolve(RunDirectory.METRICS))).hasSize(1);
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+            org.initbench.model.Network net = org.initbench.model.Models.build("resnet20", 1, 10, 0.25,
+                    org.initbench.model.Norm.BN);
+            org.initbench.model.Models.materialize(net, m);
+            Checkpoint.State state = Checkpoint.read(out.resolve(Checkpoint.FILE), net.block(), m).state();
+            assertThat(state.epoch()).isEqualTo(1);
+            assertThat(state.partial()).isNull();
+        }
+    }
 }
