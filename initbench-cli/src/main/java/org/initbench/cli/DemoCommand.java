@@ -12,6 +12,7 @@ import org.initbench.report.ReportOptions;
 import org.initbench.report.ReportOutput;
 import org.initbench.sweep.SweepDirectory;
 import org.initbench.sweep.SweepRunner;
+import org.initbench.train.StopRequest;
 import org.initbench.sweep.SweepSpec;
 import org.initbench.train.TrainSpec;
 import picocli.CommandLine.Command;
@@ -60,7 +61,8 @@ public final class DemoCommand implements Callable<Integer> {
         SweepRunner.validate(sweep, registry);
         o.println("demo: ResNet-20 on the shipped FashionMNIST subset (3,000 train / 1,000 test images), "
                 + String.join(", ", INITS) + " x seeds 0, 1, " + epochs + " epochs -> " + out);
-        SweepCommand.runInProcess(sweep, new SweepRunner(sweep, new DatasetLocator(List.of(), List.of(), mini), registry), o);
+        SweepCommand.runInProcess(sweep, new SweepRunner(sweep, new DatasetLocator(List.of(), List.of(), mini), registry),
+                new StopRequest(), o);
         int code = SweepCommand.summary(sweep, o);
         ReportOutput r = Report.write(out, new ReportOptions(null, "kaiming-normal"));
         o.println();

@@ -1,8 +1,8 @@
 package org.initbench.cli;
 
+import ai.djl.Device;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -16,81 +16,135 @@ import org.initbench.init.InitRegistry;
 import org.initbench.sweep.SweepDirectory;
 import org.initbench.sweep.SweepRunner;
 import org.initbench.sweep.SweepSpec;
+import org.initbench.train.Checkpoint;
 import org.initbench.train.ConsoleProgress;
+import org.initbench.train.Devices;
 import org.initbench.train.LayoutChoice;
+import org.initbench.train.StopRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code initbench sweep}: runs a grid of arch × dataset × init × seed (design §7), each cell a run
  * directory under the sweep directory. Rerunning skips finished cells and resumes interrupted ones;
- * {@code --workers K} runs cells in K child JVMs; {@code --index I} runs one cell (the Slurm array
- * hook); {@code plan} lists the cells; {@code slurm} writes an sbatch array script.
+ * {@code --workers K} runs cells in K child JVMs; {@code --index I} runs one cell; {@code run DIR}
+ * runs the sweep stored in DIR (the Slurm array task's command); {@code plan} lists the cells;
+ * {@code status} shows where each stands; {@code slurm} writes (and submits) an sbatch job array.
  */
 @Command(name = "sweep", mixinStandardHelpOptions = true,
         description = "Run a grid of arch x dataset x init x seed; rerun to resume.",
-        subcommands = {SweepCommand.Plan.class, SweepCommand.Slurm.class})
+        subcommands = {SweepCommand.Run.class, SweepCommand.Plan.class, SweepCommand.Status.class, SlurmCommand.class})
 public final class SweepCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
     @Mixin SweepGrid grid;
 
-    @Option(names = "--workers", description = "Child JVMs running cells in parallel, each with cores/K threads; 1 = in this process;"
-            + " default the faster layout `initbench bench --layout` measured on this machine, else 1.")
-    Integer workers;
-
-    @Option(names = "--index", description = "Run only cell I (see `sweep plan`; Slurm: $SLURM_ARRAY_TASK_ID).")
-    Integer index;
-
-    @Option(names = "--threads", description = "Intra-op threads per run; default all cores (with --workers: cores/K).")
-    Integer threads;
-
-    @Option(names = "--data-dir", description = "Data root (else $INITBENCH_DATA, ~/.initbench/data, Debian's datasets, the shipped subset).")
-    Path dataDir;
+    @Mixin Execution execution;
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        PrintWriter out = spec.commandLine().getOut();
-        if (workers != null && workers < 1) {
-            throw new BadInputException("--workers must be positive, got " + workers);
-        }
-        SweepDirectory sweep = grid.open();
-        InitRegistry registry = InitRegistry.load();
-        int cores = Runtime.getRuntime().availableProcessors();
-        int k = index != null ? 1 : Math.min(workers != null ? workers : LayoutChoice.workersFor(cores), sweep.cells().size());
-        // before anything loads the engine (validation does): the threads are fixed when it loads
-        Threads.configure(k > 1 ? Integer.valueOf(1) : threads);
-        SweepRunner.validate(sweep, registry);
-        if (index != null) {
-            SweepSpec.Cell cell = sweep.cell(index);
-            SweepRunner.Outcome o = new SweepRunner(sweep, DatasetLocator.defaults(dataDir), registry)
-                    .run(cell, new ConsoleProgress(out, System.console() != null));
-            out.println("cell " + cell.index() + " (" + cell.name() + "): " + describe(o));
-            return o == SweepRunner.Outcome.DIVERGED || o == SweepRunner.Outcome.FAILED ? 1 : 0;
-        }
-        List<SweepSpec.Cell> cells = sweep.cells();
-        out.println("sweep " + sweep.spec().name() + ": " + cells.size() + " cells -> " + sweep.path());
-        if (workers == null) {
-            out.println(k + " worker(s): " + (LayoutChoice.measured(cores)
-                    ? "the faster layout measured on this machine (" + LayoutChoice.store() + ")"
-                    : "the default; `initbench bench --layout` measures the faster layout for this machine"));
-        }
-        if (k > 1) {
-            int perWorker = threads != null ? threads : Math.max(1, cores / k);
-            new SweepWorkers(sweep, k, perWorker, dataDir, out).run();
-        } else {
-            runInProcess(sweep, new SweepRunner(sweep, DatasetLocator.defaults(dataDir), registry), out);
-        }
-        return summary(sweep, out);
+        return execution.execute(grid.open(), spec.commandLine().getOut());
     }
 
-    /** Runs the unfinished cells one after another in this process (shared with {@code demo}). */
-    static void runInProcess(SweepDirectory sweep, SweepRunner runner, PrintWriter out) throws IOException {
+    /** {@code initbench sweep run DIR}: runs (or resumes) the sweep stored in DIR. */
+    @Command(name = "run", mixinStandardHelpOptions = true,
+            description = "Run or resume the sweep stored in DIR (one cell with --index: the Slurm array task).")
+    static final class Run implements Callable<Integer> {
+        @Spec CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "DIR", description = "Sweep directory (holding sweep.json).")
+        Path dir;
+
+        @Mixin Execution execution;
+
+        @Override
+        public Integer call() throws IOException, InterruptedException {
+            return execution.execute(SweepDirectory.load(dir), spec.commandLine().getOut());
+        }
+    }
+
+    /** How the cells of a sweep are run: in this process, in child JVMs, or one of them. */
+    static final class Execution {
+        @Option(names = "--workers", description = "Child JVMs running cells in parallel, each with cores/K threads; 1 = in this process;"
+                + " default the faster layout `initbench bench --layout` measured on this machine, else 1.")
+        Integer workers;
+
+        @Option(names = "--index", description = "Run only cell I (see `sweep plan`; Slurm: $SLURM_ARRAY_TASK_ID).")
+        Integer index;
+
+        @Option(names = "--threads", description = "Intra-op threads per run; default all cores (with --workers: cores/K).")
+        Integer threads;
+
+        @Option(names = "--data-dir", description = "Data root (else $INITBENCH_DATA, ~/.initbench/data, Debian's datasets, the shipped subset).")
+        Path dataDir;
+
+        @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu or auto, as for `train`; default ${DEFAULT-VALUE}.")
+        String device;
+
+        /**
+         * Runs the unfinished cells. In this process (one worker or {@code --index}) SIGUSR1 and SIGTERM
+         * make the running cell checkpoint after its current step; the command then exits with {@link
+         * StopRequest#EXIT_CODE}, and the next attempt resumes there.
+         *
+         * @return 0, 1 when a cell failed or (with --index) diverged, 75 when stopped
+         */
+        int execute(SweepDirectory sweep, PrintWriter out) throws IOException, InterruptedException {
+            if (workers != null && workers < 1) {
+                throw new BadInputException("--workers must be positive, got " + workers);
+            }
+            Device d = Devices.parse(device);
+            InitRegistry registry = InitRegistry.load();
+            int cores = Runtime.getRuntime().availableProcessors();
+            int k = index != null ? 1 : Math.min(workers != null ? workers : LayoutChoice.workersFor(cores), sweep.cells().size());
+            // before anything loads the engine (validation does): the threads are fixed when it loads
+            Threads.configure(k > 1 ? Integer.valueOf(1) : threads);
+            SweepRunner.validate(sweep, registry);
+            if (k > 1) {
+                out.println("sweep " + sweep.spec().name() + ": " + sweep.cells().size() + " cells -> " + sweep.path());
+                int perWorker = threads != null ? threads : Math.max(1, cores / k);
+                new SweepWorkers(sweep, k, perWorker, dataDir, device, out).run();
+                return summary(sweep, out);
+            }
+            try (StopRequest stop = StopRequest.onSignals()) {
+                SweepRunner runner = new SweepRunner(sweep, DatasetLocator.defaults(dataDir), registry, d, stop);
+                if (index != null) {
+                    SweepSpec.Cell cell = sweep.cell(index);
+                    SweepRunner.Outcome o = runner.run(cell, new ConsoleProgress(out, System.console() != null));
+                    out.println("cell " + cell.index() + " (" + cell.name() + "): " + describe(o));
+                    return switch (o) {
+                        case DIVERGED, FAILED -> 1;
+                        case INTERRUPTED -> StopRequest.EXIT_CODE;
+                        default -> 0;
+                    };
+                }
+                out.println("sweep " + sweep.spec().name() + ": " + sweep.cells().size() + " cells -> " + sweep.path());
+                if (workers == null) {
+                    out.println("1 worker: " + (LayoutChoice.measured(cores)
+                            ? "the faster layout measured on this machine (" + LayoutChoice.store() + ")"
+                            : "the default; `initbench bench --layout` measures the faster layout for this machine"));
+                }
+                runInProcess(sweep, runner, stop, out);
+                int code = summary(sweep, out);
+                return stop.requested() ? StopRequest.EXIT_CODE : code;
+            }
+        }
+    }
+
+    /**
+     * Runs the unfinished cells one after another in this process (shared with {@code demo}), until
+     * {@code stop} is requested.
+     */
+    static void runInProcess(SweepDirectory sweep, SweepRunner runner, StopRequest stop, PrintWriter out)
+            throws IOException {
         List<SweepSpec.Cell> cells = sweep.cells();
         for (SweepSpec.Cell c : cells) {
+            if (stop.requested()) {
+                return;
+            }
             if (sweep.status(c).state().finished()) {
                 continue;
             }
@@ -107,6 +161,7 @@ public final class SweepCommand implements Callable<Integer> {
             case FAILED -> "failed (recorded; rerun the sweep to retry)";
             case SKIPPED_FINISHED -> "already finished";
             case SKIPPED_BUSY -> "running in another process";
+            case INTERRUPTED -> "stopped at a checkpoint; it resumes there on the next attempt";
         };
     }
 
@@ -147,52 +202,80 @@ public final class SweepCommand implements Callable<Integer> {
         }
     }
 
-    /** {@code initbench sweep slurm}: an sbatch job-array script with one task per unfinished cell. */
-    @Command(name = "slurm", mixinStandardHelpOptions = true,
-            description = "Write an sbatch job-array script running one unfinished cell per array task.")
-    static final class Slurm implements Callable<Integer> {
+    /**
+     * {@code initbench sweep status DIR}: per cell done / running (host, epoch, since) / partial (where
+     * it stopped) / failed (reason) / diverged / pending, from the run directories on the shared
+     * filesystem, with the Slurm task of each cell and, when {@code squeue} is there, its queue state.
+     */
+    @Command(name = "status", mixinStandardHelpOptions = true,
+            description = "Show where every cell of the sweep in DIR stands (and its Slurm task, when known).")
+    static final class Status implements Callable<Integer> {
         @Spec CommandSpec spec;
-        @Mixin SweepGrid grid;
 
-        @Option(names = "--partition", description = "Slurm partition.") String partition;
-        @Option(names = "--time", defaultValue = "24:00:00", description = "Time limit per task; default ${DEFAULT-VALUE}.") String time;
-        @Option(names = "--cpus", defaultValue = "2", description = "CPUs per task (the run's threads); default ${DEFAULT-VALUE}.") int cpus;
-        @Option(names = "--mem", description = "Memory per task, e.g. 8G.") String mem;
-        @Option(names = "--gres", description = "Generic resources per task, e.g. gpu:1.") String gres;
-        @Option(names = "--max-parallel", description = "At most this many tasks at once (%K).") Integer maxParallel;
-        @Option(names = "--script", description = "Where to write the script; default <sweep dir>/sweep.sbatch.") Path script;
+        @Parameters(index = "0", paramLabel = "DIR", description = "Sweep directory (holding sweep.json).")
+        Path dir;
+
+        @Option(names = "--squeue", defaultValue = "squeue", description = "The squeue command; default ${DEFAULT-VALUE}"
+                + " (not required: without it the status comes from the run directories alone).")
+        String squeue;
 
         @Override
-        public Integer call() throws IOException {
+        public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            SweepDirectory sweep = grid.open();
-            SweepRunner.validate(sweep, InitRegistry.load());
-            List<Integer> pending = new ArrayList<>();
-            for (SweepSpec.Cell c : sweep.cells()) {
-                if (!sweep.status(c).state().finished()) {
-                    pending.add(c.index());
-                }
+            SweepDirectory sweep = SweepDirectory.load(dir);
+            List<SlurmJobs.Submission> submissions = SlurmJobs.submissions(sweep.path());
+            List<SweepSpec.Cell> cells = sweep.cells();
+            List<SweepDirectory.Status> states = new ArrayList<>();
+            List<String> tasks = new ArrayList<>();
+            for (SweepSpec.Cell c : cells) {
+                SweepDirectory.Status s = sweep.status(c);
+                states.add(s);
+                SweepDirectory.Attempt a = sweep.lastAttempt(c);
+                String submitted = SlurmJobs.latestTask(submissions, c.index());
+                tasks.add(a != null && a.slurmJob() != null ? a.slurmJob() : submitted);
             }
-            if (pending.isEmpty()) {
-                out.println("every cell of " + sweep.path() + " is finished; nothing to submit");
-                return 0;
+            Map<String, String> queue = SlurmJobs.queueStates(squeue, tasks.stream().filter(t -> t != null)
+                    .collect(java.util.stream.Collectors.toCollection(java.util.LinkedHashSet::new)));
+            out.println(String.format(Locale.ROOT, "%5s  %-9s %7s  %-22s %s", "index", "state", "epochs", "slurm", "cell: detail"));
+            Map<SweepDirectory.State, Integer> counts = new EnumMap<>(SweepDirectory.State.class);
+            for (SweepSpec.Cell c : cells) {
+                SweepDirectory.Status s = states.get(c.index());
+                counts.merge(s.state(), 1, Integer::sum);
+                String task = tasks.get(c.index());
+                String slurm = task == null ? "" : task + (queue.containsKey(task) ? " " + queue.get(task) : "");
+                String detail = detail(sweep, c, s);
+                out.println(String.format(Locale.ROOT, "%5d  %-9s %7s  %-22s %s", c.index(), s.state().label(),
+                        s.epochsDone() + "/" + c.spec().epochs(), slurm, c.name() + (detail.isEmpty() ? "" : ": " + detail)));
             }
-            Path file = script != null ? script : sweep.path().resolve("sweep.sbatch");
-            String text = SlurmScript.render(sweep, pending, new SlurmScript.Options(partition, time, cpus, mem, gres,
-                    maxParallel), launcher());
-            try {
-                Files.writeString(file, text);
-                file.toFile().setExecutable(true);
-            } catch (IOException e) {
-                throw new BadInputException("cannot write " + file + ": " + e.getMessage());
-            }
-            out.println("wrote " + file + " (" + pending.size() + " array tasks); submit with: sbatch " + file);
+            List<String> parts = new ArrayList<>();
+            counts.forEach((st, n) -> parts.add(n + " " + st.label()));
+            out.println(cells.size() + " cells in " + sweep.path() + ": " + String.join(", ", parts));
             return 0;
         }
 
-        private static String launcher() {
-            String home = System.getProperty("initbench.home");
-            return home != null ? Path.of(home, "initbench").toAbsolutePath().toString() : "initbench";
+        private static String detail(SweepDirectory sweep, SweepSpec.Cell c, SweepDirectory.Status s) {
+            return switch (s.state()) {
+                case DONE -> String.format(Locale.ROOT, "best %.2f%% (epoch %d), %.0f s", 100 * s.result().bestTestAcc(),
+                        s.result().bestEpoch(), s.result().wallSeconds());
+                case DIVERGED, FAILED -> s.result() == null ? "result.json unreadable; retried on the next pass"
+                        : String.valueOf(s.result().reason());
+                case RUNNING -> {
+                    SweepDirectory.Attempt a = sweep.lastAttempt(c);
+                    String where = a == null ? "" : " on " + a.host() + " (pid " + a.pid() + ") since " + a.started();
+                    yield "epoch " + Math.min(s.epochsDone() + 1, c.spec().epochs()) + where;
+                }
+                case PARTIAL -> {
+                    try {
+                        Checkpoint.State st = Checkpoint.readState(sweep.cellDir(c).resolve(Checkpoint.FILE));
+                        yield "stopped after epoch " + st.epoch()
+                                + (st.partial() != null ? " and step " + st.partial().batches() + " of the next" : "")
+                                + "; resumes there on the next attempt";
+                    } catch (IOException | RuntimeException e) {
+                        yield "checkpoint unreadable (" + e.getMessage() + "); the next attempt restarts the cell from scratch";
+                    }
+                }
+                case PENDING -> "";
+            };
         }
     }
 }

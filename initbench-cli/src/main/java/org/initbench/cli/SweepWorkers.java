@@ -19,11 +19,12 @@ import org.initbench.sweep.SweepDirectory;
 import org.initbench.sweep.SweepSpec;
 
 /**
- * Runs a sweep's unfinished cells in K child JVMs at a time, each {@code initbench sweep --out DIR
+ * Runs a sweep's unfinished cells in K child JVMs at a time, each {@code initbench sweep run DIR
  * --index I --threads T} with this JVM's classpath and system properties, its output appended to
  * the cell's {@code log.txt}. The children take the cell locks, so this works beside other sweep
  * processes on the same directory. Children still running when this JVM exits are destroyed (they
- * resume from their checkpoints on the next pass).
+ * resume from their checkpoints on the next pass: a child sent SIGTERM checkpoints after its
+ * current step).
  */
 final class SweepWorkers {
     static final String LOG = "log.txt";
@@ -32,14 +33,16 @@ final class SweepWorkers {
     private final int workers;
     private final int threads;
     private final Path dataDir;
+    private final String device;
     private final PrintWriter out;
     private final Set<Process> live = ConcurrentHashMap.newKeySet();
 
-    SweepWorkers(SweepDirectory sweep, int workers, int threads, Path dataDir, PrintWriter out) {
+    SweepWorkers(SweepDirectory sweep, int workers, int threads, Path dataDir, String device, PrintWriter out) {
         this.sweep = sweep;
         this.workers = workers;
         this.threads = threads;
         this.dataDir = dataDir;
+        this.device = device;
         this.out = out;
     }
 
@@ -84,8 +87,8 @@ final class SweepWorkers {
         Path dir = sweep.cellDir(c);
         Files.createDirectories(dir);
         List<String> cmd = new ArrayList<>(javaCommand());
-        cmd.addAll(List.of("sweep", "--out", sweep.path().toString(), "--index", Integer.toString(c.index()),
-                "--threads", Integer.toString(threads)));
+        cmd.addAll(List.of("sweep", "run", sweep.path().toString(), "--index", Integer.toString(c.index()),
+                "--threads", Integer.toString(threads), "--device", device));
         if (dataDir != null) {
             cmd.addAll(List.of("--data-dir", dataDir.toString()));
         }

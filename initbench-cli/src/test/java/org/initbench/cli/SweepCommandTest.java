@@ -11,7 +11,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code initbench sweep}, {@code sweep plan} and {@code sweep slurm} in-process on fake FashionMNIST. */
+/**
+ * {@code initbench sweep}, {@code sweep run}, {@code plan}, {@code status} and {@code slurm} in-process on
+ * fake FashionMNIST; sbatch and squeue are stand-in scripts here ({@code SlurmLiveTest} uses real ones).
+ */
 class SweepCommandTest {
     @TempDir static Path data;
     @TempDir Path tmp;
@@ -77,7 +80,7 @@ class SweepCommandTest {
     }
 
     @Test
-    void slurmScriptListsOnlyUnfinishedCells() throws IOException {
+    void slurmScriptListsOnlyUnfinishedCells() throws Exception {
         Path out = tmp.resolve("s");
         assertThat(CliTestSupport.exec(cmd("sweep", grid(out), "--index", "0", "--data-dir", data.toString())).exitCode()).isZero();
         CliTestSupport r = CliTestSupport.exec(cmd("sweep", cmd("slurm", grid(out), "--partition", "gpu", "--time", "02:00:00",
@@ -88,8 +91,93 @@ class SweepCommandTest {
         String text = Files.readString(script);
         assertThat(text).startsWith("#!/bin/bash\n").contains("#SBATCH --array=1,2,3%2\n", "#SBATCH --cpus-per-task=4\n",
                 "#SBATCH --time=02:00:00\n", "#SBATCH --partition=gpu\n", "#SBATCH --gres=gpu:1\n", "#SBATCH --mem=16G\n",
-                " sweep --out '" + out.toAbsolutePath() + "' --index \"$SLURM_ARRAY_TASK_ID\" --threads \"${SLURM_CPUS_PER_TASK:-4}\"");
+                "#SBATCH --signal=B:USR1@300\n", "#SBATCH --requeue\n", "#SBATCH --open-mode=append\n",
+                " sweep run '" + out.toAbsolutePath() + "' --index \"$SLURM_ARRAY_TASK_ID\" --threads \"${SLURM_CPUS_PER_TASK:-4}\""
+                        + " --device 'cpu' &\n",
+                "if [ $rc -eq 75 ]; then\n", "scontrol requeue \"$SLURM_JOB_ID\"");
         assertThat(script.toFile().canExecute()).isTrue();
+        Process syntax = new ProcessBuilder("bash", "-n", script.toString()).redirectErrorStream(true).start();
+        assertThat(syntax.waitFor()).as(new String(syntax.getInputStream().readAllBytes())).isZero();
+    }
+
+    /** A stand-in for a Slurm command: a shell script that logs its arguments and prints {@code reply}. */
+    Path fakeCommand(String name, String reply) throws IOException {
+        Path f = tmp.resolve(name);
+        Files.writeString(f, "#!/bin/sh\necho \"$@\" >> " + tmp.resolve(name + ".args") + "\nprintf '" + reply + "'\n");
+        f.toFile().setExecutable(true);
+        return f;
+    }
+
+    @Test
+    void submitRecordsTheJobAndStatusShowsItsTasks() throws IOException {
+        Path out = tmp.resolve("s");
+        assertThat(CliTestSupport.exec(cmd("sweep", grid(out), "--index", "0", "--data-dir", data.toString())).exitCode()).isZero();
+        CliTestSupport r = CliTestSupport.exec(cmd("sweep", cmd("slurm", grid(out), "--submit", "--sbatch",
+                fakeCommand("sbatch", "4242\\n").toString(), "--cpus", "1")));
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("submitted job array 4242 (3 tasks); watch it with: initbench sweep status " + out);
+        assertThat(Files.readString(tmp.resolve("sbatch.args"))).isEqualTo("--parsable " + out.resolve("sweep.sbatch").toAbsolutePath() + "\n");
+        assertThat(Files.readString(out.resolve(SlurmJobs.FILE))).contains("\"job\":\"4242\",\"cells\":[1,2,3]");
+
+        // a corrupt checkpoint left by a preempted task: status says so, the next attempt restarts the cell
+        Path cell1 = out.resolve("resnet20-w0.25-fashion-mnist-kaiming-normal_mode=fan_in-s1");
+        org.initbench.sweep.SweepDirectory sweep = org.initbench.sweep.SweepDirectory.load(out);
+        RunDirectory.create(cell1, false).writeJson(RunDirectory.SPEC, org.initbench.train.TrainingRun.validate(
+                sweep.cell(1).spec(), org.initbench.init.InitRegistry.load()));
+        Files.writeString(cell1.resolve(org.initbench.train.Checkpoint.FILE), "not a checkpoint, cut short");
+        CliTestSupport st = CliTestSupport.exec("sweep", "status", out.toString(), "--squeue",
+                fakeCommand("squeue", "4242_2|PENDING|BeginTime\\n4242_3|RUNNING|None\\n").toString());
+        assertThat(st.exitCode()).as(st.err()).isZero();
+        assertThat(st.out()).contains(
+                "    0  done          1/1                         resnet20-w0.25-fashion-mnist-kaiming-normal_mode=fan_in-s0: best ",
+                "    1  partial       0/1  4242_1                 resnet20-w0.25-fashion-mnist-kaiming-normal_mode=fan_in-s1: "
+                        + "checkpoint unreadable (",
+                "the next attempt restarts the cell from scratch",
+                "    2  pending       0/1  4242_2 PENDING (BeginTime) resnet20-w0.25-fashion-mnist-orthogonal-s0\n",
+                "    3  pending       0/1  4242_3 RUNNING         resnet20-w0.25-fashion-mnist-orthogonal-s1\n",
+                "4 cells in " + out + ": 2 pending, 1 partial, 1 done");
+        assertThat(Files.readString(tmp.resolve("squeue.args"))).isEqualTo("-h -r -o %i|%T|%r -j 4242\n");
+
+        CliTestSupport resumed = CliTestSupport.exec("sweep", "run", out.toString(), "--index", "1", "--data-dir", data.toString());
+        assertThat(resumed.exitCode()).as(resumed.err()).isZero();
+        assertThat(resumed.out()).contains("cannot resume " + cell1, "starting over", "cell 1 (" + cell1.getFileName() + "): done");
+
+        // resubmitting submits only what is left
+        CliTestSupport again = CliTestSupport.exec("sweep", "slurm", "--out", out.toString(), "--submit", "--sbatch",
+                fakeCommand("sbatch", "4243;cluster\\n").toString());
+        assertThat(again.out()).contains("wrote " + out.resolve("sweep.sbatch") + " (2 array tasks)", "submitted job array 4243");
+        assertThat(Files.readString(out.resolve("sweep.sbatch"))).contains("#SBATCH --array=2,3\n");
+        CliTestSupport noSqueue = CliTestSupport.exec("sweep", "status", out.toString(), "--squeue", tmp.resolve("none").toString());
+        assertThat(noSqueue.out()).contains("    2  pending       0/1  4243_2                 resnet20");
+    }
+
+    @Test
+    void aMissingSbatchIsExitTwoWithTheScriptWritten() {
+        Path out = tmp.resolve("s");
+        CliTestSupport r = CliTestSupport.exec(cmd("sweep", cmd("slurm", grid(out), "--submit", "--sbatch",
+                tmp.resolve("no-sbatch").toString())));
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err().strip()).startsWith("initbench: cannot run " + tmp.resolve("no-sbatch"))
+                .endsWith("the script is written: submit " + out.resolve("sweep.sbatch") + " on a machine with Slurm")
+                .doesNotContain("\n");
+        assertThat(out.resolve("sweep.sbatch")).exists();
+        assertThat(out.resolve(SlurmJobs.FILE)).doesNotExist();
+    }
+
+    @Test
+    void aSecondTaskOnTheSameCellFindsItLocked() throws IOException {
+        Path out = tmp.resolve("s");
+        assertThat(CliTestSupport.exec(cmd("sweep", cmd("plan", grid(out)))).exitCode()).isZero();
+        CliTestSupport.exec(cmd("sweep", cmd("slurm", grid(out))));
+        Path cell = out.resolve("resnet20-w0.25-fashion-mnist-orthogonal-s0");
+        try (var lock = org.initbench.sweep.SweepDirectory.CellLock.tryAcquire(cell)) {
+            assertThat(lock).isNotNull();
+            CliTestSupport second = CliTestSupport.exec("sweep", "run", out.toString(), "--index", "2", "--data-dir", data.toString());
+            assertThat(second.exitCode()).isZero();
+            assertThat(second.out()).contains("cell 2 (resnet20-w0.25-fashion-mnist-orthogonal-s0): running in another process");
+            assertThat(CliTestSupport.exec("sweep", "status", out.toString()).out()).contains("    2  running       0/1");
+        }
+        assertThat(cell.resolve(RunDirectory.RESULT)).doesNotExist();
     }
 
     @Test
@@ -116,7 +204,10 @@ class SweepCommandTest {
         assertThat(CliTestSupport.exec(cmd("sweep", grid(out), "--index", "9")).err()).contains("--index 9 is out of range: the sweep has cells 0..3");
         CliTestSupport other = CliTestSupport.exec(cmd("sweep", grid(out, "--epochs", "2")));
         assertThat(other.exitCode()).isEqualTo(2);
-        assertThat(other.err()).contains("holds another sweep");
+        assertThat(other.err()).contains("holds another sweep: 4 cells both; epochs 1 stored, 2 given; choose another --out");
+        CliTestSupport resubmit = CliTestSupport.exec(cmd("sweep", cmd("slurm", grid(out, "--seeds", "0..2"))));
+        assertThat(resubmit.exitCode()).isEqualTo(2);
+        assertThat(resubmit.err()).contains("4 cells stored, 6 given", "seeds [0,1] stored, [0,1,2] given");
 
         Path bad = Files.writeString(tmp.resolve("bad.yaml"), "arch: resnet20\ndataset: mnist\ninits: zeros\nseed: 0\n");
         CliTestSupport field = CliTestSupport.exec("sweep", bad.toString());

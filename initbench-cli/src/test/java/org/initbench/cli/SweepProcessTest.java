@@ -23,7 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Sweeps in real child JVMs: a run killed with SIGKILL in its second epoch resumes to exactly the
- * uninterrupted result, and two sweep processes on one directory run every cell exactly once. Each
+ * uninterrupted result, as does one sent SIGUSR1 mid-epoch (it checkpoints after its step and exits
+ * 75); SIGTERM stops an in-process sweep the same way; and two sweep processes on one directory run
+ * every cell exactly once. Each
  * child runs with one intra-op thread, so every run is bitwise reproducible on CPU.
  */
 class SweepProcessTest {
@@ -111,5 +113,66 @@ class SweepProcessTest {
         }
         String logs = Files.readString(la) + Files.readString(lb);
         assertThat(logs.split(": done\n", -1)).as(logs).hasSize(7);
+    }
+
+    static void signal(Process p, String name) throws Exception {
+        assertThat(new ProcessBuilder("kill", "-" + name, Long.toString(p.pid())).start().waitFor()).isZero();
+    }
+
+    /** Reads the process's output until a line starts with {@code prefix}, then sends it {@code signal}. */
+    static List<String> signalAt(Process p, String prefix, String signal) throws Exception {
+        List<String> seen = new ArrayList<>();
+        BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        String line;
+        boolean sent = false;
+        while ((line = r.readLine()) != null) {
+            seen.add(line);
+            if (!sent && line.startsWith(prefix)) {
+                signal(p, signal);
+                sent = true;
+            }
+        }
+        assertThat(sent).as(String.join("\n", seen)).isTrue();
+        return seen;
+    }
+
+    @Test
+    void aCellSentUsr1CheckpointsAfterItsStepExits75AndResumesToTheSameResult() throws Exception {
+        Path straight = tmp.resolve("straight");
+        Path stopped = tmp.resolve("stopped");
+        finish(start(sweep(straight, "orthogonal", "4", 2), tmp.resolve("a.log")), tmp.resolve("a.log"));
+
+        Process p = start(sweep(stopped, "orthogonal", "4", 2, "--index", "0"), null);
+        List<String> seen = signalAt(p, "epoch 2/2  batch 3/", "USR1");
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String out = String.join("\n", seen);
+        assertThat(p.exitValue()).as(out).isEqualTo(75);
+        Path cell = stopped.resolve("resnet20-w0.25-fashion-mnist-orthogonal-s4");
+        assertThat(out).containsPattern("stopped \\(SIGUSR1\\) after epoch 1 and step [3-6]/12 of the next")
+                .contains("cell 0 (" + cell.getFileName() + "): stopped at a checkpoint");
+        assertThat(cell.resolve(RunDirectory.RESULT)).doesNotExist();
+
+        List<String> resume = new ArrayList<>(SweepWorkers.javaCommand());
+        resume.addAll(List.of("sweep", "run", stopped.toString(), "--index", "0", "--threads", "1", "--data-dir", data.toString()));
+        Path log = tmp.resolve("b.log");
+        finish(start(resume, log), log);
+        assertThat(Files.readString(log)).containsPattern("resuming " + java.util.regex.Pattern.quote(cell.toString())
+                + " after epoch 1 of 2 and step [3-6] of the next");
+        Path plain = straight.resolve(cell.getFileName());
+        assertThat(RunFiles.metricsWithoutTimings(cell)).hasSize(2).isEqualTo(RunFiles.metricsWithoutTimings(plain));
+        assertThat(RunFiles.parameters(cell)).isEqualTo(RunFiles.parameters(plain));
+    }
+
+    @Test
+    void aSweepSentSigtermStopsAfterTheRunningCellsStepAndLeavesTheRest() throws Exception {
+        Path out = tmp.resolve("s");
+        Process p = start(sweep(out, "zeros,orthogonal", "0", 1), null);
+        List<String> seen = signalAt(p, "epoch 1/1  batch 3/", "TERM");
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(String.join("\n", seen)).isEqualTo(75);
+        assertThat(seen).anyMatch(l -> l.startsWith("stopped (SIGTERM) after epoch 0 and step "));
+        assertThat(Checkpoint.readState(out.resolve("resnet20-w0.25-fashion-mnist-zeros-s0").resolve(Checkpoint.FILE))
+                .partial().batches()).isBetween(3, 8);
+        assertThat(out.resolve("resnet20-w0.25-fashion-mnist-orthogonal-s0")).doesNotExist();
     }
 }

@@ -1,5 +1,8 @@
 package org.initbench.sweep;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
@@ -12,6 +15,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.initbench.BadInputException;
@@ -36,6 +42,7 @@ public final class SweepDirectory {
     public static final String ATTEMPTS = "attempts.jsonl";
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper LINE = new ObjectMapper();
 
     private final Path dir;
     private final SweepSpec spec;
@@ -54,10 +61,7 @@ public final class SweepDirectory {
     public static SweepDirectory open(Path dir, SweepSpec spec) {
         Path file = dir.resolve(SPEC);
         if (Files.exists(file)) {
-            SweepSpec existing = read(dir);
-            if (!existing.equals(spec)) {
-                throw new BadInputException(dir + " holds another sweep (" + SPEC + " differs); choose another --out");
-            }
+            refuseAnother(dir, spec);
             return new SweepDirectory(dir, spec);
         }
         try {
@@ -78,10 +82,36 @@ public final class SweepDirectory {
      * stored there is refused as in {@link #open}.
      */
     public static SweepDirectory view(Path dir, SweepSpec spec) {
-        if (Files.exists(dir.resolve(SPEC)) && !read(dir).equals(spec)) {
-            throw new BadInputException(dir + " holds another sweep (" + SPEC + " differs); choose another --out");
+        if (Files.exists(dir.resolve(SPEC))) {
+            refuseAnother(dir, spec);
         }
         return new SweepDirectory(dir, spec);
+    }
+
+    /** Refuses (exit 2) a spec other than the one stored in {@code dir}, naming what differs. */
+    private static void refuseAnother(Path dir, SweepSpec spec) {
+        SweepSpec stored = read(dir);
+        if (!stored.equals(spec)) {
+            throw new BadInputException(dir + " holds another sweep: " + difference(stored, spec)
+                    + "; choose another --out, or rerun with the stored spec (" + SPEC + ")");
+        }
+    }
+
+    /** What differs between the stored and the given spec, field by field, with the cell counts. */
+    static String difference(SweepSpec stored, SweepSpec given) {
+        JsonNode a = LINE.valueToTree(stored);
+        JsonNode b = LINE.valueToTree(given);
+        List<String> parts = new ArrayList<>();
+        int ca = stored.cells().size();
+        int cb = given.cells().size();
+        parts.add(ca == cb ? ca + " cells both" : ca + " cells stored, " + cb + " given");
+        for (Iterator<String> it = a.fieldNames(); it.hasNext();) {
+            String f = it.next();
+            if (!a.get(f).equals(b.get(f))) {
+                parts.add(f + " " + a.get(f) + " stored, " + b.get(f) + " given");
+            }
+        }
+        return String.join("; ", parts);
     }
 
     /** The sweep stored in {@code dir} (for {@code --index} and {@code plan} without a spec). */
@@ -192,11 +222,49 @@ public final class SweepDirectory {
         }
     }
 
-    /** Appends this process to the cell's {@code attempts.jsonl}. */
+    /**
+     * Appends this process to the cell's {@code attempts.jsonl}: pid, host, start time and, inside a
+     * Slurm job, the job ({@code <array job>_<task>} or the job id) and its restart count.
+     */
     void recordAttempt(SweepSpec.Cell c, String host) throws IOException {
-        String line = new ObjectMapper().writeValueAsString(Map.of("pid", ProcessHandle.current().pid(),
-                "host", host, "started", Instant.now().toString())) + "\n";
-        Files.writeString(cellDir(c).resolve(ATTEMPTS), line, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        Map<String, Object> a = new LinkedHashMap<>();
+        a.put("pid", ProcessHandle.current().pid());
+        a.put("host", host);
+        a.put("started", Instant.now().toString());
+        String job = slurmJob(System.getenv());
+        if (job != null) {
+            a.put("slurm_job", job);
+            a.put("slurm_restart", Integer.parseInt(System.getenv().getOrDefault("SLURM_RESTART_COUNT", "0")));
+        }
+        Files.writeString(cellDir(c).resolve(ATTEMPTS), LINE.writeValueAsString(a) + "\n", StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
+    }
+
+    /** The Slurm job an environment belongs to: {@code <array job>_<task>} for an array task, else the job id. */
+    static String slurmJob(Map<String, String> env) {
+        String array = env.get("SLURM_ARRAY_JOB_ID");
+        String task = env.get("SLURM_ARRAY_TASK_ID");
+        return array != null && task != null ? array + "_" + task : env.get("SLURM_JOB_ID");
+    }
+
+    /** One line of a cell's {@code attempts.jsonl}; {@code slurmJob} null outside Slurm. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Attempt(long pid, String host, String started, @JsonProperty("slurm_job") String slurmJob) {}
+
+    /** The cell's latest attempt, or null when none was recorded (or the file is unreadable). */
+    public Attempt lastAttempt(SweepSpec.Cell c) {
+        Path f = cellDir(c).resolve(ATTEMPTS);
+        try {
+            List<String> lines = Files.exists(f) ? Files.readAllLines(f) : List.of();
+            for (int i = lines.size() - 1; i >= 0; i--) {
+                if (!lines.get(i).isBlank()) {
+                    return LINE.readValue(lines.get(i), Attempt.class);
+                }
+            }
+        } catch (IOException e) {
+            return null;
+        }
+        return null;
     }
 
     /**

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.Map;
+import ai.djl.Device;
 import org.initbench.BadInputException;
 import org.initbench.data.DatasetLocator;
 import org.initbench.data.DatasetName;
@@ -13,6 +14,7 @@ import org.initbench.init.InitRegistry;
 import org.initbench.train.Manifest;
 import org.initbench.train.RunDirectory;
 import org.initbench.train.RunResult;
+import org.initbench.train.StopRequest;
 import org.initbench.train.TrainListener;
 import org.initbench.train.TrainingRun;
 
@@ -26,18 +28,35 @@ import org.initbench.train.TrainingRun;
 public final class SweepRunner {
     /** What happened to a cell. */
     public enum Outcome {
-        DONE, DIVERGED, FAILED, SKIPPED_FINISHED, SKIPPED_BUSY
+        DONE, DIVERGED, FAILED, SKIPPED_FINISHED, SKIPPED_BUSY,
+        /** A {@link StopRequest} stopped the cell after a checkpoint; it resumes on the next attempt. */
+        INTERRUPTED
     }
 
     private final SweepDirectory sweep;
     private final DatasetLocator locator;
     private final InitRegistry registry;
+    private final Device device;
+    private final StopRequest stop;
     private final Map<DatasetName, LoadedDataset> data = new EnumMap<>(DatasetName.class);
 
+    /** Runs cells on the CPU, never asked to stop. */
     public SweepRunner(SweepDirectory sweep, DatasetLocator locator, InitRegistry registry) {
+        this(sweep, locator, registry, Device.cpu(), new StopRequest());
+    }
+
+    /**
+     * @param device where each run trains ({@link TrainingRun#on})
+     * @param stop when made, the running cell checkpoints after its current step and returns {@link
+     *     Outcome#INTERRUPTED}
+     */
+    public SweepRunner(SweepDirectory sweep, DatasetLocator locator, InitRegistry registry, Device device,
+            StopRequest stop) {
         this.sweep = sweep;
         this.locator = locator;
         this.registry = registry;
+        this.device = device;
+        this.stop = stop;
     }
 
     /**
@@ -75,9 +94,9 @@ public final class SweepRunner {
             RunDirectory dir = RunDirectory.create(d, false);
             LoadedDataset loaded = dataset(cell, listener);
             try {
-                RunResult r = TrainingRun.prepare(cell.spec(), loaded, registry, listener)
-                        .withLayerStats(sweep.spec().logLayerStats()).run(dir);
-                return r.diverged() ? Outcome.DIVERGED : Outcome.DONE;
+                RunResult r = TrainingRun.prepare(cell.spec(), loaded, registry, listener).on(device)
+                        .withLayerStats(sweep.spec().logLayerStats()).stoppingOn(stop).run(dir);
+                return r.interrupted() ? Outcome.INTERRUPTED : r.diverged() ? Outcome.DIVERGED : Outcome.DONE;
             } catch (IOException | RuntimeException | OutOfMemoryError e) {
                 String reason = e.getClass().getSimpleName() + ": " + e.getMessage();
                 dir.writeJson(RunDirectory.RESULT, RunResult.failed(reason, metricsLines(d),

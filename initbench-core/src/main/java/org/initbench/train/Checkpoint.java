@@ -121,24 +121,7 @@ public final class Checkpoint {
      *     not match the block (a parameter missing or of another shape)
      */
     public static Loaded read(Path file, Block block, NDManager manager) throws IOException {
-        byte[] all = Files.readAllBytes(file);
-        if (all.length < 12) {
-            throw new IOException("checkpoint " + file + " is truncated (" + all.length + " bytes)");
-        }
-        CRC32 crc = new CRC32();
-        crc.update(all, 0, all.length - 8);
-        long stored = java.nio.ByteBuffer.wrap(all, all.length - 8, 8).getLong();
-        if (crc.getValue() != stored) {
-            throw new IOException("checkpoint " + file + " is corrupt (CRC mismatch)");
-        }
-        DataInputStream in = new DataInputStream(new ByteArrayInputStream(all, 0, all.length - 8));
-        if (in.readInt() != MAGIC) {
-            throw new IOException(file + " is not an initbench checkpoint");
-        }
-        int version = in.readInt();
-        if (version != VERSION) {
-            throw new IOException("checkpoint " + file + " has format version " + version + ", expected " + VERSION);
-        }
+        DataInputStream in = open(file);
         State state = JSON.readValue(section(in), State.class);
         Map<String, NDArray> params = new LinkedHashMap<>();
         DataInputStream ps = new DataInputStream(new ByteArrayInputStream(section(in)));
@@ -165,6 +148,34 @@ public final class Checkpoint {
         byte[] opt = section(in);
         NDList optimizer = opt.length == 0 ? new NDList() : NDList.decode(manager, opt);
         return new Loaded(state, optimizer);
+    }
+
+    /** The loop state alone (for {@code sweep status}), with the same checks as {@link #read}. */
+    public static State readState(Path file) throws IOException {
+        return JSON.readValue(section(open(file)), State.class);
+    }
+
+    /** The checkpoint's body after magic and version, its CRC checked. */
+    private static DataInputStream open(Path file) throws IOException {
+        byte[] all = Files.readAllBytes(file);
+        if (all.length < 12) {
+            throw new IOException("checkpoint " + file + " is truncated (" + all.length + " bytes)");
+        }
+        CRC32 crc = new CRC32();
+        crc.update(all, 0, all.length - 8);
+        long stored = java.nio.ByteBuffer.wrap(all, all.length - 8, 8).getLong();
+        if (crc.getValue() != stored) {
+            throw new IOException("checkpoint " + file + " is corrupt (CRC mismatch)");
+        }
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(all, 0, all.length - 8));
+        if (in.readInt() != MAGIC) {
+            throw new IOException(file + " is not an initbench checkpoint");
+        }
+        int version = in.readInt();
+        if (version != VERSION) {
+            throw new IOException("checkpoint " + file + " has format version " + version + ", expected " + VERSION);
+        }
+        return in;
     }
 
     private static byte[] encode(State state, Block block, NDList optimizer) throws IOException {

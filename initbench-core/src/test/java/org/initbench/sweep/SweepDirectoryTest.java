@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.initbench.BadInputException;
 import org.initbench.data.DatasetLocator;
 import org.initbench.init.InitRegistry;
@@ -34,8 +35,19 @@ class SweepDirectoryTest {
         assertThat(SweepDirectory.load(tmp).spec()).isEqualTo(grid(List.of("zeros"), 1));
         assertThat(SweepDirectory.open(tmp, grid(List.of("zeros"), 1)).cells()).hasSize(1);
         assertThatThrownBy(() -> SweepDirectory.open(tmp, grid(List.of("zeros"), 2)))
-                .isInstanceOf(BadInputException.class).hasMessageContaining("holds another sweep");
+                .isInstanceOf(BadInputException.class).hasMessageContaining("holds another sweep: 1 cells both; epochs 1 stored, 2 given;");
+        assertThatThrownBy(() -> SweepDirectory.view(tmp, grid(List.of("zeros", "orthogonal"), 1)))
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining("1 cells stored, 2 given; inits [\"zeros\"] stored, [\"zeros\",\"orthogonal\"] given");
         assertThatThrownBy(() -> SweepDirectory.load(tmp).cell(1)).hasMessageContaining("cells 0..0");
+    }
+
+    @Test
+    void attemptsNameTheSlurmJob() {
+        assertThat(SweepDirectory.slurmJob(Map.of("SLURM_JOB_ID", "17", "SLURM_ARRAY_JOB_ID", "12", "SLURM_ARRAY_TASK_ID", "3")))
+                .isEqualTo("12_3");
+        assertThat(SweepDirectory.slurmJob(Map.of("SLURM_JOB_ID", "17"))).isEqualTo("17");
+        assertThat(SweepDirectory.slurmJob(Map.of())).isNull();
     }
 
     @Test
@@ -50,6 +62,10 @@ class SweepDirectoryTest {
         assertThat(sweep.status(ok).state()).isEqualTo(SweepDirectory.State.DONE);
         assertThat(runner.run(ok, QUIET)).isEqualTo(SweepRunner.Outcome.SKIPPED_FINISHED);
         assertThat(Files.readAllLines(sweep.cellDir(ok).resolve(SweepDirectory.ATTEMPTS))).hasSize(1);
+        SweepDirectory.Attempt attempt = sweep.lastAttempt(ok);
+        assertThat(attempt.pid()).isEqualTo(ProcessHandle.current().pid());
+        assertThat(attempt.host()).isNotBlank();
+        assertThat(java.time.Instant.parse(attempt.started())).isBeforeOrEqualTo(java.time.Instant.now());
 
         // a failed cell is retried on the next pass
         Path result = sweep.cellDir(ok).resolve(RunDirectory.RESULT);

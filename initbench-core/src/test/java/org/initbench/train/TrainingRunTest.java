@@ -172,6 +172,10 @@ class TrainingRunTest {
         assertThat(stopped.resolve(RunDirectory.RESULT)).doesNotExist();
         assertThat(notices).anyMatch(n -> n.startsWith("stopped (SIGUSR1) after epoch 1 and step 2/5 of the next"));
         assertThat(RunDirectory.readLayerStats(stopped)).hasSize(7);
+        Checkpoint.State state = Checkpoint.readState(stopped.resolve(Checkpoint.FILE));
+        assertThat(state.epoch()).isEqualTo(1);
+        assertThat(state.partial().batches()).isEqualTo(2);
+        assertThat(state.partial().seen()).isEqualTo(32);
 
         notices.clear();
         RunResult resumed = TrainingRun.prepare(spec, data, InitRegistry.load(), notices::add).withLayerStats(1)
