@@ -14,6 +14,7 @@ import org.initbench.model.Layer;
 import org.initbench.model.LayerKind;
 import org.initbench.model.Network;
 import org.initbench.model.Norm;
+import org.initbench.model.Role;
 
 /**
  * initbench's own data-free init: each conv and linear layer gets a rule by its role (what consumes
@@ -31,8 +32,10 @@ import org.initbench.model.Norm;
  *
  * <ul>
  *   <li>Gain √2 ({@link Fans#gain} relu; ReLU6 counted as ReLU) where the output goes (through BN)
- *       into a ReLU: stem, ResNet conv1, VGG/plaincnn convs, MobileNetV2 expand, depthwise, head.
- *   <li>Gain 1 where the output is linear: shortcut projections, MobileNetV2 projections.
+ *       into a ReLU: stem, ResNet conv1, VGG/plaincnn convs, MobileNetV2 expand, depthwise, head, and
+ *       the ResNet shortcut projection, whose output reaches the ReLU after the add (post-activation
+ *       blocks; with gain 1 each downsampling block would halve the signal of a norm-free net).
+ *   <li>Gain 1 where the output stays linear: MobileNetV2 projections (linear bottlenecks).
  *   <li>Last conv of a residual branch ({@link Residuals#endsBranch}), {@code branch=identity}
  *       (default): BN nets: gain 1 and its BN γ = 0, β = 0 (Goyal); norm-free nets ({@code none},
  *       {@code weightnorm}): W = 0 (Fixup). {@code branch=plain}: γ = 1 and the gain of the
@@ -118,7 +121,7 @@ public final class RoleAware implements InitStrategyProvider {
                 } else if (end && rule.identityBranch() && normFree) {
                     zero(ctx, layer);
                 } else if (end) {
-                    conv(ctx, layer, rule, rule.identityBranch() ? LINEAR : afterAdd(layer));
+                    conv(ctx, layer, rule, rule.identityBranch() ? LINEAR : gain(layer));
                 } else {
                     boolean scaled = normFree && rule.depthScaling() && layer.residual();
                     conv(ctx, layer, rule, gain(layer) * (scaled ? Residuals.depthScale(net, layer) : 1));
@@ -127,21 +130,15 @@ public final class RoleAware implements InitStrategyProvider {
         };
     }
 
-    /** The gain of a conv that does not end a residual branch, by what consumes its output. */
+    /**
+     * The gain of a conv that does not end a residual branch, by what consumes its output: a ReLU
+     * (ReLU6), directly or, for a ResNet shortcut, after the add; nothing for MobileNetV2's linear
+     * projections.
+     */
     static double gain(Layer layer) {
-        return switch (layer.role()) {
-            case SHORTCUT, PROJECT -> LINEAR;
-            default -> RELU;
-        };
+        return layer.role() == Role.PROJECT ? LINEAR : RELU;
     }
 
-    /** The gain of a branch-end conv treated plainly: ReLU after a ResNet add, none after MobileNetV2's. */
-    static double afterAdd(Layer layer) {
-        return switch (layer.role()) {
-            case PROJECT -> LINEAR;
-            default -> RELU;
-        };
-    }
 
     /** Element variance gain²/fan_in: orthogonal per group (scaled as the class comment says), or Gaussian. */
     static void conv(InitContext ctx, Layer layer, Rule rule, double gain) {

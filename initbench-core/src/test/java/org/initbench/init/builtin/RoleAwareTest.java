@@ -61,8 +61,8 @@ class RoleAwareTest {
 
     /**
      * Every conv is s·Q with element variance gain²/fan_in: W·Wᵀ = gain²·I (filters of norm gain)
-     * when C_out/g ≤ fan_in, else WᵀW = gain²·(C_out/fan_in)·I; gain √2 before a ReLU, 1 for linear
-     * outputs (shortcut, projection) and the branch end of a BN net.
+     * when C_out/g ≤ fan_in, else WᵀW = gain²·(C_out/fan_in)·I; gain √2 before a ReLU (the shortcut's
+     * after the add), 1 for MobileNetV2's linear projections and the branch end of a BN net.
      */
     @ParameterizedTest
     @CsvSource({"resnet20, 0.5", "mobilenetv2, 0.35", "vgg11bn, 0.25"})
@@ -74,7 +74,7 @@ class RoleAwareTest {
             if (l.kind() != LayerKind.CONV) {
                 continue;
             }
-            boolean linear = l.role() == Role.SHORTCUT || l.role() == Role.PROJECT || l.role() == Role.BRANCH_LAST;
+            boolean linear = l.role() == Role.PROJECT || l.role() == Role.BRANCH_LAST;
             wide += assertScaledOrthogonal(l, v.get(l.path() + ".weight"), linear ? 1 : SQRT2) ? 1 : 0;
         }
         assertThat(wide > 0).as("has layers with C_out > fan_in (1x1 expand, shortcut, head)")
@@ -96,7 +96,7 @@ class RoleAwareTest {
 
     /**
      * Norm-free resnet56: every conv2 is 0, every conv1 has filters of norm √2·L^(−1/2) (L = 27, m =
-     * 2), the stem √2, the shortcut the linear gain; scalars neutral; logits exactly 0 at init.
+     * 2), the stem and the shortcut √2; scalars neutral; logits exactly 0 at init.
      */
     @Test
     void normFreeResnetIsFixupWithOrthogonalConvs() {
@@ -119,7 +119,7 @@ class RoleAwareTest {
                             conv1++;
                         }
                         case STEM -> assertScaledOrthogonal(l, w, SQRT2);
-                        case SHORTCUT -> assertScaledOrthogonal(l, w, 1);
+                        case SHORTCUT -> assertScaledOrthogonal(l, w, SQRT2);
                         default -> throw new AssertionError(l.path());
                     }
                 }
@@ -273,7 +273,7 @@ class RoleAwareTest {
                 }
                 float[] w = gauss.get(key);
                 assertThat(w).as(key).isNotEqualTo(full.get(key));
-                double gain = l.role() == Role.SHORTCUT || l.role() == Role.BRANCH_LAST ? 1 : SQRT2;
+                double gain = l.role() == Role.BRANCH_LAST ? 1 : SQRT2;
                 double std = gain / Math.sqrt(Fans.of(l).fanIn());
                 if (w.length >= 4096) {
                     assertThat(std(w)).as(key).isCloseTo(std, within(6 * std / Math.sqrt(2.0 * w.length)));
