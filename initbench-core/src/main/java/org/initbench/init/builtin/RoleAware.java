@@ -47,7 +47,8 @@ import org.initbench.model.Role;
  *       ~ N(0, 1/fan_in), b = 0.
  *   <li>Every other BN γ = 1, β = 0; every bias 0; Fixup's scalars 0 and 1 ({@link InitContext#initScalar}).
  *   <li>Weight norm: the values above are the effective weight (v = W, g = ‖W_i‖). A zero weight is
- *       g = 0 with v a unit-row orthogonal direction, not v = g = 0: there ∂w/∂g = v/‖v‖ = 0 and
+ *       g = 0 with v orthogonal (gain 1: unit rows, or orthonormal columns when rows outnumber
+ *       them, e.g. 100 classes on 64 features), not v = g = 0: there ∂w/∂g = v/‖v‖ = 0 and
  *       ∂w/∂v ∝ g = 0, so the layer would never move; with a direction g learns (as SkipInit's α).
  * </ul>
  */
@@ -158,7 +159,7 @@ public final class RoleAware implements InitStrategyProvider {
         ctx.set(layer, "weight", w);
     }
 
-    /** A zero (effective) weight; on weight norm g = 0 with an orthogonal unit-row direction v. */
+    /** A zero (effective) weight; on weight norm g = 0 with an orthogonal direction v (gain 1). */
     static void zero(InitContext ctx, Layer layer) {
         if (!layer.weightNormalized()) {
             ctx.fill(layer, "weight", 0f);
