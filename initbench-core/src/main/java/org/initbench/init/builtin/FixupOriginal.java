@@ -62,7 +62,6 @@ public final class FixupOriginal implements InitStrategyProvider, InitStrategy {
             throw new BadInputException("fixup-original needs a norm-free ResNet: --norm none (got "
                     + net.arch() + " with --norm " + net.norm().id() + ")");
         }
-        int blocks = ctx.config().residualBlocks();
         double relu = Fans.gain(Nonlinearity.RELU, 0);
         for (Layer layer : net.layers()) {
             if (ctx.initScalar(layer)) {
@@ -70,11 +69,8 @@ public final class FixupOriginal implements InitStrategyProvider, InitStrategy {
             }
             switch (layer.role()) {
                 case STEM -> ctx.uniform(layer, "weight", 1.0 / Math.sqrt(Fans.of(layer).fanIn()));
-                case BRANCH_FIRST, BRANCH_INNER -> {
-                    int m = branchConvs(ctx, layer);
-                    double scale = Math.pow(blocks, -1.0 / (2 * m - 2));
-                    ctx.normal(layer, "weight", relu / Math.sqrt(Fans.of(layer).fanOut()) * scale);
-                }
+                case BRANCH_FIRST, BRANCH_INNER -> ctx.normal(layer, "weight",
+                        relu / Math.sqrt(Fans.of(layer).fanOut()) * Residuals.depthScale(net, layer));
                 case BRANCH_LAST, CLASSIFIER -> ctx.fill(layer, "weight", 0f);
                 case SHORTCUT -> ctx.normal(layer, "weight", relu / Math.sqrt(Fans.of(layer).fanOut()));
                 default -> throw new IllegalStateException("fixup-original: unexpected " + layer.role()
@@ -84,13 +80,5 @@ public final class FixupOriginal implements InitStrategyProvider, InitStrategy {
                 ctx.fill(layer, "bias", 0f);
             }
         }
-    }
-
-    /** m: the number of convs on the residual branch of {@code layer}'s block. */
-    private static int branchConvs(InitContext ctx, Layer layer) {
-        return (int) ctx.network().layers().stream()
-                .filter(l -> l.kind() == LayerKind.CONV && l.residual()
-                        && l.stage() == layer.stage() && l.block() == layer.block())
-                .count();
     }
 }

@@ -4,6 +4,7 @@ import org.initbench.BadInputException;
 import org.initbench.init.InitContext;
 import org.initbench.model.Layer;
 import org.initbench.model.LayerKind;
+import org.initbench.model.Network;
 import org.initbench.model.Role;
 
 /** Where a residual branch ends, for the schemes that treat it specially. */
@@ -33,5 +34,18 @@ final class Residuals {
                     + " --norm bn (got " + ctx.network().arch() + " with --norm "
                     + ctx.network().norm().id() + "); for norm-free ResNets see fixup-original");
         }
+    }
+
+    /**
+     * Fixup's depth factor L^(−1/(2m−2)) for a weight layer inside a residual branch (Zhang, Dauphin,
+     * Ma 2019, rule 2): L = residual blocks of the net, m = convs on this layer's branch (2 for a
+     * BasicBlock: L^(−1/2); 3 for a MobileNetV2 inverted residual: L^(−1/4)).
+     */
+    static double depthScale(Network net, Layer layer) {
+        long m = net.layers().stream()
+                .filter(l -> l.kind() == LayerKind.CONV && l.residual()
+                        && l.stage() == layer.stage() && l.block() == layer.block())
+                .count();
+        return Math.pow(net.residualBlockCount(), -1.0 / (2 * m - 2));
     }
 }

@@ -1,0 +1,173 @@
+package org.initbench.init.builtin;
+
+import java.util.List;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+import org.initbench.init.Fans;
+import org.initbench.init.InitContext;
+import org.initbench.init.InitOption;
+import org.initbench.init.InitStrategy;
+import org.initbench.init.InitStrategyProvider;
+import org.initbench.init.Nonlinearity;
+import org.initbench.init.Orthogonals;
+import org.initbench.model.Layer;
+import org.initbench.model.LayerKind;
+import org.initbench.model.Network;
+import org.initbench.model.Norm;
+import org.initbench.model.Role;
+
+/**
+ * initbench's own data-free init: each conv and linear layer gets a rule by its role (what consumes
+ * its output), residual branches start as the identity, and the classifier starts at zero. Design
+ * and reasoning: {@code docs/research/own-init.md}. Sources: Saxe, McClelland, Ganguli 2014
+ * (orthogonal, arXiv:1312.6120); He et al. 2015 (fan-in gain √2, arXiv:1502.01852); Goyal et al.
+ * 2017 (zero γ on the last BN of a branch, arXiv:1706.02677); Zhang, Dauphin, Ma 2019 (Fixup,
+ * arXiv:1901.09321); De &amp; Smith 2020 (SkipInit, arXiv:2002.10444).
+ *
+ * <p>Conv weights (default {@code conv=orthogonal}): per group, the [C_out/g, fan_in] matrix (fan_in
+ * = (C_in/g)·k²) is s·Q with Q Haar semi-orthogonal ({@link Orthogonals#matrix}) and s = gain ·
+ * √max(1, (C_out/g)/fan_in): element variance gain²/fan_in (He's fan-in variance) with all singular
+ * values equal; rows of norm gain when C_out/g ≤ fan_in; a depthwise filter is a random unit 1×9
+ * direction × gain. {@code conv=gaussian}: N(0, gain²/fan_in), the same variance.
+ *
+ * <ul>
+ *   <li>Gain √2 ({@link Fans#gain} relu; ReLU6 counted as ReLU) where the output goes (through BN)
+ *       into a ReLU: stem, ResNet conv1, VGG/plaincnn convs, MobileNetV2 expand, depthwise, head, and
+ *       the ResNet shortcut projection, whose output reaches the ReLU after the add (post-activation
+ *       blocks; with gain 1 each downsampling block would halve the signal of a norm-free net).
+ *   <li>Gain 1 where the output stays linear: MobileNetV2 projections (linear bottlenecks).
+ *   <li>Last conv of a residual branch ({@link Residuals#endsBranch}), {@code branch=identity}
+ *       (default): BN nets: gain 1 and its BN γ = 0, β = 0 (Goyal); norm-free nets ({@code none},
+ *       {@code weightnorm}): W = 0 (Fixup). {@code branch=plain}: γ = 1 and the gain of the
+ *       nonlinearity after the add (√2 in a ResNet, 1 for MobileNetV2's linear bottleneck).
+ *   <li>Norm-free nets, {@code depth=on} (default): the other convs of each residual branch × L^(−1/(2m−2))
+ *       ({@link Residuals#depthScale}; Fixup rule 2). BN nets have no depth factor: a conv feeding BN
+ *       computes the same function at any scale.
+ *   <li>Classifier, {@code classifier=zero} (default): W = 0, b = 0 (Fixup rule 1); {@code fanin}: W
+ *       ~ N(0, 1/fan_in), b = 0.
+ *   <li>Every other BN γ = 1, β = 0; every bias 0; Fixup's scalars 0 and 1 ({@link InitContext#initScalar}).
+ *   <li>Weight norm: the values above are the effective weight (v = W, g = ‖W_i‖). A zero weight is
+ *       g = 0 with v orthogonal (gain 1: unit rows, or orthonormal columns when rows outnumber
+ *       them, e.g. 100 classes on 64 features), not v = g = 0: there ∂w/∂g = v/‖v‖ = 0 and
+ *       ∂w/∂v ∝ g = 0, so the layer would never move; with a direction g learns (as SkipInit's α).
+ * </ul>
+ */
+public final class RoleAware implements InitStrategyProvider {
+    static final double RELU = Fans.gain(Nonlinearity.RELU, 0);
+    static final double LINEAR = Fans.gain(Nonlinearity.LINEAR, 0);
+
+    /** The options: each turns one ingredient of the rule off. */
+    record Rule(boolean zeroClassifier, boolean identityBranch, boolean orthogonal, boolean depthScaling) {
+        static Rule of(Map<String, String> o) {
+            return new Rule(o.get("classifier").equals("zero"), o.get("branch").equals("identity"),
+                    o.get("conv").equals("orthogonal"), o.get("depth").equals("on"));
+        }
+    }
+
+    @Override
+    public String id() {
+        return "role-aware";
+    }
+
+    @Override
+    public String summary() {
+        return "orthogonal at He fan-in norm, gain by role (√2 before ReLU, 1 linear); branch ends identity"
+                + " (BN γ=0, or W=0 and Fixup depth scaling without BN); classifier 0; BN 1/0";
+    }
+
+    @Override
+    public String citation() {
+        return "initbench's own, from Saxe 2014, He 2015, Goyal 2017, Fixup (Zhang 2019), SkipInit (De & Smith 2020);"
+                + " docs/research/own-init.md";
+    }
+
+    @Override
+    public List<InitOption> options() {
+        return List.of(
+                InitOption.choice("classifier", "zero", "classifier W: zero, or fanin N(0, 1/fan_in); b = 0",
+                        List.of("zero", "fanin")),
+                InitOption.choice("branch", "identity", "branch end: identity (BN γ=0 / W=0) or plain",
+                        List.of("identity", "plain")),
+                InitOption.choice("conv", "orthogonal", "conv weights: orthogonal or gaussian, same variance",
+                        List.of("orthogonal", "gaussian")),
+                InitOption.choice("depth", "on", "norm-free nets: Fixup's L^(-1/(2m-2)) on inner branch convs",
+                        List.of("on", "off")));
+    }
+
+    @Override
+    public InitStrategy create(Map<String, String> options) {
+        Rule rule = Rule.of(options);
+        return ctx -> {
+            Network net = ctx.network();
+            boolean normFree = net.norm() != Norm.BN;
+            for (Layer layer : net.layers()) {
+                if (ctx.initScalar(layer)) {
+                    continue;
+                }
+                boolean end = Residuals.endsBranch(layer);
+                if (layer.kind() == LayerKind.BATCH_NORM) {
+                    ctx.fill(layer, "weight", end && rule.identityBranch() ? 0f : 1f);
+                    ctx.fill(layer, "bias", 0f);
+                    continue;
+                }
+                if (ctx.has(layer, "bias")) {
+                    ctx.fill(layer, "bias", 0f);
+                }
+                if (layer.kind() == LayerKind.LINEAR) {
+                    if (rule.zeroClassifier()) {
+                        zero(ctx, layer);
+                    } else {
+                        ctx.normal(layer, "weight", LINEAR / Math.sqrt(Fans.of(layer).fanIn()));
+                    }
+                } else if (end && rule.identityBranch() && normFree) {
+                    zero(ctx, layer);
+                } else if (end) {
+                    conv(ctx, layer, rule, rule.identityBranch() ? LINEAR : gain(layer));
+                } else {
+                    boolean scaled = normFree && rule.depthScaling() && layer.residual();
+                    conv(ctx, layer, rule, gain(layer) * (scaled ? Residuals.depthScale(net, layer) : 1));
+                }
+            }
+        };
+    }
+
+    /**
+     * The gain of a conv that does not end a residual branch, by what consumes its output: a ReLU
+     * (ReLU6), directly or, for a ResNet shortcut, after the add; nothing for MobileNetV2's linear
+     * projections.
+     */
+    static double gain(Layer layer) {
+        return layer.role() == Role.PROJECT ? LINEAR : RELU;
+    }
+
+
+    /** Element variance gain²/fan_in: orthogonal per group (scaled as the class comment says), or Gaussian. */
+    static void conv(InitContext ctx, Layer layer, Rule rule, double gain) {
+        long fanIn = Fans.of(layer).fanIn();
+        if (!rule.orthogonal()) {
+            ctx.normal(layer, "weight", gain / Math.sqrt(fanIn));
+            return;
+        }
+        int rows = layer.outChannels() / layer.groups();
+        int cols = Math.toIntExact(fanIn);
+        double scale = gain * Math.sqrt(Math.max(1.0, (double) rows / cols));
+        RandomGenerator rng = ctx.rng(layer, "weight");
+        float[] w = new float[layer.outChannels() * cols];
+        for (int g = 0; g < layer.groups(); g++) {
+            System.arraycopy(Orthogonals.matrix(rng, rows, cols, scale), 0, w, g * rows * cols, rows * cols);
+        }
+        ctx.set(layer, "weight", w);
+    }
+
+    /** A zero (effective) weight; on weight norm g = 0 with an orthogonal direction v (gain 1). */
+    static void zero(InitContext ctx, Layer layer) {
+        if (!layer.weightNormalized()) {
+            ctx.fill(layer, "weight", 0f);
+            return;
+        }
+        int rows = layer.outChannels();
+        int cols = ctx.size(layer, "weight") / rows;
+        ctx.set(layer, "weight_v", Orthogonals.matrix(ctx.rng(layer, "weight"), rows, cols, 1.0));
+        ctx.set(layer, "weight_g", new float[rows]);
+    }
+}

@@ -1,0 +1,409 @@
+package org.initbench.init.builtin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+import static org.initbench.init.builtin.ResidualSchemesTest.assertSame;
+import static org.initbench.init.builtin.ResidualSchemesTest.init;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.initbench.BadInputException;
+import org.initbench.Seeds;
+import org.initbench.init.Fans;
+import org.initbench.init.InitContext;
+import org.initbench.init.InitRegistry;
+import org.initbench.model.Layer;
+import org.initbench.model.LayerKind;
+import org.initbench.model.Models;
+import org.initbench.model.Network;
+import org.initbench.model.Norm;
+import org.initbench.model.Role;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** role-aware: the rule per layer role, on BN, norm-free and weight-normalized nets, and its four ablations. */
+class RoleAwareTest {
+    static final double SQRT2 = Math.sqrt(2);
+
+    /** BN nets: classifier exactly 0; γ = 0 exactly on the BN of each branch end, 1 elsewhere; β = 0. */
+    @ParameterizedTest
+    @ValueSource(strings = {"resnet20", "mobilenetv2", "vgg11bn"})
+    void bnNetsStartWithIdentityBranchesAndAZeroClassifier(String arch) {
+        Network net = Models.build(arch, 3, 10, 0.25);
+        Map<String, float[]> v = init(arch, 0.25, "role-aware", 5);
+        int zeroed = 0;
+        for (Layer l : net.layers()) {
+            if (l.kind() == LayerKind.BATCH_NORM) {
+                boolean end = l.role() == Role.BRANCH_LAST || l.role() == Role.PROJECT && l.residual();
+                assertThat(v.get(l.path() + ".weight")).as(l.path()).containsOnly(end ? 0f : 1f);
+                assertThat(v.get(l.path() + ".bias")).as(l.path()).containsOnly(0f);
+                zeroed += end ? 1 : 0;
+            } else if (l.role() == Role.CLASSIFIER) {
+                assertThat(v.get(l.path() + ".weight")).containsOnly(0f);
+                assertThat(v.get(l.path() + ".bias")).containsOnly(0f);
+            } else if (l.hasBias()) {
+                assertThat(v.get(l.path() + ".bias")).as(l.path()).containsOnly(0f);
+            }
+        }
+        assertThat(zeroed).isEqualTo(net.residualBlockCount());
+        assertThat(zeroed > 0).isEqualTo(!arch.startsWith("vgg"));
+    }
+
+    /**
+     * Every conv is s·Q with element variance gain²/fan_in: W·Wᵀ = gain²·I (filters of norm gain)
+     * when C_out/g ≤ fan_in, else WᵀW = gain²·(C_out/fan_in)·I; gain √2 before a ReLU (the shortcut's
+     * after the add), 1 for MobileNetV2's linear projections and the branch end of a BN net.
+     */
+    @ParameterizedTest
+    @CsvSource({"resnet20, 0.5", "mobilenetv2, 0.35", "vgg11bn, 0.25"})
+    void convsAreOrthogonalAtTheGainOfTheirRole(String arch, double width) {
+        Network net = Models.build(arch, 3, 10, width);
+        Map<String, float[]> v = init(arch, width, "role-aware", 7);
+        int wide = 0;
+        for (Layer l : net.layers()) {
+            if (l.kind() != LayerKind.CONV) {
+                continue;
+            }
+            boolean linear = l.role() == Role.PROJECT || l.role() == Role.BRANCH_LAST;
+            wide += assertScaledOrthogonal(l, v.get(l.path() + ".weight"), linear ? 1 : SQRT2) ? 1 : 0;
+        }
+        assertThat(wide > 0).as("has layers with C_out > fan_in (1x1 expand, shortcut, head)")
+                .isEqualTo(!arch.startsWith("vgg"));
+    }
+
+    /** Depthwise filters are single 1x9 rows: each a unit direction × √2. */
+    @Test
+    void depthwiseFiltersHaveNormSqrt2() {
+        Network net = Models.build("mobilenetv2", 3, 10, 0.35);
+        Map<String, float[]> v = init("mobilenetv2", 0.35, "role-aware", 7);
+        Layer dw = net.layers().stream().filter(l -> l.role() == Role.DEPTHWISE && l.kind() == LayerKind.CONV).skip(3).findFirst().orElseThrow();
+        float[] w = v.get(dw.path() + ".weight");
+        assertThat(w).hasSize(dw.outChannels() * 9);
+        for (int c = 0; c < dw.outChannels(); c++) {
+            assertThat(norm(w, c * 9, 9)).as("filter %d", c).isCloseTo(SQRT2, within(1e-5));
+        }
+    }
+
+    /**
+     * Norm-free resnet56: every conv2 is 0, every conv1 has filters of norm √2·L^(−1/2) (L = 27, m =
+     * 2), the stem and the shortcut √2; scalars neutral; logits exactly 0 at init.
+     */
+    @Test
+    void normFreeResnetIsFixupWithOrthogonalConvs() {
+        Network net = Models.build("resnet56", 3, 10, 0.25, Norm.NONE);
+        Map<String, float[]> v = init("resnet56", 0.25, Norm.NONE, "role-aware", 3);
+        double scale = Math.pow(27, -0.5);
+        assertThat(scale).isCloseTo(0.19245, within(1e-5));
+        int conv1 = 0;
+        for (Layer l : net.layers()) {
+            switch (l.kind()) {
+                case SCALAR_BIAS -> assertThat(v.get(l.path() + ".bias")).containsExactly(0f);
+                case SCALE -> assertThat(v.get(l.path() + ".weight")).containsExactly(1f);
+                case LINEAR -> assertThat(v.get(l.path() + ".weight")).containsOnly(0f);
+                case CONV -> {
+                    float[] w = v.get(l.path() + ".weight");
+                    switch (l.role()) {
+                        case BRANCH_LAST -> assertThat(w).as(l.path()).containsOnly(0f);
+                        case BRANCH_FIRST -> {
+                            assertScaledOrthogonal(l, w, SQRT2 * scale);
+                            conv1++;
+                        }
+                        case STEM -> assertScaledOrthogonal(l, w, SQRT2);
+                        case SHORTCUT -> assertScaledOrthogonal(l, w, SQRT2);
+                        default -> throw new AssertionError(l.path());
+                    }
+                }
+                default -> throw new AssertionError(l.path());
+            }
+        }
+        assertThat(conv1).isEqualTo(27);
+        assertThat(logits("resnet56", Norm.NONE, "role-aware")).containsOnly(0f);
+    }
+
+    /**
+     * Norm-free MobileNetV2: m = 3 convs per branch, so expand and depthwise of skip blocks × L^(−1/4);
+     * L = 11 at width 0.35 (10 at width 1: rounding to multiples of 8 makes stage 2's first block 8 → 8).
+     */
+    @Test
+    void normFreeMobilenetScalesTwoConvsPerBranch() {
+        Network net = Models.build("mobilenetv2", 3, 10, 0.35, Norm.NONE);
+        Map<String, float[]> on = init("mobilenetv2", 0.35, Norm.NONE, "role-aware", 3);
+        Map<String, float[]> off = init("mobilenetv2", 0.35, Norm.NONE, "role-aware:depth=off", 3);
+        assertThat(net.residualBlockCount()).isEqualTo(11);
+        double scale = Math.pow(11, -0.25);
+        int scaled = 0;
+        for (Layer l : net.layers()) {
+            String key = l.path() + ".weight";
+            if (l.role() == Role.PROJECT && l.residual()) {
+                assertThat(on.get(key)).as(key).containsOnly(0f);
+            } else if (l.residual()) {
+                assertProportional(key, on.get(key), off.get(key), scale);
+                scaled++;
+            } else {
+                assertSame(key, on.get(key), off.get(key));
+            }
+        }
+        assertThat(scaled).isEqualTo(2 * 11);
+    }
+
+    /**
+     * Weight norm: the effective weights are the norm-free net's (v = W, g = ‖W_i‖), and a zero one is
+     * g = 0 with unit-norm v rows, so g receives a gradient (with v = g = 0 it never would).
+     */
+    @Test
+    void weightNormHasTheNormFreeEffectiveWeightsAndZeroLayersCanGrow() {
+        Network net = Models.build("resnet20", 3, 10, 0.25, Norm.WEIGHTNORM);
+        Map<String, float[]> wn = init("resnet20", 0.25, Norm.WEIGHTNORM, "role-aware", 4);
+        Map<String, float[]> plain = init("resnet20", 0.25, Norm.NONE, "role-aware", 4);
+        for (Layer l : net.layers()) {
+            float[] g = wn.get(l.path() + ".weight_g");
+            float[] dir = wn.get(l.path() + ".weight_v");
+            float[] w = plain.get(l.path() + ".weight");
+            int cols = dir.length / g.length;
+            for (int r = 0; r < g.length; r++) {
+                double vNorm = norm(dir, r * cols, cols);
+                if (l.role() == Role.BRANCH_LAST || l.role() == Role.CLASSIFIER) {
+                    assertThat(g[r]).as(l.path()).isZero();
+                    assertThat(vNorm).as("%s direction row %d", l.path(), r).isCloseTo(1, within(1e-5));
+                } else {
+                    for (int j = 0; j < cols; j++) {
+                        assertThat(g[r] * dir[r * cols + j] / vNorm).as(l.path())
+                                .isCloseTo(w[r * cols + j], within(1e-6));
+                    }
+                }
+            }
+            assertThat(wn.get(l.path() + ".bias")).as(l.path()).containsOnly(0f);
+        }
+        Map<String, Double> gradG = gradientNormsOfG("resnet20", "role-aware:classifier=fanin");
+        assertThat(gradG.get("layer1.0.conv2")).as("zero conv2: its g learns").isPositive();
+        assertThat(gradG.get("fc")).isPositive();
+        assertThat(gradientNormsOfG("resnet20", "role-aware").get("fc")).as("zero classifier: its g learns")
+                .isPositive();
+    }
+
+    @Test
+    void classifierFaninChangesOnlyTheClassifierWeight() {
+        Map<String, float[]> full = init("resnet20", 0.25, "role-aware", 9);
+        Map<String, float[]> fanin = init("resnet20", 0.25, "role-aware:classifier=fanin", 9);
+        for (String key : full.keySet()) {
+            if (!key.equals("fc.weight")) {
+                assertSame(key, fanin.get(key), full.get(key));
+            }
+        }
+        Layer fc = Models.build("resnet20", 3, 10, 0.25).layers().stream()
+                .filter(l -> l.role() == Role.CLASSIFIER).findFirst().orElseThrow();
+        float[] w = fanin.get("fc.weight");
+        SplittableRandom rng = new SplittableRandom(Seeds.derive(9, "fc.weight"));
+        for (float x : w) {
+            assertThat(x).isEqualTo((float) (rng.nextGaussian() / Math.sqrt(Fans.of(fc).fanIn())));
+        }
+    }
+
+    /**
+     * branch=plain on BN nets: only the branch-end γ (0 → 1) and, in a ResNet, the branch-end conv
+     * (gain 1 → √2, the same Q) change; a MobileNetV2 projection keeps gain 1 (no ReLU after its add).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"resnet20", "mobilenetv2"})
+    void branchPlainOnBnNetsChangesOnlyTheBranchEnds(String arch) {
+        Network net = Models.build(arch, 3, 10, 0.25);
+        Map<String, float[]> full = init(arch, 0.25, "role-aware", 2);
+        Map<String, float[]> plain = init(arch, 0.25, "role-aware:branch=plain", 2);
+        for (Layer l : net.layers()) {
+            for (String name : l.parameters().keySet()) {
+                String key = l.path() + "." + name;
+                boolean end = Residuals.endsBranch(l) && name.equals("weight");
+                if (end && l.kind() == LayerKind.BATCH_NORM) {
+                    assertThat(full.get(key)).containsOnly(0f);
+                    assertThat(plain.get(key)).containsOnly(1f);
+                } else if (end && l.role() == Role.BRANCH_LAST) {
+                    assertProportional(key, plain.get(key), full.get(key), SQRT2);
+                } else {
+                    assertSame(key, plain.get(key), full.get(key));
+                }
+            }
+        }
+    }
+
+    /** branch=plain without norm: the zero conv2 becomes orthogonal × √2; conv1 keeps its depth factor. */
+    @Test
+    void branchPlainOnANormFreeResnetChangesOnlyConv2() {
+        Network net = Models.build("resnet20", 3, 10, 0.25, Norm.NONE);
+        Map<String, float[]> full = init("resnet20", 0.25, Norm.NONE, "role-aware", 2);
+        Map<String, float[]> plain = init("resnet20", 0.25, Norm.NONE, "role-aware:branch=plain", 2);
+        for (Layer l : net.layers()) {
+            for (String name : l.parameters().keySet()) {
+                String key = l.path() + "." + name;
+                if (l.role() == Role.BRANCH_LAST && l.kind() == LayerKind.CONV) {
+                    assertThat(full.get(key)).containsOnly(0f);
+                    assertScaledOrthogonal(l, plain.get(key), SQRT2);
+                } else {
+                    assertSame(key, plain.get(key), full.get(key));
+                }
+            }
+        }
+    }
+
+    /**
+     * conv=gaussian changes only conv weights, to N(0, gain²/fan_in): the sample std of each large
+     * conv within 6 standard errors (σ/√(2n)) of the orthogonal rule's gain/√fan_in.
+     */
+    @Test
+    void convGaussianKeepsTheVarianceAndChangesOnlyConvWeights() {
+        Network net = Models.build("resnet20", 3, 10, 1);
+        Map<String, float[]> full = init("resnet20", 1, "role-aware", 6);
+        Map<String, float[]> gauss = init("resnet20", 1, "role-aware:conv=gaussian", 6);
+        int checked = 0;
+        for (Layer l : net.layers()) {
+            for (String name : l.parameters().keySet()) {
+                String key = l.path() + "." + name;
+                if (l.kind() != LayerKind.CONV || !name.equals("weight")) {
+                    assertSame(key, gauss.get(key), full.get(key));
+                    continue;
+                }
+                float[] w = gauss.get(key);
+                assertThat(w).as(key).isNotEqualTo(full.get(key));
+                double gain = l.role() == Role.BRANCH_LAST ? 1 : SQRT2;
+                double std = gain / Math.sqrt(Fans.of(l).fanIn());
+                if (w.length >= 4096) {
+                    assertThat(std(w)).as(key).isCloseTo(std, within(6 * std / Math.sqrt(2.0 * w.length)));
+                    assertThat(std(full.get(key))).as(key).isCloseTo(std, within(1e-3 * std));
+                    checked++;
+                }
+            }
+        }
+        assertThat(checked).isGreaterThan(10);
+    }
+
+    /** depth=off multiplies exactly the depth-scaled convs back by L^(1/2); BN nets have no depth factor. */
+    @Test
+    void depthOffRemovesOnlyTheDepthFactor() {
+        Network net = Models.build("resnet20", 3, 10, 0.25, Norm.NONE);
+        Map<String, float[]> on = init("resnet20", 0.25, Norm.NONE, "role-aware", 1);
+        Map<String, float[]> off = init("resnet20", 0.25, Norm.NONE, "role-aware:depth=off", 1);
+        for (Layer l : net.layers()) {
+            for (String name : l.parameters().keySet()) {
+                String key = l.path() + "." + name;
+                if (l.role() == Role.BRANCH_FIRST && l.kind() == LayerKind.CONV) {
+                    assertProportional(key, on.get(key), off.get(key), 1 / 3.0); // L = 9
+                } else {
+                    assertSame(key, on.get(key), off.get(key));
+                }
+            }
+        }
+        Map<String, float[]> bn = init("resnet20", 0.25, "role-aware", 1);
+        Map<String, float[]> bnOff = init("resnet20", 0.25, "role-aware:depth=off", 1);
+        bn.forEach((key, value) -> assertSame(key, bnOff.get(key), value));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "role-aware:classifier=kaiming | valid: zero, fanin",
+        "role-aware:branch=skip | valid: identity, plain",
+        "role-aware:conv=uniform | valid: orthogonal, gaussian",
+        "role-aware:depth=1 | valid: on, off",
+        "role-aware:gain=2 | unknown option 'gain'"})
+    void badOptionsAreOneClearLine(String spec, String message) {
+        assertThatThrownBy(() -> InitRegistry.load().resolve(spec)).isInstanceOf(BadInputException.class)
+                .hasMessageContaining(message.strip()).hasMessageNotContaining("\n");
+    }
+
+    /**
+     * Checks {@code w} of conv {@code l} is gain·√max(1, rows/cols)·Q per group; returns whether rows
+     * exceed cols (the columns are then the orthogonal ones).
+     */
+    static boolean assertScaledOrthogonal(Layer l, float[] w, double gain) {
+        int rows = l.outChannels() / l.groups();
+        int cols = Math.toIntExact(Fans.of(l).fanIn());
+        assertThat(w).as(l.path()).hasSize(l.outChannels() * cols);
+        boolean wide = rows > cols;
+        double diag = gain * gain * Math.max(1.0, (double) rows / cols);
+        for (int g = 0; g < Math.min(l.groups(), 4); g++) {
+            int off = g * rows * cols;
+            int n = wide ? cols : rows;
+            for (int a = 0; a < n; a++) {
+                for (int b = a; b < n; b++) {
+                    double dot = 0;
+                    for (int k = 0; k < (wide ? rows : cols); k++) {
+                        dot += wide ? (double) w[off + k * cols + a] * w[off + k * cols + b]
+                                : (double) w[off + a * cols + k] * w[off + b * cols + k];
+                    }
+                    assertThat(dot).as("%s gram[%d][%d]", l.path(), a, b)
+                            .isCloseTo(a == b ? diag : 0, within(1e-4 * diag));
+                }
+            }
+        }
+        return wide;
+    }
+
+    static void assertProportional(String key, float[] actual, float[] reference, double factor) {
+        assertThat(actual).as(key).hasSameSizeAs(reference);
+        assertThat(reference).as(key).isNotEqualTo(new float[reference.length]);
+        for (int i = 0; i < actual.length; i++) {
+            assertThat((double) actual[i]).as(key).isCloseTo(reference[i] * factor,
+                    within(1e-6 * Math.abs(reference[i]) + 1e-9));
+        }
+    }
+
+    static double norm(float[] w, int from, int length) {
+        double sum = 0;
+        for (int i = from; i < from + length; i++) {
+            sum += (double) w[i] * w[i];
+        }
+        return Math.sqrt(sum);
+    }
+
+    static double std(float[] w) {
+        double mean = 0;
+        double sq = 0;
+        for (float x : w) {
+            mean += x;
+            sq += (double) x * x;
+        }
+        mean /= w.length;
+        return Math.sqrt(sq / w.length - mean * mean);
+    }
+
+    /** Logits of 2 Gaussian images through a freshly initialized width-0.25 net. */
+    static float[] logits(String arch, Norm norm, String spec) {
+        Network net = Models.build(arch, 3, 10, 0.25, norm);
+        try (NDManager m = NDManager.newBaseManager()) {
+            Models.materialize(net, m);
+            InitContext.apply(net, InitRegistry.load().resolve(spec).strategy(), 3);
+            return net.block().forward(new ParameterStore(m, false), new NDList(m.randomNormal(net.inputShape(2))),
+                    false).singletonOrThrow().toFloatArray();
+        }
+    }
+
+    /** ‖∂L/∂g‖ per weight-normalized layer after one forward/backward of a sum-of-squares loss on the logits. */
+    static Map<String, Double> gradientNormsOfG(String arch, String spec) {
+        Network net = Models.build(arch, 3, 10, 0.25, Norm.WEIGHTNORM);
+        try (NDManager m = NDManager.newBaseManager()) {
+            Models.materialize(net, m);
+            InitContext.apply(net, InitRegistry.load().resolve(spec).strategy(), 3);
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray y = net.block().forward(new ParameterStore(m, false),
+                        new NDList(m.randomNormal(net.inputShape(4))), true).singletonOrThrow();
+                gc.backward(y.sub(m.ones(y.getShape())).square().sum());
+            }
+            Map<String, Double> out = new LinkedHashMap<>();
+            for (Layer l : net.layers()) {
+                if (l.weightNormalized()) {
+                    out.put(l.path(), (double) l.parameters().get("weight_g").getArray().getGradient().norm()
+                            .getFloat());
+                }
+            }
+            return out;
+        }
+    }
+}
