@@ -14,6 +14,7 @@ import org.initbench.train.ConsoleProgress;
 import org.initbench.train.Devices;
 import org.initbench.train.RunDirectory;
 import org.initbench.train.RunResult;
+import org.initbench.train.StopRequest;
 import org.initbench.train.TrainSpec;
 import org.initbench.train.TrainingRun;
 import picocli.CommandLine.Command;
@@ -108,28 +109,34 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     /**
-     * Validates, trains and reports one run; shared with {@code demo}.
+     * Validates, trains and reports one run on {@code device}, recording layer statistics every {@code
+     * layerStats} steps (0 = off); SIGUSR1 or SIGTERM stop it after its current step with a checkpoint.
      *
      * @param outDir run directory, or null for {@code runs/<arch>-<dataset>-<init>-s<seed>}
-     * @return the exit code: 0 done, 1 diverged
+     * @return the exit code: 0 done, 1 diverged, 75 stopped by a signal (rerun the same command to resume)
      */
-    static int run(TrainSpec ts, DatasetLocator locator, Path outDir, boolean force, PrintWriter out)
-            throws IOException {
-        return run(ts, locator, outDir, force, out, Device.cpu(), 0);
-    }
-
-    /** As above, on {@code device}, recording layer statistics every {@code layerStats} steps (0 = off). */
     static int run(TrainSpec ts, DatasetLocator locator, Path outDir, boolean force, PrintWriter out, Device device,
             int layerStats) throws IOException {
+        try (StopRequest stop = StopRequest.onSignals()) {
+            return run(ts, locator, outDir, force, out, device, layerStats, stop);
+        }
+    }
+
+    private static int run(TrainSpec ts, DatasetLocator locator, Path outDir, boolean force, PrintWriter out,
+            Device device, int layerStats, StopRequest stop) throws IOException {
         ConsoleProgress progress = new ConsoleProgress(out, System.console() != null);
         TrainingRun run = TrainingRun.prepare(ts, locator, InitRegistry.load(), progress).on(device)
-                .withLayerStats(layerStats);
+                .withLayerStats(layerStats).stoppingOn(stop);
         Path dir = outDir != null ? outDir : defaultOut(run.spec());
         RunDirectory rd = RunDirectory.create(dir, force);
         out.println("training " + run.spec().arch() + " (norm " + run.spec().norm() + ") on " + run.spec().dataset() + " with "
                 + run.spec().init() + ", seed " + ts.seed() + ", " + ts.epochs() + " epochs on " + Devices.describe(device)
                 + " -> " + dir);
         RunResult r = run.run(rd);
+        if (r.interrupted()) {
+            out.println("run directory: " + dir + " (stopped at a checkpoint; rerun the same command to resume)");
+            return StopRequest.EXIT_CODE;
+        }
         out.println(String.format(Locale.ROOT, "%s: best test accuracy %.2f%% (epoch %d), final %.2f%%, %.0f s, %.0f img/s, peak RSS %.0f MiB",
                 r.status(), 100 * r.bestTestAcc(), r.bestEpoch(), 100 * r.finalTestAcc(), r.wallSeconds(),
                 r.trainImagesPerSecond(), r.peakRssMib()));

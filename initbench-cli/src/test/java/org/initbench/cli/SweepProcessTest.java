@@ -175,4 +175,20 @@ class SweepProcessTest {
                 .partial().batches()).isBetween(3, 8);
         assertThat(out.resolve("resnet20-w0.25-fashion-mnist-orthogonal-s0")).doesNotExist();
     }
+
+    @Test
+    void trainSentUsr1StopsAtACheckpointAndTheSameCommandResumes() throws Exception {
+        List<String> cmd = new ArrayList<>(SweepWorkers.javaCommand());
+        cmd.addAll(List.of("train", "--arch", "resnet20", "--dataset", "fashion-mnist", "--init", "orthogonal", "--seed", "2",
+                "--epochs", "2", "--batch-size", "16", "--width", "0.25", "--threads", "1", "--data-dir", data.toString(),
+                "--out", tmp.resolve("run").toString()));
+        Process p = start(cmd, null);
+        List<String> seen = signalAt(p, "epoch 1/2  batch 3/", "USR1");
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(String.join("\n", seen)).isEqualTo(75);
+        assertThat(seen).anyMatch(l -> l.endsWith("(stopped at a checkpoint; rerun the same command to resume)"));
+        Path log = tmp.resolve("again.log");
+        finish(start(cmd, log), log);
+        assertThat(Files.readString(log)).contains("after epoch 0 of 2 and step ", "done: best test accuracy");
+    }
 }
