@@ -50,10 +50,15 @@ final class SweepGrid {
             + " std every N training steps in each run's layer-stats.jsonl (at most 16 records per epoch); default off.")
     Integer logLayerStats;
 
+    @Option(names = "--validation", description = "Evaluate every run on --test-subset images held out of its training"
+            + " split instead of the test split (for tuning).")
+    Boolean validation;
+
     private boolean hasGridFlags() {
         return arch != null || dataset != null || inits != null || seeds != null || epochs != null || batchSize != null
                 || lr != null || momentum != null || weightDecay != null || nesterov != null || trainSubset != null
-                || testSubset != null || width != null || norm != null || name != null || logLayerStats != null;
+                || testSubset != null || width != null || norm != null || name != null || logLayerStats != null
+                || validation != null;
     }
 
     /** The sweep the user means, from the spec file and flags; null when only --out names a stored one. */
@@ -78,6 +83,7 @@ final class SweepGrid {
         flags.width = width;
         flags.norm = norm;
         flags.logLayerStats = logLayerStats;
+        flags.validation = validation;
         SweepForm base = specFile != null ? SweepForm.read(specFile) : new SweepForm();
         return base.overriddenBy(flags).toSpec();
     }

@@ -67,6 +67,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--test-subset", defaultValue = "0", description = "Class-balanced test subset size (0 = all).")
     int testSubset;
 
+    @Option(names = "--validation", description = "Evaluate on --test-subset images held out of the training split"
+            + " (never trained on) instead of the test split: for tuning a choice without touching the test split.")
+    boolean validation;
+
     @Option(names = "--norm", description = "Norm variant: bn, none (Fixup's architecture for ResNets) or weightnorm;"
             + " default the arch's own (bn; none for plaincnn).")
     String norm;
@@ -103,7 +107,7 @@ public final class TrainCommand implements Callable<Integer> {
             throw new BadInputException("--log-layer-stats must be positive (every N steps), got " + logLayerStats);
         }
         TrainSpec ts = new TrainSpec(arch, dataset, init, seed, epochs, batchSize, lr, momentum, weightDecay,
-                nesterov, trainSubset, testSubset, width, norm);
+                nesterov, trainSubset, testSubset, width, norm, validation);
         return run(ts, DatasetLocator.defaults(dataDir), out, force, spec.commandLine().getOut(), d,
                 logLayerStats == null ? 0 : logLayerStats);
     }

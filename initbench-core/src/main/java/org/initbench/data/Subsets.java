@@ -19,6 +19,32 @@ public final class Subsets {
      * @throws BadInputException if n <= 0, n > size, or a class has too few images
      */
     public static ImageSet classBalanced(ImageSet set, int n, long seed) {
+        return set.subset(classBalancedIndices(set, n, seed));
+    }
+
+    /** A split cut in two: a class-balanced held-out part and the rest. */
+    public record HeldOut(ImageSet heldOut, ImageSet rest) {}
+
+    /**
+     * {@link #classBalanced} images held out of {@code set} (a validation split) and the other images,
+     * both in ascending original order.
+     */
+    public static HeldOut holdOut(ImageSet set, int n, long seed) {
+        int[] chosen = classBalancedIndices(set, n, seed);
+        int[] rest = new int[set.size() - chosen.length];
+        int at = 0;
+        int c = 0;
+        for (int i = 0; i < set.size(); i++) {
+            if (c < chosen.length && chosen[c] == i) {
+                c++;
+            } else {
+                rest[at++] = i;
+            }
+        }
+        return new HeldOut(set.subset(chosen), set.subset(rest));
+    }
+
+    private static int[] classBalancedIndices(ImageSet set, int n, long seed) {
         if (n <= 0 || n > set.size()) {
             throw new BadInputException("subset size " + n + " must be between 1 and the split size " + set.size());
         }
@@ -53,6 +79,6 @@ public final class Subsets {
             at += want;
         }
         Arrays.sort(chosen);
-        return set.subset(chosen);
+        return chosen;
     }
 }

@@ -22,7 +22,8 @@ public record Recipe(
         int trainSubset,
         int testSubset,
         double width,
-        String norm) {
+        String norm,
+        boolean validation) {
 
     /** Orders recipes field by field, in declaration order. */
     public static final Comparator<Recipe> ORDER = Comparator.comparingInt(Recipe::epochs)
@@ -34,12 +35,13 @@ public record Recipe(
             .thenComparingInt(Recipe::trainSubset)
             .thenComparingInt(Recipe::testSubset)
             .thenComparingDouble(Recipe::width)
-            .thenComparing(Recipe::norm, Comparator.nullsFirst(Comparator.naturalOrder()));
+            .thenComparing(Recipe::norm, Comparator.nullsFirst(Comparator.naturalOrder()))
+            .thenComparing(Recipe::validation);
 
     /** The recipe of a run's spec; a missing norm reads as {@code default} (the arch's own). */
     public static Recipe of(TrainSpec s) {
         return new Recipe(s.epochs(), s.batchSize(), s.lr(), s.momentum(), s.weightDecay(), s.nesterov(),
-                s.trainSubset(), s.testSubset(), s.width(), s.norm() == null ? "default" : s.norm());
+                s.trainSubset(), s.testSubset(), s.width(), s.norm() == null ? "default" : s.norm(), s.validation());
     }
 
     /** The fields by their short names (as in results.csv), values formatted for people. */
@@ -55,6 +57,7 @@ public record Recipe(
         m.put("test_subset", testSubset == 0 ? "all" : Integer.toString(testSubset));
         m.put("width", num(width));
         m.put("norm", norm);
+        m.put("eval", validation ? "validation" : "test");
         return m;
     }
 

@@ -131,7 +131,11 @@ public final class Report {
         List<String> parts = new ArrayList<>();
         counts.forEach((s, k) -> parts.add(k + " " + s.id()));
         d.para("Runs directory `" + runsDir.toAbsolutePath().normalize() + "`: " + a.runs().size() + " runs ("
-                + String.join(", ", parts) + "). Accuracies are test accuracies in percent; one row per run is"
+                + String.join(", ", parts) + "). Accuracies are test accuracies in percent"
+                + (a.runs().stream().anyMatch(r -> r.spec() != null && r.spec().validation())
+                        ? " (validation accuracies, on images held out of the training split, where the recipe says"
+                                + " `eval validation`)" : "")
+                + "; one row per run is"
                 + " in `" + CSV + "`.");
 
         d.heading(2, "Best test accuracy (%): the seed-000 table");

@@ -55,6 +55,7 @@ public final class SweepForm {
     @JsonProperty("width") public Double width;
     @JsonProperty("norm") public String norm;
     @JsonProperty("log-layer-stats") public Integer logLayerStats;
+    @JsonProperty("validation") public Boolean validation;
 
     /** One entry of {@code models}. */
     public static final class ModelForm {
@@ -140,6 +141,7 @@ public final class SweepForm {
         f.width = pick(flags.width, width);
         f.norm = pick(flags.norm, norm);
         f.logLayerStats = pick(flags.logLayerStats, logLayerStats);
+        f.validation = pick(flags.validation, validation);
         return f;
     }
 
@@ -183,7 +185,8 @@ public final class SweepForm {
                 pick(epochs, TrainSpec.DEFAULT_EPOCHS), pick(batchSize, TrainSpec.DEFAULT_BATCH_SIZE),
                 pick(lr, TrainSpec.DEFAULT_LR), pick(momentum, TrainSpec.DEFAULT_MOMENTUM),
                 pick(weightDecay, TrainSpec.DEFAULT_WEIGHT_DECAY), pick(nesterov, false),
-                pick(trainSubset, 0), pick(testSubset, 0), pick(width, 1.0), norm, pick(logLayerStats, 0));
+                pick(trainSubset, 0), pick(testSubset, 0), pick(width, 1.0), norm, pick(logLayerStats, 0),
+                pick(validation, false));
     }
 
     /** A field that is a string (split by {@code split}), a number, or a list of those. */

@@ -33,6 +33,8 @@ import org.initbench.train.TrainSpec;
  * @param logLayerStats record per-layer statistics every this many training steps in each run
  *     ({@code --log-layer-stats}); 0 = off, the default, and then absent from {@code sweep.json}, so
  *     sweeps stored before the field existed stay equal
+ * @param validation every run evaluates on {@code testSubset} images held out of its training split
+ *     instead of the test split ({@link TrainSpec#validation}); false is absent from {@code sweep.json}
  */
 public record SweepSpec(
         String name,
@@ -49,7 +51,8 @@ public record SweepSpec(
         int testSubset,
         double width,
         String norm,
-        @JsonInclude(JsonInclude.Include.NON_DEFAULT) int logLayerStats) {
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) int logLayerStats,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean validation) {
 
     /**
      * One arch/dataset pair; non-null fields override the sweep's recipe for its cells (e.g. a width
@@ -91,7 +94,7 @@ public record SweepSpec(
             double lr, double momentum, double weightDecay, boolean nesterov, int trainSubset, int testSubset,
             double width, String norm) {
         this(name, models, inits, seeds, epochs, batchSize, lr, momentum, weightDecay, nesterov, trainSubset,
-                testSubset, width, norm, 0);
+                testSubset, width, norm, 0, false);
     }
 
     /** The runs of the grid: model-major, then init, then seed; names are unique. */
@@ -105,7 +108,7 @@ public record SweepSpec(
                             m.epochs() != null ? m.epochs() : epochs, batchSize, lr, momentum, weightDecay, nesterov,
                             m.trainSubset() != null ? m.trainSubset() : trainSubset,
                             m.testSubset() != null ? m.testSubset() : testSubset,
-                            m.width() != null ? m.width() : width, m.norm() != null ? m.norm() : norm);
+                            m.width() != null ? m.width() : width, m.norm() != null ? m.norm() : norm, validation);
                     String name = cellName(spec);
                     if (!names.add(name)) {
                         throw new BadInputException("the sweep lists the run " + name + " twice");

@@ -1,5 +1,8 @@
 package org.initbench.train;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import org.initbench.BadInputException;
 import org.initbench.model.Models;
 import org.initbench.model.Norm;
@@ -24,6 +27,10 @@ import org.initbench.model.Norm;
  * @param width channel width multiplier (1 = the benchmark's models)
  * @param norm norm variant id ({@code bn}, {@code none}, {@code weightnorm}); null = the arch's own
  *     ({@link Models#defaultNorm}: bn, none for plaincnn), resolved by {@code TrainingRun.prepare}
+ * @param validation evaluate on {@code testSubset} images held out of the training split (class
+ *     balanced, never trained on) instead of the test split: for choices tuned on accuracy, so the
+ *     test split stays untouched; false (the default) is absent from {@code spec.json}, and a
+ *     {@code spec.json} without it (written before the field existed) reads as false
  */
 public record TrainSpec(
         String arch,
@@ -39,7 +46,8 @@ public record TrainSpec(
         int trainSubset,
         int testSubset,
         double width,
-        String norm) {
+        String norm,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) @JsonSetter(nulls = Nulls.AS_EMPTY) boolean validation) {
 
     public static final int DEFAULT_EPOCHS = 200;
     public static final int DEFAULT_BATCH_SIZE = 128;
@@ -66,12 +74,23 @@ public record TrainSpec(
         if (trainSubset < 0 || testSubset < 0) {
             throw new BadInputException("--train-subset/--test-subset must be >= 0 (0 = all)");
         }
+        if (validation && testSubset == 0) {
+            throw new BadInputException("--validation needs --test-subset N: the number of training images to hold out");
+        }
         if (!(width > 0) || width > 16) {
             throw new BadInputException("--width must be in (0, 16], got " + width);
         }
         if (norm != null) {
             norm = Norm.parse(norm).id();
         }
+    }
+
+    /** A run evaluated on the test split. */
+    public TrainSpec(String arch, String dataset, String init, long seed, int epochs, int batchSize, double lr,
+            double momentum, double weightDecay, boolean nesterov, int trainSubset, int testSubset, double width,
+            String norm) {
+        this(arch, dataset, init, seed, epochs, batchSize, lr, momentum, weightDecay, nesterov, trainSubset, testSubset,
+                width, norm, false);
     }
 
     /**

@@ -154,7 +154,7 @@ public final class TrainingRun {
         probe(spec.arch(), name, norm, init);
         return new TrainSpec(spec.arch(), name.id(), init.spec(), spec.seed(), spec.epochs(),
                 spec.batchSize(), spec.lr(), spec.momentum(), spec.weightDecay(), spec.nesterov(),
-                spec.trainSubset(), spec.testSubset(), spec.width(), norm.id());
+                spec.trainSubset(), spec.testSubset(), spec.width(), norm.id(), spec.validation());
     }
 
     /**
@@ -201,13 +201,19 @@ public final class TrainingRun {
         }
         ImageSet train = data.train();
         ImageSet test = data.test();
+        if (spec.validation()) {
+            seeds.put("validation", Seeds.derive(spec.seed(), "validation"));
+            Subsets.HeldOut split = Subsets.holdOut(train, spec.testSubset(), seeds.get("validation"));
+            train = split.rest();
+            test = split.heldOut();
+        }
+        ChannelStats stats = ChannelStats.of(train); // the training split, less any held-out images
         if (spec.trainSubset() > 0) {
             train = Subsets.classBalanced(train, spec.trainSubset(), seeds.get("train-subset"));
         }
-        if (spec.testSubset() > 0) {
+        if (spec.testSubset() > 0 && !spec.validation()) {
             test = Subsets.classBalanced(test, spec.testSubset(), seeds.get("test-subset"));
         }
-        ChannelStats stats = ChannelStats.of(data.train());
 
         Engine.getInstance().setRandomSeed((int) (long) seeds.get("engine"));
         Network net = Models.build(spec.arch(), data.name().channels(), data.name().numClasses(), spec.width(),
@@ -222,10 +228,14 @@ public final class TrainingRun {
                 dir.reset();
                 dir.writeJson(RunDirectory.SPEC, spec);
                 Map<String, Object> manifest = Manifest.collect(data, seeds);
+                int statsImages = data.train().size() - (spec.validation() ? test.size() : 0);
                 manifest.put("normalization", Map.of("mean", stats.mean(), "std", stats.std(),
-                        "computed_from", "training split, " + data.train().size() + " images"));
+                        "computed_from", "training split, " + statsImages + " images"));
                 manifest.put("train_images_used", train.size());
                 manifest.put("test_images_used", test.size());
+                manifest.put("evaluated_on", spec.validation()
+                        ? "validation: " + test.size() + " images held out of the training split, never trained on"
+                        : "test split");
                 manifest.put("device", Devices.describe(device));
                 manifest.put("batches_prepared_on", feed.placement());
                 if (layerStats != null) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.Arrays;
+import java.util.List;
 import org.initbench.BadInputException;
 import org.initbench.testkit.FakeData;
 import org.junit.jupiter.api.Test;
@@ -62,6 +63,23 @@ class StatsAndSubsetsTest {
         for (int i = 0; i < si.length; i++) {
             assertThat(small.labels()[i]).isEqualTo(si[i] % 3);
         }
+    }
+
+    @Test
+    void aHeldOutSplitIsTheBalancedSubsetAndTheRestIsEverythingElse() {
+        ImageSet s = labelled(FakeData.cyclicLabels(200, 3)); // pixel value = original index
+        Subsets.HeldOut split = Subsets.holdOut(s, 30, 7);
+        assertThat(split.heldOut().pixels()).isEqualTo(Subsets.classBalanced(s, 30, 7).pixels());
+        assertThat(split.heldOut().classCounts()).containsExactly(10, 10, 10);
+        assertThat(split.rest().size()).isEqualTo(170);
+        java.util.Set<Integer> seen = new java.util.TreeSet<>();
+        for (ImageSet part : List.of(split.heldOut(), split.rest())) {
+            for (int i = 0; i < part.size(); i++) {
+                assertThat(seen.add(part.pixels()[i] & 0xff)).as("each image in exactly one part").isTrue();
+                assertThat(part.labels()[i]).isEqualTo((part.pixels()[i] & 0xff) % 3);
+            }
+        }
+        assertThat(seen).hasSize(200);
     }
 
     @Test

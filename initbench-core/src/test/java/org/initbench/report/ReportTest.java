@@ -191,6 +191,23 @@ class ReportTest {
     }
 
     @Test
+    void validationRunsAreTheirOwnColumnAndSaidToBe(@TempDir Path runs) throws IOException {
+        for (long seed = 0; seed < 2; seed++) {
+            TrainSpec t = FakeRuns.spec("resnet20", "kaiming-normal", seed, 3, 0.1);
+            TrainSpec v = new TrainSpec(t.arch(), t.dataset(), t.init(), seed, 3, t.batchSize(), t.lr(), t.momentum(),
+                    t.weightDecay(), false, t.trainSubset(), t.testSubset(), t.width(), t.norm(), true);
+            FakeRuns.write(runs.resolve("test/s" + seed), t, 3, 0.80, "done");
+            FakeRuns.write(runs.resolve("val/s" + seed), v, 3, 0.70, "done");
+        }
+        ReportOutput out = Report.write(runs, new ReportOptions(runs.resolve("r"), null));
+        String md = Files.readString(out.markdown());
+        assertThat(md).contains("(validation accuracies, on images held out of the training split, where the recipe says"
+                + " `eval validation`)");
+        assertThat(mdTable(md, "## Best test accuracy").get(0)).containsExactly("init",
+                "resnet20/fashion-mnist (eval=test)", "resnet20/fashion-mnist (eval=validation)");
+    }
+
+    @Test
     void pairedComparisonAndConvergenceMatchTheRunsAndMissingBaselineIsSaid(@TempDir Path runs) throws IOException {
         double[] base = new double[6];
         double[] other = new double[6];

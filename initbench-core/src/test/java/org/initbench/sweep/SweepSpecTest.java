@@ -68,6 +68,22 @@ class SweepSpecTest {
     }
 
     @Test
+    void aValidationSweepEvaluatesEveryCellOnHeldOutImagesAndOthersStoreNoSuchField() throws IOException {
+        SweepSpec v = SweepForm.read(file("v.yaml", "arch: resnet20\ndataset: fashion-mnist\ninits: zeros\nseeds: 0..1\n"
+                + "test-subset: 500\nvalidation: true\n")).toSpec();
+        assertThat(v.cells()).allSatisfy(c -> assertThat(c.spec().validation()).isTrue());
+        SweepSpec t = SweepForm.read(file("t.yaml", "arch: resnet20\ndataset: fashion-mnist\ninits: zeros\nseeds: 0..1\n"
+                + "test-subset: 500\n")).toSpec();
+        assertThat(t.cells()).noneSatisfy(c -> assertThat(c.spec().validation()).isTrue());
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        assertThat(json.writeValueAsString(t)).doesNotContain("validation");
+        assertThat(json.readValue(json.writeValueAsString(v), SweepSpec.class)).isEqualTo(v);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SweepForm.read(file("w.yaml",
+                "arch: resnet20\ndataset: fashion-mnist\ninits: zeros\nseeds: 0\nvalidation: true\n")).toSpec().cells())
+                .hasMessageContaining("--validation needs --test-subset N");
+    }
+
+    @Test
     void initListsKeepTheirOwnOptions() {
         assertThat(SweepSpec.splitInits("kaiming-normal:mode=fan_in,a=0, orthogonal,fixup:depth=3"))
                 .containsExactly("kaiming-normal:mode=fan_in,a=0", "orthogonal", "fixup:depth=3");

@@ -217,4 +217,30 @@ class TrainingRunTest {
             assertThat(state.partial()).isNull();
         }
     }
+
+    @Test
+    void aValidationRunEvaluatesOnHeldOutTrainingImagesAndNeverTrainsOnThem(@TempDir Path out) throws IOException {
+        TrainSpec spec = new TrainSpec("resnet20", "fashion-mnist", "kaiming-normal", 3, 1, 16, 0.1, 0.9, 5e-4, false, 0, 20,
+                0.25, null, true);
+        RunResult r = run(spec, out, new ArrayList<>());
+        assertThat(r.status()).isEqualTo(RunResult.DONE);
+        JsonNode manifest = new ObjectMapper().readTree(out.resolve(RunDirectory.MANIFEST).toFile());
+        assertThat(manifest.get("test_images_used").asInt()).isEqualTo(20);
+        assertThat(manifest.get("train_images_used").asInt()).isEqualTo(60);
+        assertThat(manifest.get("evaluated_on").asText()).startsWith("validation: 20 images held out of the training split");
+        assertThat(manifest.get("normalization").get("computed_from").asText()).isEqualTo("training split, 60 images");
+        assertThat(manifest.get("seeds").has("validation")).isTrue();
+        assertThat(Files.readString(out.resolve(RunDirectory.SPEC))).contains("\"validation\" : true");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new TrainSpec("resnet20", "fashion-mnist", "zeros", 0, 1,
+                16, 0.1, 0.9, 5e-4, false, 0, 0, 1, null, true)).hasMessage(
+                "--validation needs --test-subset N: the number of training images to hold out");
+        assertThat(Files.readString(runTestSplit(new TrainSpec("resnet20", "fashion-mnist", "kaiming-normal", 3, 1, 16,
+                0.1, 0.9, 5e-4, false, 0, 20, 0.25, null)).resolve(RunDirectory.SPEC))).doesNotContain("validation");
+    }
+
+    private Path runTestSplit(TrainSpec spec) throws IOException {
+        Path dir = Files.createTempDirectory(root, "test-split");
+        run(spec, dir, new ArrayList<>());
+        return dir;
+    }
 }
