@@ -44,7 +44,11 @@ import org.initbench.model.Role;
  *       ({@link Residuals#depthScale}; Fixup rule 2). BN nets have no depth factor: a conv feeding BN
  *       computes the same function at any scale.
  *   <li>Classifier, {@code classifier=zero} (default): W = 0, b = 0 (Fixup rule 1); {@code fanin}: W
- *       ~ N(0, 1/fan_in), b = 0.
+ *       ~ N(0, 1/fan_in), b = 0; {@code small}: W ~ N(0, 0.01²), b = 0.
+ *   <li>{@code end=depth} (BN nets; default {@code unit}): the branch-end conv × L^(−1/2), L = residual
+ *       blocks, which under BN changes no function, only gives that conv L× the effective learning
+ *       rate, as the seed's Fixup does (a candidate of the second design iteration, chosen or dropped
+ *       on a validation split: docs/research/own-init.md).
  *   <li>Every other BN γ = 1, β = 0; every bias 0; Fixup's scalars 0 and 1 ({@link InitContext#initScalar}).
  *   <li>Weight norm: the values above are the effective weight (v = W, g = ‖W_i‖). A zero weight is
  *       g = 0 with v orthogonal (gain 1: unit rows, or orthonormal columns when rows outnumber
@@ -57,12 +61,15 @@ public final class RoleAware implements InitStrategyProvider {
     static final double LINEAR = Fans.gain(Nonlinearity.LINEAR, 0);
 
     /** The options: each turns one ingredient of the rule off. */
-    record Rule(boolean zeroClassifier, boolean identityBranch, boolean orthogonal, boolean depthScaling) {
+    record Rule(String classifier, boolean identityBranch, boolean orthogonal, boolean depthScaling, boolean endDepth) {
         static Rule of(Map<String, String> o) {
-            return new Rule(o.get("classifier").equals("zero"), o.get("branch").equals("identity"),
-                    o.get("conv").equals("orthogonal"), o.get("depth").equals("on"));
+            return new Rule(o.get("classifier"), o.get("branch").equals("identity"),
+                    o.get("conv").equals("orthogonal"), o.get("depth").equals("on"), o.get("end").equals("depth"));
         }
     }
+
+    /** Std of {@code classifier=small}: N(0, 0.01²), torchvision's habit for classifiers. */
+    static final double SMALL_STD = 0.01;
 
     @Override
     public String id() {
@@ -84,14 +91,16 @@ public final class RoleAware implements InitStrategyProvider {
     @Override
     public List<InitOption> options() {
         return List.of(
-                InitOption.choice("classifier", "zero", "classifier W: zero, or fanin N(0, 1/fan_in); b = 0",
-                        List.of("zero", "fanin")),
+                InitOption.choice("classifier", "zero", "classifier W: zero, fanin N(0, 1/fan_in) or small N(0, 0.01²);"
+                        + " b = 0", List.of("zero", "fanin", "small")),
                 InitOption.choice("branch", "identity", "branch end: identity (BN γ=0 / W=0) or plain",
                         List.of("identity", "plain")),
                 InitOption.choice("conv", "orthogonal", "conv weights: orthogonal or gaussian, same variance",
                         List.of("orthogonal", "gaussian")),
                 InitOption.choice("depth", "on", "norm-free nets: Fixup's L^(-1/(2m-2)) on inner branch convs",
-                        List.of("on", "off")));
+                        List.of("on", "off")),
+                InitOption.choice("end", "unit", "BN nets: branch-end conv at its gain (unit), or × L^(-1/2) (depth:"
+                        + " L× its effective learning rate, as the seed's Fixup)", List.of("unit", "depth")));
     }
 
     @Override
@@ -114,15 +123,17 @@ public final class RoleAware implements InitStrategyProvider {
                     ctx.fill(layer, "bias", 0f);
                 }
                 if (layer.kind() == LayerKind.LINEAR) {
-                    if (rule.zeroClassifier()) {
-                        zero(ctx, layer);
-                    } else {
-                        ctx.normal(layer, "weight", LINEAR / Math.sqrt(Fans.of(layer).fanIn()));
+                    switch (rule.classifier()) {
+                        case "zero" -> zero(ctx, layer);
+                        case "small" -> ctx.normal(layer, "weight", SMALL_STD);
+                        default -> ctx.normal(layer, "weight", LINEAR / Math.sqrt(Fans.of(layer).fanIn()));
                     }
                 } else if (end && rule.identityBranch() && normFree) {
                     zero(ctx, layer);
                 } else if (end) {
-                    conv(ctx, layer, rule, rule.identityBranch() ? LINEAR : gain(layer));
+                    double depth = rule.endDepth() && !normFree
+                            ? Math.pow(Math.max(1, ctx.config().residualBlocks()), -0.5) : 1;
+                    conv(ctx, layer, rule, (rule.identityBranch() ? LINEAR : gain(layer)) * depth);
                 } else {
                     boolean scaled = normFree && rule.depthScaling() && layer.residual();
                     conv(ctx, layer, rule, gain(layer) * (scaled ? Residuals.depthScale(net, layer) : 1));

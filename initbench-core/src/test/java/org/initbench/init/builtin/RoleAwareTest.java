@@ -209,6 +209,46 @@ class RoleAwareTest {
         }
     }
 
+    @Test
+    void classifierSmallIsNormalWithStdOneHundredth() {
+        Map<String, float[]> full = init("resnet20", 0.25, "role-aware", 9);
+        Map<String, float[]> small = init("resnet20", 0.25, "role-aware:classifier=small", 9);
+        full.forEach((key, value) -> {
+            if (!key.equals("fc.weight")) {
+                assertSame(key, small.get(key), value);
+            }
+        });
+        SplittableRandom rng = new SplittableRandom(Seeds.derive(9, "fc.weight"));
+        for (float x : small.get("fc.weight")) {
+            assertThat(x).isEqualTo((float) (rng.nextGaussian() * 0.01));
+        }
+    }
+
+    /** end=depth: only the branch-end convs change, by L^(−1/2) (ResNet-20: L = 9; MobileNetV2: its skip blocks). */
+    @ParameterizedTest
+    @ValueSource(strings = {"resnet20", "mobilenetv2"})
+    void endDepthScalesOnlyTheBranchEndConvs(String arch) {
+        Network net = Models.build(arch, 3, 10, 0.25);
+        long blocks = net.layers().stream().filter(l -> Residuals.endsBranch(l) && l.kind() == LayerKind.BATCH_NORM).count();
+        Map<String, float[]> full = init(arch, 0.25, "role-aware", 4);
+        Map<String, float[]> depth = init(arch, 0.25, "role-aware:end=depth", 4);
+        int scaled = 0;
+        for (Layer l : net.layers()) {
+            for (String name : l.parameters().keySet()) {
+                String key = l.path() + "." + name;
+                if (Residuals.endsBranch(l) && l.kind() != LayerKind.BATCH_NORM && name.equals("weight")) {
+                    assertProportional(key, depth.get(key), full.get(key), 1 / Math.sqrt(blocks));
+                    scaled++;
+                } else {
+                    assertSame(key, depth.get(key), full.get(key));
+                }
+            }
+        }
+        assertThat(scaled).isEqualTo((int) blocks).isPositive();
+        Map<String, float[]> free = init("resnet20", 0.25, Norm.NONE, "role-aware", 4);
+        init("resnet20", 0.25, Norm.NONE, "role-aware:end=depth", 4).forEach((key, value) -> assertSame(key, value, free.get(key)));
+    }
+
     /**
      * branch=plain on BN nets: only the branch-end γ (0 → 1) and, in a ResNet, the branch-end conv
      * (gain 1 → √2, the same Q) change; a MobileNetV2 projection keeps gain 1 (no ReLU after its add).
@@ -308,7 +348,8 @@ class RoleAwareTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "role-aware:classifier=kaiming | valid: zero, fanin",
+        "role-aware:classifier=kaiming | valid: zero, fanin, small",
+        "role-aware:end=half | valid: unit, depth",
         "role-aware:branch=skip | valid: identity, plain",
         "role-aware:conv=uniform | valid: orthogonal, gaussian",
         "role-aware:depth=1 | valid: on, off",
