@@ -82,7 +82,7 @@ final class SlurmJobs {
         }
         try {
             Process p = new ProcessBuilder(squeue, "-h", "-r", "-o", "%i|%T|%r", "-j", String.join(",", jobs))
-                    .redirectErrorStream(false).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
             String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(30, TimeUnit.SECONDS)) {
                 p.destroyForcibly();

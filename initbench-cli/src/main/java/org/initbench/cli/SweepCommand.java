@@ -226,11 +226,13 @@ public final class SweepCommand implements Callable<Integer> {
             List<SlurmJobs.Submission> submissions = SlurmJobs.submissions(sweep.path());
             List<SweepSpec.Cell> cells = sweep.cells();
             List<SweepDirectory.Status> states = new ArrayList<>();
+            List<SweepDirectory.Attempt> attempts = new ArrayList<>();
             List<String> tasks = new ArrayList<>();
             for (SweepSpec.Cell c : cells) {
                 SweepDirectory.Status s = sweep.status(c);
                 states.add(s);
                 SweepDirectory.Attempt a = sweep.lastAttempt(c);
+                attempts.add(a);
                 String submitted = SlurmJobs.latestTask(submissions, c.index());
                 tasks.add(a != null && a.slurmJob() != null ? a.slurmJob() : submitted);
             }
@@ -243,7 +245,7 @@ public final class SweepCommand implements Callable<Integer> {
                 counts.merge(s.state(), 1, Integer::sum);
                 String task = tasks.get(c.index());
                 String slurm = task == null ? "" : task + (queue.containsKey(task) ? " " + queue.get(task) : "");
-                String detail = detail(sweep, c, s);
+                String detail = detail(sweep, c, s, attempts.get(c.index()));
                 out.println(String.format(Locale.ROOT, "%5d  %-9s %7s  %-22s %s", c.index(), s.state().label(),
                         s.epochsDone() + "/" + c.spec().epochs(), slurm, c.name() + (detail.isEmpty() ? "" : ": " + detail)));
             }
@@ -253,14 +255,14 @@ public final class SweepCommand implements Callable<Integer> {
             return 0;
         }
 
-        private static String detail(SweepDirectory sweep, SweepSpec.Cell c, SweepDirectory.Status s) {
+        private static String detail(SweepDirectory sweep, SweepSpec.Cell c, SweepDirectory.Status s,
+                SweepDirectory.Attempt a) {
             return switch (s.state()) {
                 case DONE -> String.format(Locale.ROOT, "best %.2f%% (epoch %d), %.0f s", 100 * s.result().bestTestAcc(),
                         s.result().bestEpoch(), s.result().wallSeconds());
                 case DIVERGED, FAILED -> s.result() == null ? "result.json unreadable; retried on the next pass"
                         : String.valueOf(s.result().reason());
                 case RUNNING -> {
-                    SweepDirectory.Attempt a = sweep.lastAttempt(c);
                     String where = a == null ? "" : " on " + a.host() + " (pid " + a.pid() + ") since " + a.started();
                     yield "epoch " + Math.min(s.epochsDone() + 1, c.spec().epochs()) + where;
                 }
