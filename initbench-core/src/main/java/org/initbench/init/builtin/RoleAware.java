@@ -49,6 +49,17 @@ import org.initbench.model.Role;
  *       blocks, which under BN changes no function, only gives that conv L× the effective learning
  *       rate, as the seed's Fixup does (a candidate of the second design iteration, chosen or dropped
  *       on a validation split: docs/research/own-init.md).
+ *   <li>{@code fan=out} (BN nets; default {@code in}): every conv at element variance gain²/fan_out
+ *       (PyTorch's fan_out = C_out·k², not divided by groups) instead of gain²/fan_in, the same
+ *       orthogonal Q × √(fan_in/fan_out); {@code fan=depthwise-out}: only the depthwise convs (a
+ *       filter of norm gain/√C). Under BN this changes no function, only each conv's effective
+ *       learning rate (∝ 1/‖W‖²): fan_out is the scale the seed's Fixup and Kaiming baselines and
+ *       torchvision's MobileNetV2 train at, C× the fan-in rate on a depthwise conv of C channels
+ *       (a candidate of the second design iteration, chosen or dropped on a validation split).
+ *   <li>{@code trunk=linear} (nets without BN; default {@code relu}): the stem and the shortcut
+ *       projections at gain 1 instead of √2, so the trunk's signal halves at the stem and at each
+ *       downsampling block, as under fixup-original's smaller stem and fan_out shortcuts (a
+ *       candidate of the second design iteration against the divergence of {@code --norm none}).
  *   <li>Every other BN γ = 1, β = 0; every bias 0; Fixup's scalars 0 and 1 ({@link InitContext#initScalar}).
  *   <li>Weight norm: the values above are the effective weight (v = W, g = ‖W_i‖). A zero weight is
  *       g = 0 with v orthogonal (gain 1: unit rows, or orthonormal columns when rows outnumber
@@ -61,10 +72,35 @@ public final class RoleAware implements InitStrategyProvider {
     static final double LINEAR = Fans.gain(Nonlinearity.LINEAR, 0);
 
     /** The options: each turns one ingredient of the rule off. */
-    record Rule(String classifier, boolean identityBranch, boolean orthogonal, boolean depthScaling, boolean endDepth) {
+    record Rule(String classifier, boolean identityBranch, boolean orthogonal, boolean depthScaling, boolean endDepth,
+            String fan, boolean linearTrunk) {
         static Rule of(Map<String, String> o) {
             return new Rule(o.get("classifier"), o.get("branch").equals("identity"),
-                    o.get("conv").equals("orthogonal"), o.get("depth").equals("on"), o.get("end").equals("depth"));
+                    o.get("conv").equals("orthogonal"), o.get("depth").equals("on"), o.get("end").equals("depth"),
+                    o.get("fan"), o.get("trunk").equals("linear"));
+        }
+
+        /** 1/√2 on a norm-free net's stem and shortcuts under {@code trunk=linear} (gain 1 instead of √2), else 1. */
+        double trunkFactor(Layer layer, boolean normFree) {
+            boolean trunk = layer.role() == Role.STEM || layer.role() == Role.SHORTCUT;
+            return normFree && linearTrunk && trunk ? LINEAR / RELU : 1;
+        }
+
+        /**
+         * √(fan_in/fan_out) where {@code fan} puts a conv of a BN net at He's fan_out variance
+         * (PyTorch's fan_out, not divided by groups), else 1.
+         */
+        double fanFactor(Layer layer, boolean normFree) {
+            boolean out = switch (fan) {
+                case "out" -> true;
+                case "depthwise-out" -> layer.role() == Role.DEPTHWISE;
+                default -> false;
+            };
+            if (normFree || !out) {
+                return 1;
+            }
+            Fans fans = Fans.of(layer);
+            return Math.sqrt((double) fans.fanIn() / fans.fanOut());
         }
     }
 
@@ -100,7 +136,12 @@ public final class RoleAware implements InitStrategyProvider {
                 InitOption.choice("depth", "on", "norm-free nets: Fixup's L^(-1/(2m-2)) on inner branch convs",
                         List.of("on", "off")),
                 InitOption.choice("end", "unit", "BN nets: branch-end conv at its gain (unit), or × L^(-1/2) (depth:"
-                        + " L× its effective learning rate, as the seed's Fixup)", List.of("unit", "depth")));
+                        + " L× its effective learning rate, as the seed's Fixup)", List.of("unit", "depth")),
+                InitOption.choice("fan", "in", "BN nets: conv variance gain²/fan_in (in), gain²/fan_out for every conv"
+                        + " (out) or for depthwise convs only (depthwise-out); PyTorch's fan_out",
+                        List.of("in", "out", "depthwise-out")),
+                InitOption.choice("trunk", "relu", "nets without BN: stem and shortcut convs at gain √2 (relu) or 1"
+                        + " (linear)", List.of("relu", "linear")));
     }
 
     @Override
@@ -133,10 +174,12 @@ public final class RoleAware implements InitStrategyProvider {
                 } else if (end) {
                     double depth = rule.endDepth() && !normFree
                             ? Math.pow(Math.max(1, ctx.config().residualBlocks()), -0.5) : 1;
-                    conv(ctx, layer, rule, (rule.identityBranch() ? LINEAR : gain(layer)) * depth);
+                    conv(ctx, layer, rule, (rule.identityBranch() ? LINEAR : gain(layer)) * depth
+                            * rule.fanFactor(layer, normFree));
                 } else {
                     boolean scaled = normFree && rule.depthScaling() && layer.residual();
-                    conv(ctx, layer, rule, gain(layer) * (scaled ? Residuals.depthScale(net, layer) : 1));
+                    conv(ctx, layer, rule, gain(layer) * (scaled ? Residuals.depthScale(net, layer) : 1)
+                            * rule.fanFactor(layer, normFree) * rule.trunkFactor(layer, normFree));
                 }
             }
         };

@@ -250,6 +250,62 @@ class RoleAwareTest {
     }
 
     /**
+     * fan=out: every conv weight × √(fan_in/fan_out) (PyTorch's fans; a depthwise filter × 1/√C), the
+     * same Q; fan=depthwise-out: the depthwise convs only; nothing else changes, and norm-free nets not at all.
+     */
+    @ParameterizedTest
+    @CsvSource({"mobilenetv2, out", "mobilenetv2, depthwise-out", "resnet20, out", "resnet20, depthwise-out"})
+    void fanOutRescalesOnlyTheChosenConvs(String arch, String fan) {
+        Network net = Models.build(arch, 3, 10, 0.25);
+        Map<String, float[]> in = init(arch, 0.25, "role-aware:end=depth", 6);
+        Map<String, float[]> out = init(arch, 0.25, "role-aware:end=depth,fan=" + fan, 6);
+        int scaled = 0;
+        for (Layer l : net.layers()) {
+            for (String name : l.parameters().keySet()) {
+                String key = l.path() + "." + name;
+                boolean chosen = fan.equals("out") || l.role() == Role.DEPTHWISE;
+                if (l.kind() == LayerKind.CONV && name.equals("weight") && chosen) {
+                    Fans fans = Fans.of(l);
+                    assertProportional(key, out.get(key), in.get(key), Math.sqrt((double) fans.fanIn() / fans.fanOut()));
+                    scaled++;
+                } else {
+                    assertSame(key, out.get(key), in.get(key));
+                }
+            }
+        }
+        long convs = net.layers().stream().filter(l -> l.kind() == LayerKind.CONV
+                && (fan.equals("out") || l.role() == Role.DEPTHWISE)).count();
+        assertThat(scaled).isEqualTo((int) convs);
+        assertThat(scaled > 0).isEqualTo(fan.equals("out") || arch.equals("mobilenetv2"));
+        Map<String, float[]> free = init(arch, 0.25, Norm.NONE, "role-aware", 6);
+        init(arch, 0.25, Norm.NONE, "role-aware:fan=" + fan, 6).forEach((key, value) -> assertSame(key, value, free.get(key)));
+    }
+
+    /** trunk=linear: on norm-free nets only the stem and shortcut weights (v and g) change, × 1/√2; BN nets not at all. */
+    @ParameterizedTest
+    @CsvSource({"resnet20, NONE, 3", "resnet20, WEIGHTNORM, 3", "mobilenetv2, NONE, 1", "resnet20, BN, 0"})
+    void trunkLinearHalvesOnlyTheNormFreeStemAndShortcuts(String arch, Norm norm, int expected) {
+        Network net = Models.build(arch, 3, 10, 0.25, norm);
+        Map<String, float[]> relu = init(arch, 0.25, norm, "role-aware", 8);
+        Map<String, float[]> linear = init(arch, 0.25, norm, "role-aware:trunk=linear", 8);
+        int scaled = 0;
+        for (Layer l : net.layers()) {
+            boolean trunk = (l.role() == Role.STEM || l.role() == Role.SHORTCUT) && l.kind() == LayerKind.CONV
+                    && norm != Norm.BN;
+            for (String name : l.parameters().keySet()) {
+                String key = l.path() + "." + name;
+                if (trunk && !name.equals("bias")) {
+                    assertProportional(key, linear.get(key), relu.get(key), 1 / SQRT2);
+                    scaled += name.equals("weight_v") ? 0 : 1;
+                } else {
+                    assertSame(key, linear.get(key), relu.get(key));
+                }
+            }
+        }
+        assertThat(scaled).isEqualTo(expected);
+    }
+
+    /**
      * branch=plain on BN nets: only the branch-end γ (0 → 1) and, in a ResNet, the branch-end conv
      * (gain 1 → √2, the same Q) change; a MobileNetV2 projection keeps gain 1 (no ReLU after its add).
      */
