@@ -51,8 +51,9 @@ import org.initbench.model.Role;
  *       on a validation split: docs/research/own-init.md).
  *   <li>{@code fan=out} (BN nets; default {@code in}): every conv at element variance gain²/fan_out
  *       (PyTorch's fan_out = C_out·k², not divided by groups) instead of gain²/fan_in, the same
- *       orthogonal Q × √(fan_in/fan_out); {@code fan=depthwise-out}: only the depthwise convs (a
- *       filter of norm gain/√C). Under BN this changes no function, only each conv's effective
+ *       orthogonal Q × √(fan_in/fan_out); {@code fan=max}: gain²/max(fan_in, fan_out), the smaller
+ *       of the two scales (fan_out everywhere but MobileNetV2's projections, which keep fan_in);
+ *       {@code fan=depthwise-out}: only the depthwise convs (a filter of norm gain/√C). Under BN this changes no function, only each conv's effective
  *       learning rate (∝ 1/‖W‖²): fan_out is the scale the seed's Fixup and Kaiming baselines and
  *       torchvision's MobileNetV2 train at, C× the fan-in rate on a depthwise conv of C channels
  *       (a candidate of the second design iteration, chosen or dropped on a validation split).
@@ -88,19 +89,18 @@ public final class RoleAware implements InitStrategyProvider {
 
         /**
          * √(fan_in/fan_out) where {@code fan} puts a conv of a BN net at He's fan_out variance
-         * (PyTorch's fan_out, not divided by groups), else 1.
+         * (PyTorch's fan_out, not divided by groups), else 1; {@code max}: the larger fan, so the
+         * smaller of the two scales.
          */
         double fanFactor(Layer layer, boolean normFree) {
+            Fans fans = Fans.of(layer);
             boolean out = switch (fan) {
                 case "out" -> true;
+                case "max" -> fans.fanOut() > fans.fanIn();
                 case "depthwise-out" -> layer.role() == Role.DEPTHWISE;
                 default -> false;
             };
-            if (normFree || !out) {
-                return 1;
-            }
-            Fans fans = Fans.of(layer);
-            return Math.sqrt((double) fans.fanIn() / fans.fanOut());
+            return normFree || !out ? 1 : Math.sqrt((double) fans.fanIn() / fans.fanOut());
         }
     }
 
@@ -138,8 +138,8 @@ public final class RoleAware implements InitStrategyProvider {
                 InitOption.choice("end", "unit", "BN nets: branch-end conv at its gain (unit), or × L^(-1/2) (depth:"
                         + " L× its effective learning rate, as the seed's Fixup)", List.of("unit", "depth")),
                 InitOption.choice("fan", "in", "BN nets: conv variance gain²/fan_in (in), gain²/fan_out for every conv"
-                        + " (out) or for depthwise convs only (depthwise-out); PyTorch's fan_out",
-                        List.of("in", "out", "depthwise-out")),
+                        + " (out), gain²/max(fan_in, fan_out) (max) or fan_out for depthwise convs only (depthwise-out);"
+                        + " PyTorch's fan_out", List.of("in", "out", "max", "depthwise-out")),
                 InitOption.choice("trunk", "relu", "nets without BN: stem and shortcut convs at gain √2 (relu) or 1"
                         + " (linear)", List.of("relu", "linear")));
     }

@@ -12,6 +12,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -251,10 +252,12 @@ class RoleAwareTest {
 
     /**
      * fan=out: every conv weight × √(fan_in/fan_out) (PyTorch's fans; a depthwise filter × 1/√C), the
-     * same Q; fan=depthwise-out: the depthwise convs only; nothing else changes, and norm-free nets not at all.
+     * same Q; fan=max: only convs with fan_out > fan_in (so equal to fan=out on ResNets and VGG);
+     * fan=depthwise-out: the depthwise convs only; nothing else changes, and norm-free nets not at all.
      */
     @ParameterizedTest
-    @CsvSource({"mobilenetv2, out", "mobilenetv2, depthwise-out", "resnet20, out", "resnet20, depthwise-out"})
+    @CsvSource({"mobilenetv2, out", "mobilenetv2, max", "mobilenetv2, depthwise-out", "resnet20, out", "resnet20, max",
+            "resnet20, depthwise-out", "vgg11bn, max"})
     void fanOutRescalesOnlyTheChosenConvs(String arch, String fan) {
         Network net = Models.build(arch, 3, 10, 0.25);
         Map<String, float[]> in = init(arch, 0.25, "role-aware:end=depth", 6);
@@ -263,8 +266,7 @@ class RoleAwareTest {
         for (Layer l : net.layers()) {
             for (String name : l.parameters().keySet()) {
                 String key = l.path() + "." + name;
-                boolean chosen = fan.equals("out") || l.role() == Role.DEPTHWISE;
-                if (l.kind() == LayerKind.CONV && name.equals("weight") && chosen) {
+                if (l.kind() == LayerKind.CONV && name.equals("weight") && chosen(l, fan)) {
                     Fans fans = Fans.of(l);
                     assertProportional(key, out.get(key), in.get(key), Math.sqrt((double) fans.fanIn() / fans.fanOut()));
                     scaled++;
@@ -273,12 +275,28 @@ class RoleAwareTest {
                 }
             }
         }
-        long convs = net.layers().stream().filter(l -> l.kind() == LayerKind.CONV
-                && (fan.equals("out") || l.role() == Role.DEPTHWISE)).count();
+        long convs = net.layers().stream().filter(l -> l.kind() == LayerKind.CONV && chosen(l, fan)).count();
         assertThat(scaled).isEqualTo((int) convs);
-        assertThat(scaled > 0).isEqualTo(fan.equals("out") || arch.equals("mobilenetv2"));
+        assertThat(scaled > 0).isEqualTo(!fan.equals("depthwise-out") || arch.equals("mobilenetv2"));
+        if (fan.equals("max")) {
+            boolean projections = arch.equals("mobilenetv2");
+            Map<String, float[]> all = init(arch, 0.25, "role-aware:end=depth,fan=out", 6);
+            assertThat(out.keySet().stream().allMatch(key -> Arrays.equals(out.get(key), all.get(key))))
+                    .as("fan=max is fan=out except where fan_in > fan_out (MobileNetV2's projections)")
+                    .isEqualTo(!projections);
+        }
         Map<String, float[]> free = init(arch, 0.25, Norm.NONE, "role-aware", 6);
         init(arch, 0.25, Norm.NONE, "role-aware:fan=" + fan, 6).forEach((key, value) -> assertSame(key, value, free.get(key)));
+    }
+
+    /** The convs {@code fan} rescales: all (out), those with fan_out > fan_in (max), or depthwise ones. */
+    static boolean chosen(Layer l, String fan) {
+        Fans fans = Fans.of(l);
+        return switch (fan) {
+            case "out" -> true;
+            case "max" -> fans.fanOut() > fans.fanIn();
+            default -> l.role() == Role.DEPTHWISE;
+        };
     }
 
     /** trunk=linear: on norm-free nets only the stem and shortcut weights (v and g) change, × 1/√2; BN nets not at all. */
