@@ -74,11 +74,11 @@ public final class RoleAware implements InitStrategyProvider {
 
     /** The options: each turns one ingredient of the rule off. */
     record Rule(String classifier, boolean identityBranch, boolean orthogonal, boolean depthScaling, boolean endDepth,
-            String fan, boolean linearTrunk) {
+            String fan, boolean linearTrunk, boolean unitReadout) {
         static Rule of(Map<String, String> o) {
             return new Rule(o.get("classifier"), o.get("branch").equals("identity"),
                     o.get("conv").equals("orthogonal"), o.get("depth").equals("on"), o.get("end").equals("depth"),
-                    o.get("fan"), o.get("trunk").equals("linear"));
+                    o.get("fan"), o.get("trunk").equals("linear"), o.get("readout").equals("unit"));
         }
 
         /** 1/√2 on a norm-free net's stem and shortcuts under {@code trunk=linear} (gain 1 instead of √2), else 1. */
@@ -140,6 +140,9 @@ public final class RoleAware implements InitStrategyProvider {
                 InitOption.choice("fan", "in", "BN nets: conv variance gain²/fan_in (in), gain²/fan_out for every conv"
                         + " (out), gain²/max(fan_in, fan_out) (max) or fan_out for depthwise convs only (depthwise-out);"
                         + " PyTorch's fan_out", List.of("in", "out", "max", "depthwise-out")),
+                InitOption.choice("readout", "bn", "BN nets whose classifier reads a BN→ReLU output (VGG, MobileNetV2's"
+                        + " head): that BN's γ = 1 (bn) or √(2/d), d = classifier fan_in (unit: E‖h‖² ≈ 1 at init)",
+                        List.of("bn", "unit")),
                 InitOption.choice("trunk", "relu", "nets without BN: stem and shortcut convs at gain √2 (relu) or 1"
                         + " (linear)", List.of("relu", "linear")));
     }
@@ -150,13 +153,15 @@ public final class RoleAware implements InitStrategyProvider {
         return ctx -> {
             Network net = ctx.network();
             boolean normFree = net.norm() != Norm.BN;
+            Layer readout = rule.unitReadout() && !normFree ? readoutNorm(net) : null;
             for (Layer layer : net.layers()) {
                 if (ctx.initScalar(layer)) {
                     continue;
                 }
                 boolean end = Residuals.endsBranch(layer);
                 if (layer.kind() == LayerKind.BATCH_NORM) {
-                    ctx.fill(layer, "weight", end && rule.identityBranch() ? 0f : 1f);
+                    float gamma = layer == readout ? (float) Math.sqrt(2.0 / classifierFanIn(net)) : 1f;
+                    ctx.fill(layer, "weight", end && rule.identityBranch() ? 0f : gamma);
                     ctx.fill(layer, "bias", 0f);
                     continue;
                 }
@@ -194,6 +199,28 @@ public final class RoleAware implements InitStrategyProvider {
         return layer.role() == Role.PROJECT ? LINEAR : RELU;
     }
 
+
+    /**
+     * The BN whose ReLU output the classifier reads (through pooling only): the last BN of a plain
+     * stack (VGG, plaincnn) or of MobileNetV2's head conv; null where the classifier reads a residual
+     * sum (ResNet).
+     */
+    static Layer readoutNorm(Network net) {
+        Layer last = null;
+        for (Layer layer : net.layers()) {
+            if (layer.kind() == LayerKind.BATCH_NORM || layer.kind() == LayerKind.CONV) {
+                last = layer;
+            }
+        }
+        boolean feature = last != null && last.kind() == LayerKind.BATCH_NORM
+                && (last.role() == Role.PLAIN || last.role() == Role.HEAD);
+        return feature ? last : null;
+    }
+
+    static long classifierFanIn(Network net) {
+        return net.layers().stream().filter(l -> l.role() == Role.CLASSIFIER).findFirst()
+                .map(l -> Fans.of(l).fanIn()).orElseThrow();
+    }
 
     /** Element variance gain²/fan_in: orthogonal per group (scaled as the class comment says), or Gaussian. */
     static void conv(InitContext ctx, Layer layer, Rule rule, double gain) {

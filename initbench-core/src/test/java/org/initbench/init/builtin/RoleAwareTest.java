@@ -289,6 +289,35 @@ class RoleAwareTest {
         init(arch, 0.25, Norm.NONE, "role-aware:fan=" + fan, 6).forEach((key, value) -> assertSame(key, value, free.get(key)));
     }
 
+    /**
+     * readout=unit: only the γ of the BN whose ReLU output the classifier reads changes, to √(2/d) (d =
+     * classifier fan_in): VGG's last BN, MobileNetV2's head BN; ResNets (a residual sum) and norm-free
+     * nets are unchanged.
+     */
+    @ParameterizedTest
+    @CsvSource({"vgg11bn, BN, true", "mobilenetv2, BN, true", "resnet20, BN, false", "vgg11bn, NONE, false"})
+    void readoutUnitScalesOnlyTheFeatureBn(String arch, Norm norm, boolean changes) {
+        Network net = Models.build(arch, 3, 10, 0.25, norm);
+        Map<String, float[]> bn = init(arch, 0.25, norm, "role-aware", 9);
+        Map<String, float[]> unit = init(arch, 0.25, norm, "role-aware:readout=unit", 9);
+        Layer classifier = net.layers().get(net.layers().size() - 1);
+        assertThat(classifier.role()).isEqualTo(Role.CLASSIFIER);
+        float gamma = (float) Math.sqrt(2.0 / Fans.of(classifier).fanIn());
+        Layer readout = RoleAware.readoutNorm(net);
+        assertThat(readout != null).isEqualTo(changes);
+        for (Layer l : net.layers()) {
+            for (String name : l.parameters().keySet()) {
+                String key = l.path() + "." + name;
+                if (l == readout && name.equals("weight")) {
+                    assertThat(unit.get(key)).as(key).containsOnly(gamma);
+                    assertThat(l.role()).isIn(Role.PLAIN, Role.HEAD);
+                } else {
+                    assertSame(key, unit.get(key), bn.get(key));
+                }
+            }
+        }
+    }
+
     /** The convs {@code fan} rescales: all (out), those with fan_out > fan_in (max), or depthwise ones. */
     static boolean chosen(Layer l, String fan) {
         Fans fans = Fans.of(l);
