@@ -20,7 +20,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "report", mixinStandardHelpOptions = true,
         description = {"Report the runs under RUNS_DIR (every directory holding a spec.json): results.csv,"
                 + " report.md, a self-contained report.html and PNG plots.",
-            "Cells are best test accuracy (%), mean ± std (n) over done runs; running, diverged, failed and"
+            "Cells are best test accuracy (%%), mean ± std (n) over done runs; running, diverged, failed and"
                 + " corrupt runs are counted, never averaged."})
 public final class ReportCommand implements Callable<Integer> {
     @Spec CommandSpec spec;

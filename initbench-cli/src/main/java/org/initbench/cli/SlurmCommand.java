@@ -37,7 +37,7 @@ final class SlurmCommand implements Callable<Integer> {
     @Option(names = "--cpus", defaultValue = "2", description = "CPUs per task (the run's threads); default ${DEFAULT-VALUE}.") int cpus;
     @Option(names = "--mem", description = "Memory per task, e.g. 8G.") String mem;
     @Option(names = "--gres", description = "Generic resources per task, e.g. gpu:1 (with --device gpu).") String gres;
-    @Option(names = "--max-parallel", description = "At most this many tasks at once (%K).") Integer maxParallel;
+    @Option(names = "--max-parallel", description = "At most this many tasks at once (%%K).") Integer maxParallel;
     @Option(names = "--signal-before", defaultValue = "300", description = "Seconds before the time limit at which"
             + " Slurm sends USR1: the cell checkpoints and the task requeues itself; default ${DEFAULT-VALUE}.") int signalBefore;
     @Option(names = "--device", defaultValue = "cpu", description = "The runs' device: cpu, gpu or auto; default ${DEFAULT-VALUE}.") String device;

@@ -3,7 +3,11 @@ package org.initbench.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.initbench.cli.CliTestSupport.exec;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 class ListingCommandsTest {
 
@@ -40,5 +44,30 @@ class ListingCommandsTest {
         assertThat(r.exitCode()).isZero();
         assertThat(r.out()).contains("pytorch-default").contains("kaiming-normal")
                 .contains("option mode=fan_out").contains("arXiv:1502.01852");
+    }
+
+    /** Every command's help renders as written: no picocli warning (an unescaped % in a description). */
+    @Test
+    void everyHelpRendersWithoutWarnings() {
+        PrintStream err = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        int commands;
+        try {
+            commands = usageOfAll(Main.commandLine());
+        } finally {
+            System.setErr(err);
+        }
+        assertThat(commands).isGreaterThan(10);
+        assertThat(captured.toString(StandardCharsets.UTF_8)).doesNotContain("picocli WARN");
+    }
+
+    private static int usageOfAll(CommandLine cl) {
+        assertThat(cl.getUsageMessage()).isNotBlank();
+        int n = 1;
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            n += usageOfAll(sub);
+        }
+        return n;
     }
 }
