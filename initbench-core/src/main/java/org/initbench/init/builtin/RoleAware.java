@@ -45,22 +45,30 @@ import org.initbench.model.Role;
  *       computes the same function at any scale.
  *   <li>Classifier, {@code classifier=zero} (default): W = 0, b = 0 (Fixup rule 1); {@code fanin}: W
  *       ~ N(0, 1/fan_in), b = 0; {@code small}: W ~ N(0, 0.01²), b = 0.
- *   <li>{@code end=depth} (BN nets; default {@code unit}): the branch-end conv × L^(−1/2), L = residual
- *       blocks, which under BN changes no function, only gives that conv L× the effective learning
- *       rate, as the seed's Fixup does (a candidate of the second design iteration, chosen or dropped
- *       on a validation split: docs/research/own-init.md).
- *   <li>{@code fan=out} (BN nets; default {@code in}): every conv at element variance gain²/fan_out
- *       (PyTorch's fan_out = C_out·k², not divided by groups) instead of gain²/fan_in, the same
- *       orthogonal Q × √(fan_in/fan_out); {@code fan=max}: gain²/max(fan_in, fan_out), the smaller
- *       of the two scales (fan_out everywhere but MobileNetV2's projections, which keep fan_in);
- *       {@code fan=depthwise-out}: only the depthwise convs (a filter of norm gain/√C). Under BN this changes no function, only each conv's effective
- *       learning rate (∝ 1/‖W‖²): fan_out is the scale the seed's Fixup and Kaiming baselines and
- *       torchvision's MobileNetV2 train at, C× the fan-in rate on a depthwise conv of C channels
- *       (a candidate of the second design iteration, chosen or dropped on a validation split).
- *   <li>{@code trunk=linear} (nets without BN; default {@code relu}): the stem and the shortcut
- *       projections at gain 1 instead of √2, so the trunk's signal halves at the stem and at each
- *       downsampling block, as under fixup-original's smaller stem and fan_out shortcuts (a
- *       candidate of the second design iteration against the divergence of {@code --norm none}).
+ *   <li>Branch-end conv of a BN net, {@code end=depth} (default): × L^(−1/2), L = residual blocks
+ *       (27 on ResNet-56). Under BN this changes no function; it gives that conv L× the effective
+ *       learning rate (∝ 1/‖W‖²), as the seed's Fixup does. {@code end=unit}: no factor (the first
+ *       design iteration).
+ *   <li>Depthwise convs of a BN net, {@code fan=depthwise-out} (default): element variance
+ *       gain²/fan_out with PyTorch's fan_out = C·9 (not divided by groups), so a filter has norm
+ *       gain/√C: C× the fan-in effective learning rate, the scale at which Fixup, Kaiming and
+ *       torchvision's MobileNetV2 train depthwise filters. {@code fan=in}: gain²/fan_in everywhere;
+ *       {@code fan=out}: gain²/fan_out on every conv; {@code fan=max}: gain²/max(fan_in, fan_out).
+ *       Each is the same orthogonal Q, rescaled.
+ *   <li>Readout of a BN net, {@code readout=unit} (default): where the classifier reads BN → ReLU
+ *       features through max pooling only (the last BN of VGG or another plain stack), that BN's γ
+ *       = √(2/d), d = the classifier's fan_in, so E‖h‖² ≈ 1 at init. With W = 0 the first SGD step
+ *       gives logits z_c ≈ (lr/C)·h(x)·(m_c − m) (m_c: class-mean feature), which vary from image
+ *       to image with the features' per-image variance: large for VGG's 1×1 max-pooled features
+ *       (d = 256 at width 0.5), enough to wreck the first epoch; small where a global average over
+ *       many positions has removed most of it (MobileNetV2's head, where γ = √(2/d) starved the
+ *       classifier on the validation split) or for a ResNet's residual sum, which keep γ = 1.
+ *       {@code readout=bn}: γ = 1 everywhere.
+ *   <li>Stem and shortcuts of a net without BN, {@code trunk=linear} (default): gain 1 instead of
+ *       √2, so the trunk's signal halves at the stem and at each downsampling block, closer to
+ *       fixup-original's smaller stem and fan_out shortcuts; {@code trunk=relu}: gain √2.
+ *   <li>The four defaults above were chosen on a validation split held out of the training set
+ *       (the second design iteration: docs/research/own-init.md).
  *   <li>Every other BN γ = 1, β = 0; every bias 0; Fixup's scalars 0 and 1 ({@link InitContext#initScalar}).
  *   <li>Weight norm: the values above are the effective weight (v = W, g = ‖W_i‖). A zero weight is
  *       g = 0 with v orthogonal (gain 1: unit rows, or orthonormal columns when rows outnumber
@@ -115,7 +123,8 @@ public final class RoleAware implements InitStrategyProvider {
     @Override
     public String summary() {
         return "orthogonal at He fan-in norm, gain by role (√2 before ReLU, 1 linear); branch ends identity"
-                + " (BN γ=0, or W=0 and Fixup depth scaling without BN); classifier 0; BN 1/0";
+                + " (BN γ=0 and conv × L^-1/2, or W=0 and Fixup depth scaling without BN); depthwise at fan_out;"
+                + " readout BN γ=√(2/d); classifier 0; other BN 1/0";
     }
 
     @Override
@@ -135,15 +144,15 @@ public final class RoleAware implements InitStrategyProvider {
                         List.of("orthogonal", "gaussian")),
                 InitOption.choice("depth", "on", "norm-free nets: Fixup's L^(-1/(2m-2)) on inner branch convs",
                         List.of("on", "off")),
-                InitOption.choice("end", "unit", "BN nets: branch-end conv at its gain (unit), or × L^(-1/2) (depth:"
+                InitOption.choice("end", "depth", "BN nets: branch-end conv at its gain (unit), or × L^(-1/2) (depth:"
                         + " L× its effective learning rate, as the seed's Fixup)", List.of("unit", "depth")),
-                InitOption.choice("fan", "in", "BN nets: conv variance gain²/fan_in (in), gain²/fan_out for every conv"
+                InitOption.choice("fan", "depthwise-out", "BN nets: conv variance gain²/fan_in (in), gain²/fan_out for every conv"
                         + " (out), gain²/max(fan_in, fan_out) (max) or fan_out for depthwise convs only (depthwise-out);"
                         + " PyTorch's fan_out", List.of("in", "out", "max", "depthwise-out")),
-                InitOption.choice("readout", "bn", "BN nets whose classifier reads a BN→ReLU output (VGG, MobileNetV2's"
-                        + " head): that BN's γ = 1 (bn) or √(2/d), d = classifier fan_in (unit: E‖h‖² ≈ 1 at init)",
+                InitOption.choice("readout", "unit", "BN nets whose classifier reads max-pooled BN→ReLU features (VGG):"
+                        + " that BN's γ = 1 (bn) or √(2/d), d = classifier fan_in (unit: E‖h‖² ≈ 1 at init)",
                         List.of("bn", "unit")),
-                InitOption.choice("trunk", "relu", "nets without BN: stem and shortcut convs at gain √2 (relu) or 1"
+                InitOption.choice("trunk", "linear", "nets without BN: stem and shortcut convs at gain √2 (relu) or 1"
                         + " (linear)", List.of("relu", "linear")));
     }
 
@@ -201,9 +210,9 @@ public final class RoleAware implements InitStrategyProvider {
 
 
     /**
-     * The BN whose ReLU output the classifier reads (through pooling only): the last BN of a plain
-     * stack (VGG, plaincnn) or of MobileNetV2's head conv; null where the classifier reads a residual
-     * sum (ResNet).
+     * The BN whose ReLU output the classifier reads through max pooling only: the last BN of a plain
+     * stack (VGG, plaincnn). Null where the classifier reads globally averaged features (MobileNetV2's
+     * head) or a residual sum (ResNet).
      */
     static Layer readoutNorm(Network net) {
         Layer last = null;
@@ -212,9 +221,7 @@ public final class RoleAware implements InitStrategyProvider {
                 last = layer;
             }
         }
-        boolean feature = last != null && last.kind() == LayerKind.BATCH_NORM
-                && (last.role() == Role.PLAIN || last.role() == Role.HEAD);
-        return feature ? last : null;
+        return last != null && last.kind() == LayerKind.BATCH_NORM && last.role() == Role.PLAIN ? last : null;
     }
 
     static long classifierFanIn(Network net) {

@@ -35,13 +35,38 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** role-aware: the rule per layer role, on BN, norm-free and weight-normalized nets, and its four ablations. */
 class RoleAwareTest {
     static final double SQRT2 = Math.sqrt(2);
+    /** The first iteration's rule, from which most tests here vary one option at a time. */
+    static final String FIRST = "role-aware:end=unit,fan=in,readout=bn,trunk=relu";
+
+    /** {@link #FIRST} with {@code options} ("k=v,k=v") put over it. */
+    static String rule(String options) {
+        Map<String, String> merged = new LinkedHashMap<>();
+        for (String kv : (FIRST.substring(FIRST.indexOf(':') + 1) + "," + options).split(",")) {
+            if (!kv.isEmpty()) {
+                merged.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+            }
+        }
+        StringBuilder spec = new StringBuilder("role-aware:");
+        merged.forEach((k, v) -> spec.append(spec.length() > "role-aware:".length() ? "," : "").append(k).append('=').append(v));
+        return spec.toString();
+    }
+
+    /** The default is the second iteration's rule, chosen on the validation split (docs/research/own-init.md). */
+    @ParameterizedTest
+    @CsvSource({"resnet20, BN", "mobilenetv2, BN", "vgg11bn, BN", "resnet20, NONE", "resnet20, WEIGHTNORM"})
+    void theDefaultIsTheSecondIterationRule(String arch, Norm norm) {
+        Map<String, float[]> chosen = init(arch, 0.25, norm, rule("end=depth,fan=depthwise-out,readout=unit,trunk=linear"), 3);
+        init(arch, 0.25, norm, "role-aware", 3).forEach((key, value) -> assertSame(key, value, chosen.get(key)));
+        assertThat(init(arch, 0.25, norm, FIRST, 3)).as("the first iteration's rule differs")
+                .anySatisfy((key, value) -> assertThat(value).isNotEqualTo(chosen.get(key)));
+    }
 
     /** BN nets: classifier exactly 0; γ = 0 exactly on the BN of each branch end, 1 elsewhere; β = 0. */
     @ParameterizedTest
     @ValueSource(strings = {"resnet20", "mobilenetv2", "vgg11bn"})
     void bnNetsStartWithIdentityBranchesAndAZeroClassifier(String arch) {
         Network net = Models.build(arch, 3, 10, 0.25);
-        Map<String, float[]> v = init(arch, 0.25, "role-aware", 5);
+        Map<String, float[]> v = init(arch, 0.25, FIRST, 5);
         int zeroed = 0;
         for (Layer l : net.layers()) {
             if (l.kind() == LayerKind.BATCH_NORM) {
@@ -69,7 +94,7 @@ class RoleAwareTest {
     @CsvSource({"resnet20, 0.5", "mobilenetv2, 0.35", "vgg11bn, 0.25"})
     void convsAreOrthogonalAtTheGainOfTheirRole(String arch, double width) {
         Network net = Models.build(arch, 3, 10, width);
-        Map<String, float[]> v = init(arch, width, "role-aware", 7);
+        Map<String, float[]> v = init(arch, width, FIRST, 7);
         int wide = 0;
         for (Layer l : net.layers()) {
             if (l.kind() != LayerKind.CONV) {
@@ -86,7 +111,7 @@ class RoleAwareTest {
     @Test
     void depthwiseFiltersHaveNormSqrt2() {
         Network net = Models.build("mobilenetv2", 3, 10, 0.35);
-        Map<String, float[]> v = init("mobilenetv2", 0.35, "role-aware", 7);
+        Map<String, float[]> v = init("mobilenetv2", 0.35, FIRST, 7);
         Layer dw = net.layers().stream().filter(l -> l.role() == Role.DEPTHWISE && l.kind() == LayerKind.CONV).skip(3).findFirst().orElseThrow();
         float[] w = v.get(dw.path() + ".weight");
         assertThat(w).hasSize(dw.outChannels() * 9);
@@ -102,7 +127,7 @@ class RoleAwareTest {
     @Test
     void normFreeResnetIsFixupWithOrthogonalConvs() {
         Network net = Models.build("resnet56", 3, 10, 0.25, Norm.NONE);
-        Map<String, float[]> v = init("resnet56", 0.25, Norm.NONE, "role-aware", 3);
+        Map<String, float[]> v = init("resnet56", 0.25, Norm.NONE, FIRST, 3);
         double scale = Math.pow(27, -0.5);
         assertThat(scale).isCloseTo(0.19245, within(1e-5));
         int conv1 = 0;
@@ -128,7 +153,7 @@ class RoleAwareTest {
             }
         }
         assertThat(conv1).isEqualTo(27);
-        assertThat(logits("resnet56", Norm.NONE, "role-aware")).containsOnly(0f);
+        assertThat(logits("resnet56", Norm.NONE, FIRST)).containsOnly(0f);
     }
 
     /**
@@ -138,8 +163,8 @@ class RoleAwareTest {
     @Test
     void normFreeMobilenetScalesTwoConvsPerBranch() {
         Network net = Models.build("mobilenetv2", 3, 10, 0.35, Norm.NONE);
-        Map<String, float[]> on = init("mobilenetv2", 0.35, Norm.NONE, "role-aware", 3);
-        Map<String, float[]> off = init("mobilenetv2", 0.35, Norm.NONE, "role-aware:depth=off", 3);
+        Map<String, float[]> on = init("mobilenetv2", 0.35, Norm.NONE, FIRST, 3);
+        Map<String, float[]> off = init("mobilenetv2", 0.35, Norm.NONE, rule("depth=off"), 3);
         assertThat(net.residualBlockCount()).isEqualTo(11);
         double scale = Math.pow(11, -0.25);
         int scaled = 0;
@@ -164,8 +189,8 @@ class RoleAwareTest {
     @Test
     void weightNormHasTheNormFreeEffectiveWeightsAndZeroLayersCanGrow() {
         Network net = Models.build("resnet20", 3, 10, 0.25, Norm.WEIGHTNORM);
-        Map<String, float[]> wn = init("resnet20", 0.25, Norm.WEIGHTNORM, "role-aware", 4);
-        Map<String, float[]> plain = init("resnet20", 0.25, Norm.NONE, "role-aware", 4);
+        Map<String, float[]> wn = init("resnet20", 0.25, Norm.WEIGHTNORM, FIRST, 4);
+        Map<String, float[]> plain = init("resnet20", 0.25, Norm.NONE, FIRST, 4);
         for (Layer l : net.layers()) {
             float[] g = wn.get(l.path() + ".weight_g");
             float[] dir = wn.get(l.path() + ".weight_v");
@@ -185,17 +210,17 @@ class RoleAwareTest {
             }
             assertThat(wn.get(l.path() + ".bias")).as(l.path()).containsOnly(0f);
         }
-        Map<String, Double> gradG = gradientNormsOfG("resnet20", "role-aware:classifier=fanin");
+        Map<String, Double> gradG = gradientNormsOfG("resnet20", rule("classifier=fanin"));
         assertThat(gradG.get("layer1.0.conv2")).as("zero conv2: its g learns").isPositive();
         assertThat(gradG.get("fc")).isPositive();
-        assertThat(gradientNormsOfG("resnet20", "role-aware").get("fc")).as("zero classifier: its g learns")
+        assertThat(gradientNormsOfG("resnet20", FIRST).get("fc")).as("zero classifier: its g learns")
                 .isPositive();
     }
 
     @Test
     void classifierFaninChangesOnlyTheClassifierWeight() {
-        Map<String, float[]> full = init("resnet20", 0.25, "role-aware", 9);
-        Map<String, float[]> fanin = init("resnet20", 0.25, "role-aware:classifier=fanin", 9);
+        Map<String, float[]> full = init("resnet20", 0.25, FIRST, 9);
+        Map<String, float[]> fanin = init("resnet20", 0.25, rule("classifier=fanin"), 9);
         for (String key : full.keySet()) {
             if (!key.equals("fc.weight")) {
                 assertSame(key, fanin.get(key), full.get(key));
@@ -212,8 +237,8 @@ class RoleAwareTest {
 
     @Test
     void classifierSmallIsNormalWithStdOneHundredth() {
-        Map<String, float[]> full = init("resnet20", 0.25, "role-aware", 9);
-        Map<String, float[]> small = init("resnet20", 0.25, "role-aware:classifier=small", 9);
+        Map<String, float[]> full = init("resnet20", 0.25, FIRST, 9);
+        Map<String, float[]> small = init("resnet20", 0.25, rule("classifier=small"), 9);
         full.forEach((key, value) -> {
             if (!key.equals("fc.weight")) {
                 assertSame(key, small.get(key), value);
@@ -231,8 +256,8 @@ class RoleAwareTest {
     void endDepthScalesOnlyTheBranchEndConvs(String arch) {
         Network net = Models.build(arch, 3, 10, 0.25);
         long blocks = net.layers().stream().filter(l -> Residuals.endsBranch(l) && l.kind() == LayerKind.BATCH_NORM).count();
-        Map<String, float[]> full = init(arch, 0.25, "role-aware", 4);
-        Map<String, float[]> depth = init(arch, 0.25, "role-aware:end=depth", 4);
+        Map<String, float[]> full = init(arch, 0.25, FIRST, 4);
+        Map<String, float[]> depth = init(arch, 0.25, rule("end=depth"), 4);
         int scaled = 0;
         for (Layer l : net.layers()) {
             for (String name : l.parameters().keySet()) {
@@ -246,8 +271,8 @@ class RoleAwareTest {
             }
         }
         assertThat(scaled).isEqualTo((int) blocks).isPositive();
-        Map<String, float[]> free = init("resnet20", 0.25, Norm.NONE, "role-aware", 4);
-        init("resnet20", 0.25, Norm.NONE, "role-aware:end=depth", 4).forEach((key, value) -> assertSame(key, value, free.get(key)));
+        Map<String, float[]> free = init("resnet20", 0.25, Norm.NONE, FIRST, 4);
+        init("resnet20", 0.25, Norm.NONE, rule("end=depth"), 4).forEach((key, value) -> assertSame(key, value, free.get(key)));
     }
 
     /**
@@ -260,8 +285,8 @@ class RoleAwareTest {
             "resnet20, depthwise-out", "vgg11bn, max"})
     void fanOutRescalesOnlyTheChosenConvs(String arch, String fan) {
         Network net = Models.build(arch, 3, 10, 0.25);
-        Map<String, float[]> in = init(arch, 0.25, "role-aware:end=depth", 6);
-        Map<String, float[]> out = init(arch, 0.25, "role-aware:end=depth,fan=" + fan, 6);
+        Map<String, float[]> in = init(arch, 0.25, rule("end=depth"), 6);
+        Map<String, float[]> out = init(arch, 0.25, rule("end=depth,fan=" + fan), 6);
         int scaled = 0;
         for (Layer l : net.layers()) {
             for (String name : l.parameters().keySet()) {
@@ -280,26 +305,26 @@ class RoleAwareTest {
         assertThat(scaled > 0).isEqualTo(!fan.equals("depthwise-out") || arch.equals("mobilenetv2"));
         if (fan.equals("max")) {
             boolean projections = arch.equals("mobilenetv2");
-            Map<String, float[]> all = init(arch, 0.25, "role-aware:end=depth,fan=out", 6);
+            Map<String, float[]> all = init(arch, 0.25, rule("end=depth,fan=out"), 6);
             assertThat(out.keySet().stream().allMatch(key -> Arrays.equals(out.get(key), all.get(key))))
                     .as("fan=max is fan=out except where fan_in > fan_out (MobileNetV2's projections)")
                     .isEqualTo(!projections);
         }
-        Map<String, float[]> free = init(arch, 0.25, Norm.NONE, "role-aware", 6);
-        init(arch, 0.25, Norm.NONE, "role-aware:fan=" + fan, 6).forEach((key, value) -> assertSame(key, value, free.get(key)));
+        Map<String, float[]> free = init(arch, 0.25, Norm.NONE, FIRST, 6);
+        init(arch, 0.25, Norm.NONE, rule("fan=" + fan), 6).forEach((key, value) -> assertSame(key, value, free.get(key)));
     }
 
     /**
-     * readout=unit: only the γ of the BN whose ReLU output the classifier reads changes, to √(2/d) (d =
-     * classifier fan_in): VGG's last BN, MobileNetV2's head BN; ResNets (a residual sum) and norm-free
-     * nets are unchanged.
+     * readout=unit: only the γ of the BN whose ReLU output the classifier reads through max pooling
+     * changes, to √(2/d) (d = classifier fan_in): VGG's last BN; MobileNetV2 (global average), ResNets
+     * (a residual sum) and norm-free nets are unchanged.
      */
     @ParameterizedTest
-    @CsvSource({"vgg11bn, BN, true", "mobilenetv2, BN, true", "resnet20, BN, false", "vgg11bn, NONE, false"})
+    @CsvSource({"vgg11bn, BN, true", "mobilenetv2, BN, false", "resnet20, BN, false", "vgg11bn, NONE, false"})
     void readoutUnitScalesOnlyTheFeatureBn(String arch, Norm norm, boolean changes) {
         Network net = Models.build(arch, 3, 10, 0.25, norm);
-        Map<String, float[]> bn = init(arch, 0.25, norm, "role-aware", 9);
-        Map<String, float[]> unit = init(arch, 0.25, norm, "role-aware:readout=unit", 9);
+        Map<String, float[]> bn = init(arch, 0.25, norm, FIRST, 9);
+        Map<String, float[]> unit = init(arch, 0.25, norm, rule("readout=unit"), 9);
         Layer classifier = net.layers().get(net.layers().size() - 1);
         assertThat(classifier.role()).isEqualTo(Role.CLASSIFIER);
         float gamma = (float) Math.sqrt(2.0 / Fans.of(classifier).fanIn());
@@ -310,7 +335,7 @@ class RoleAwareTest {
                 String key = l.path() + "." + name;
                 if (l == readout && name.equals("weight")) {
                     assertThat(unit.get(key)).as(key).containsOnly(gamma);
-                    assertThat(l.role()).isIn(Role.PLAIN, Role.HEAD);
+                    assertThat(l.role()).isEqualTo(Role.PLAIN);
                 } else {
                     assertSame(key, unit.get(key), bn.get(key));
                 }
@@ -333,8 +358,8 @@ class RoleAwareTest {
     @CsvSource({"resnet20, NONE, 3", "resnet20, WEIGHTNORM, 3", "mobilenetv2, NONE, 1", "resnet20, BN, 0"})
     void trunkLinearHalvesOnlyTheNormFreeStemAndShortcuts(String arch, Norm norm, int expected) {
         Network net = Models.build(arch, 3, 10, 0.25, norm);
-        Map<String, float[]> relu = init(arch, 0.25, norm, "role-aware", 8);
-        Map<String, float[]> linear = init(arch, 0.25, norm, "role-aware:trunk=linear", 8);
+        Map<String, float[]> relu = init(arch, 0.25, norm, FIRST, 8);
+        Map<String, float[]> linear = init(arch, 0.25, norm, rule("trunk=linear"), 8);
         int scaled = 0;
         for (Layer l : net.layers()) {
             boolean trunk = (l.role() == Role.STEM || l.role() == Role.SHORTCUT) && l.kind() == LayerKind.CONV
@@ -360,8 +385,8 @@ class RoleAwareTest {
     @ValueSource(strings = {"resnet20", "mobilenetv2"})
     void branchPlainOnBnNetsChangesOnlyTheBranchEnds(String arch) {
         Network net = Models.build(arch, 3, 10, 0.25);
-        Map<String, float[]> full = init(arch, 0.25, "role-aware", 2);
-        Map<String, float[]> plain = init(arch, 0.25, "role-aware:branch=plain", 2);
+        Map<String, float[]> full = init(arch, 0.25, FIRST, 2);
+        Map<String, float[]> plain = init(arch, 0.25, rule("branch=plain"), 2);
         for (Layer l : net.layers()) {
             for (String name : l.parameters().keySet()) {
                 String key = l.path() + "." + name;
@@ -382,8 +407,8 @@ class RoleAwareTest {
     @Test
     void branchPlainOnANormFreeResnetChangesOnlyConv2() {
         Network net = Models.build("resnet20", 3, 10, 0.25, Norm.NONE);
-        Map<String, float[]> full = init("resnet20", 0.25, Norm.NONE, "role-aware", 2);
-        Map<String, float[]> plain = init("resnet20", 0.25, Norm.NONE, "role-aware:branch=plain", 2);
+        Map<String, float[]> full = init("resnet20", 0.25, Norm.NONE, FIRST, 2);
+        Map<String, float[]> plain = init("resnet20", 0.25, Norm.NONE, rule("branch=plain"), 2);
         for (Layer l : net.layers()) {
             for (String name : l.parameters().keySet()) {
                 String key = l.path() + "." + name;
@@ -404,8 +429,8 @@ class RoleAwareTest {
     @Test
     void convGaussianKeepsTheVarianceAndChangesOnlyConvWeights() {
         Network net = Models.build("resnet20", 3, 10, 1);
-        Map<String, float[]> full = init("resnet20", 1, "role-aware", 6);
-        Map<String, float[]> gauss = init("resnet20", 1, "role-aware:conv=gaussian", 6);
+        Map<String, float[]> full = init("resnet20", 1, FIRST, 6);
+        Map<String, float[]> gauss = init("resnet20", 1, rule("conv=gaussian"), 6);
         int checked = 0;
         for (Layer l : net.layers()) {
             for (String name : l.parameters().keySet()) {
@@ -432,8 +457,8 @@ class RoleAwareTest {
     @Test
     void depthOffRemovesOnlyTheDepthFactor() {
         Network net = Models.build("resnet20", 3, 10, 0.25, Norm.NONE);
-        Map<String, float[]> on = init("resnet20", 0.25, Norm.NONE, "role-aware", 1);
-        Map<String, float[]> off = init("resnet20", 0.25, Norm.NONE, "role-aware:depth=off", 1);
+        Map<String, float[]> on = init("resnet20", 0.25, Norm.NONE, FIRST, 1);
+        Map<String, float[]> off = init("resnet20", 0.25, Norm.NONE, rule("depth=off"), 1);
         for (Layer l : net.layers()) {
             for (String name : l.parameters().keySet()) {
                 String key = l.path() + "." + name;
@@ -444,8 +469,8 @@ class RoleAwareTest {
                 }
             }
         }
-        Map<String, float[]> bn = init("resnet20", 0.25, "role-aware", 1);
-        Map<String, float[]> bnOff = init("resnet20", 0.25, "role-aware:depth=off", 1);
+        Map<String, float[]> bn = init("resnet20", 0.25, FIRST, 1);
+        Map<String, float[]> bnOff = init("resnet20", 0.25, rule("depth=off"), 1);
         bn.forEach((key, value) -> assertSame(key, bnOff.get(key), value));
     }
 
