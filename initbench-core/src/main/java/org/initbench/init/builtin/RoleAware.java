@@ -124,7 +124,7 @@ public final class RoleAware implements InitStrategyProvider {
     public String summary() {
         return "orthogonal at He fan-in norm, gain by role (√2 before ReLU, 1 linear); branch ends identity"
                 + " (BN γ=0 and conv × L^-1/2, or W=0 and Fixup depth scaling without BN); depthwise at fan_out;"
-                + " readout BN γ=√(2/d); classifier 0; other BN 1/0";
+                + " max-pooled readout BN γ=√(2/d); classifier 0; other BN 1/0";
     }
 
     @Override
