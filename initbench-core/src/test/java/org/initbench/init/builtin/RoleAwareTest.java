@@ -258,18 +258,13 @@ class RoleAwareTest {
         long blocks = net.layers().stream().filter(l -> Residuals.endsBranch(l) && l.kind() == LayerKind.BATCH_NORM).count();
         Map<String, float[]> full = init(arch, 0.25, FIRST, 4);
         Map<String, float[]> depth = init(arch, 0.25, rule("end=depth"), 4);
-        int scaled = 0;
-        for (Layer l : net.layers()) {
-            for (String name : l.parameters().keySet()) {
-                String key = l.path() + "." + name;
-                if (Residuals.endsBranch(l) && l.kind() != LayerKind.BATCH_NORM && name.equals("weight")) {
-                    assertProportional(key, depth.get(key), full.get(key), 1 / Math.sqrt(blocks));
-                    scaled++;
-                } else {
-                    assertSame(key, depth.get(key), full.get(key));
-                }
+        int scaled = onlyChanged(net, depth, full, (l, name, key) -> {
+            boolean end = Residuals.endsBranch(l) && l.kind() != LayerKind.BATCH_NORM && name.equals("weight");
+            if (end) {
+                assertProportional(key, depth.get(key), full.get(key), 1 / Math.sqrt(blocks));
             }
-        }
+            return end;
+        });
         assertThat(scaled).isEqualTo((int) blocks).isPositive();
         Map<String, float[]> free = init("resnet20", 0.25, Norm.NONE, FIRST, 4);
         init("resnet20", 0.25, Norm.NONE, rule("end=depth"), 4).forEach((key, value) -> assertSame(key, value, free.get(key)));
@@ -287,19 +282,14 @@ class RoleAwareTest {
         Network net = Models.build(arch, 3, 10, 0.25);
         Map<String, float[]> in = init(arch, 0.25, rule("end=depth"), 6);
         Map<String, float[]> out = init(arch, 0.25, rule("end=depth,fan=" + fan), 6);
-        int scaled = 0;
-        for (Layer l : net.layers()) {
-            for (String name : l.parameters().keySet()) {
-                String key = l.path() + "." + name;
-                if (l.kind() == LayerKind.CONV && name.equals("weight") && chosen(l, fan)) {
-                    Fans fans = Fans.of(l);
-                    assertProportional(key, out.get(key), in.get(key), Math.sqrt((double) fans.fanIn() / fans.fanOut()));
-                    scaled++;
-                } else {
-                    assertSame(key, out.get(key), in.get(key));
-                }
+        int scaled = onlyChanged(net, out, in, (l, name, key) -> {
+            boolean rescaled = l.kind() == LayerKind.CONV && name.equals("weight") && chosen(l, fan);
+            if (rescaled) {
+                Fans fans = Fans.of(l);
+                assertProportional(key, out.get(key), in.get(key), Math.sqrt((double) fans.fanIn() / fans.fanOut()));
             }
-        }
+            return rescaled;
+        });
         long convs = net.layers().stream().filter(l -> l.kind() == LayerKind.CONV && chosen(l, fan)).count();
         assertThat(scaled).isEqualTo((int) convs);
         assertThat(scaled > 0).isEqualTo(!fan.equals("depthwise-out") || arch.equals("mobilenetv2"));
@@ -330,17 +320,39 @@ class RoleAwareTest {
         float gamma = (float) Math.sqrt(2.0 / Fans.of(classifier).fanIn());
         Layer readout = RoleAware.readoutNorm(net);
         assertThat(readout != null).isEqualTo(changes);
+        int scaled = onlyChanged(net, unit, bn, (l, name, key) -> {
+            boolean gammaOfReadout = l == readout && name.equals("weight");
+            if (gammaOfReadout) {
+                assertThat(unit.get(key)).as(key).containsOnly(gamma);
+                assertThat(l.role()).isEqualTo(Role.PLAIN);
+            }
+            return gammaOfReadout;
+        });
+        assertThat(scaled).isEqualTo(changes ? 1 : 0);
+    }
+
+    /** Checks a parameter an option changes; returns false for one it does not change. */
+    interface Change {
+        boolean check(Layer layer, String name, String key);
+    }
+
+    /**
+     * Every parameter of {@code net}: those {@code change} checks (returning true) may differ; every
+     * other one must be the same in {@code a} and {@code b}. Returns how many were checked.
+     */
+    static int onlyChanged(Network net, Map<String, float[]> a, Map<String, float[]> b, Change change) {
+        int changed = 0;
         for (Layer l : net.layers()) {
             for (String name : l.parameters().keySet()) {
                 String key = l.path() + "." + name;
-                if (l == readout && name.equals("weight")) {
-                    assertThat(unit.get(key)).as(key).containsOnly(gamma);
-                    assertThat(l.role()).isEqualTo(Role.PLAIN);
+                if (change.check(l, name, key)) {
+                    changed++;
                 } else {
-                    assertSame(key, unit.get(key), bn.get(key));
+                    assertSame(key, a.get(key), b.get(key));
                 }
             }
         }
+        return changed;
     }
 
     /** The convs {@code fan} rescales: all (out), those with fan_out > fan_in (max), or depthwise ones. */
@@ -360,21 +372,15 @@ class RoleAwareTest {
         Network net = Models.build(arch, 3, 10, 0.25, norm);
         Map<String, float[]> relu = init(arch, 0.25, norm, FIRST, 8);
         Map<String, float[]> linear = init(arch, 0.25, norm, rule("trunk=linear"), 8);
-        int scaled = 0;
-        for (Layer l : net.layers()) {
+        int scaled = onlyChanged(net, linear, relu, (l, name, key) -> {
             boolean trunk = (l.role() == Role.STEM || l.role() == Role.SHORTCUT) && l.kind() == LayerKind.CONV
-                    && norm != Norm.BN;
-            for (String name : l.parameters().keySet()) {
-                String key = l.path() + "." + name;
-                if (trunk && !name.equals("bias")) {
-                    assertProportional(key, linear.get(key), relu.get(key), 1 / SQRT2);
-                    scaled += name.equals("weight_v") ? 0 : 1;
-                } else {
-                    assertSame(key, linear.get(key), relu.get(key));
-                }
+                    && norm != Norm.BN && !name.equals("bias");
+            if (trunk) {
+                assertProportional(key, linear.get(key), relu.get(key), 1 / SQRT2);
             }
-        }
-        assertThat(scaled).isEqualTo(expected);
+            return trunk;
+        });
+        assertThat(scaled).as("weight, or weight_v and weight_g").isEqualTo(norm == Norm.WEIGHTNORM ? 2 * expected : expected);
     }
 
     /**
@@ -387,20 +393,18 @@ class RoleAwareTest {
         Network net = Models.build(arch, 3, 10, 0.25);
         Map<String, float[]> full = init(arch, 0.25, FIRST, 2);
         Map<String, float[]> plain = init(arch, 0.25, rule("branch=plain"), 2);
-        for (Layer l : net.layers()) {
-            for (String name : l.parameters().keySet()) {
-                String key = l.path() + "." + name;
-                boolean end = Residuals.endsBranch(l) && name.equals("weight");
-                if (end && l.kind() == LayerKind.BATCH_NORM) {
-                    assertThat(full.get(key)).containsOnly(0f);
-                    assertThat(plain.get(key)).containsOnly(1f);
-                } else if (end && l.role() == Role.BRANCH_LAST) {
-                    assertProportional(key, plain.get(key), full.get(key), SQRT2);
-                } else {
-                    assertSame(key, plain.get(key), full.get(key));
-                }
+        onlyChanged(net, plain, full, (l, name, key) -> {
+            boolean end = Residuals.endsBranch(l) && name.equals("weight");
+            if (end && l.kind() == LayerKind.BATCH_NORM) {
+                assertThat(full.get(key)).containsOnly(0f);
+                assertThat(plain.get(key)).containsOnly(1f);
+                return true;
+            } else if (end && l.role() == Role.BRANCH_LAST) {
+                assertProportional(key, plain.get(key), full.get(key), SQRT2);
+                return true;
             }
-        }
+            return false;
+        });
     }
 
     /** branch=plain without norm: the zero conv2 becomes orthogonal × √2; conv1 keeps its depth factor. */
@@ -409,17 +413,14 @@ class RoleAwareTest {
         Network net = Models.build("resnet20", 3, 10, 0.25, Norm.NONE);
         Map<String, float[]> full = init("resnet20", 0.25, Norm.NONE, FIRST, 2);
         Map<String, float[]> plain = init("resnet20", 0.25, Norm.NONE, rule("branch=plain"), 2);
-        for (Layer l : net.layers()) {
-            for (String name : l.parameters().keySet()) {
-                String key = l.path() + "." + name;
-                if (l.role() == Role.BRANCH_LAST && l.kind() == LayerKind.CONV) {
-                    assertThat(full.get(key)).containsOnly(0f);
-                    assertScaledOrthogonal(l, plain.get(key), SQRT2);
-                } else {
-                    assertSame(key, plain.get(key), full.get(key));
-                }
+        onlyChanged(net, plain, full, (l, name, key) -> {
+            boolean conv2 = l.role() == Role.BRANCH_LAST && l.kind() == LayerKind.CONV;
+            if (conv2) {
+                assertThat(full.get(key)).containsOnly(0f);
+                assertScaledOrthogonal(l, plain.get(key), SQRT2);
             }
-        }
+            return conv2;
+        });
     }
 
     /**
@@ -459,16 +460,13 @@ class RoleAwareTest {
         Network net = Models.build("resnet20", 3, 10, 0.25, Norm.NONE);
         Map<String, float[]> on = init("resnet20", 0.25, Norm.NONE, FIRST, 1);
         Map<String, float[]> off = init("resnet20", 0.25, Norm.NONE, rule("depth=off"), 1);
-        for (Layer l : net.layers()) {
-            for (String name : l.parameters().keySet()) {
-                String key = l.path() + "." + name;
-                if (l.role() == Role.BRANCH_FIRST && l.kind() == LayerKind.CONV) {
-                    assertProportional(key, on.get(key), off.get(key), 1 / 3.0); // L = 9
-                } else {
-                    assertSame(key, on.get(key), off.get(key));
-                }
+        onlyChanged(net, on, off, (l, name, key) -> {
+            boolean conv1 = l.role() == Role.BRANCH_FIRST && l.kind() == LayerKind.CONV;
+            if (conv1) {
+                assertProportional(key, on.get(key), off.get(key), 1 / 3.0); // L = 9
             }
-        }
+            return conv1;
+        });
         Map<String, float[]> bn = init("resnet20", 0.25, FIRST, 1);
         Map<String, float[]> bnOff = init("resnet20", 0.25, rule("depth=off"), 1);
         bn.forEach((key, value) -> assertSame(key, bnOff.get(key), value));
