@@ -53,8 +53,10 @@ public final class InitRegistry {
     public InitStrategyProvider provider(String id) {
         InitStrategyProvider p = providers.get(id);
         if (p == null) {
+            String cut = id.contains("=") ? " ('" + id + "' looks like an option cut off its init: in a YAML flow"
+                    + " list [a:x=1,y=2, b] the commas split items; quote the spec or use a block list)" : "";
             throw new BadInputException("unknown init '" + id + "'; valid: "
-                    + String.join(", ", providers.keySet()));
+                    + String.join(", ", providers.keySet()) + cut);
         }
         return p;
     }

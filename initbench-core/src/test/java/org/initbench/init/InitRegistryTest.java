@@ -26,6 +26,11 @@ class InitRegistryTest {
         assertThatThrownBy(() -> registry.resolve("kaiming"))
                 .isInstanceOf(BadInputException.class).hasMessageContaining("unknown init 'kaiming'")
                 .hasMessageContaining("kaiming-normal").hasMessageContaining("pytorch-default");
+        assertThatThrownBy(() -> registry.resolve("fan=in"))
+                .isInstanceOf(BadInputException.class).hasMessageContaining("unknown init 'fan=in'")
+                .hasMessageContaining("looks like an option cut off its init").hasMessageContaining("quote the spec");
+        assertThatThrownBy(() -> registry.resolve("kaiming"))
+                .isInstanceOf(BadInputException.class).message().doesNotContain("cut off");
         assertThatThrownBy(() -> registry.resolve("kaiming-normal:fan=fan_in"))
                 .isInstanceOf(BadInputException.class).hasMessageContaining("unknown option 'fan'")
                 .hasMessageContaining("mode, nonlinearity, a");
