@@ -64,9 +64,11 @@ import org.initbench.model.Role;
  *       many positions has removed most of it (MobileNetV2's head, where γ = √(2/d) starved the
  *       classifier on the validation split) or for a ResNet's residual sum, which keep γ = 1.
  *       {@code readout=bn}: γ = 1 everywhere.
- *   <li>Stem and shortcuts of a net without BN, {@code trunk=linear} (default): gain 1 instead of
- *       √2, so the trunk's signal halves at the stem and at each downsampling block, closer to
- *       fixup-original's smaller stem and fan_out shortcuts; {@code trunk=relu}: gain √2.
+ *   <li>Stem and shortcuts of a net without any normalization, {@code trunk=linear-none} (default):
+ *       gain 1 instead of √2, so the trunk's signal halves at the stem and at each downsampling
+ *       block, closer to fixup-original's smaller stem and fan_out shortcuts; under weight norm they
+ *       keep √2. {@code trunk=linear}: gain 1 under weight norm too; {@code trunk=relu}: √2 on
+ *       every norm-free net.
  *   <li>The four defaults above were chosen on a validation split held out of the training set
  *       (the second design iteration: docs/research/own-init.md).
  *   <li>Every other BN γ = 1, β = 0; every bias 0; Fixup's scalars 0 and 1 ({@link InitContext#initScalar}).
@@ -82,17 +84,24 @@ public final class RoleAware implements InitStrategyProvider {
 
     /** The options: each turns one ingredient of the rule off. */
     record Rule(String classifier, boolean identityBranch, boolean orthogonal, boolean depthScaling, boolean endDepth,
-            String fan, boolean linearTrunk, boolean unitReadout) {
+            String fan, String trunk, boolean unitReadout) {
         static Rule of(Map<String, String> o) {
             return new Rule(o.get("classifier"), o.get("branch").equals("identity"),
                     o.get("conv").equals("orthogonal"), o.get("depth").equals("on"), o.get("end").equals("depth"),
-                    o.get("fan"), o.get("trunk").equals("linear"), o.get("readout").equals("unit"));
+                    o.get("fan"), o.get("trunk"), o.get("readout").equals("unit"));
         }
 
-        /** 1/√2 on a norm-free net's stem and shortcuts under {@code trunk=linear} (gain 1 instead of √2), else 1. */
-        double trunkFactor(Layer layer, boolean normFree) {
-            boolean trunk = layer.role() == Role.STEM || layer.role() == Role.SHORTCUT;
-            return normFree && linearTrunk && trunk ? LINEAR / RELU : 1;
+        /**
+         * 1/√2 (gain 1 instead of √2) on the stem and shortcuts of a net without BN under {@code
+         * trunk=linear}, or of a net without any normalization under {@code trunk=linear-none}; else 1.
+         */
+        double trunkFactor(Layer layer, Norm norm) {
+            boolean linear = switch (trunk) {
+                case "linear" -> norm != Norm.BN;
+                case "linear-none" -> norm == Norm.NONE;
+                default -> false;
+            };
+            return linear && (layer.role() == Role.STEM || layer.role() == Role.SHORTCUT) ? LINEAR / RELU : 1;
         }
 
         /**
@@ -152,8 +161,9 @@ public final class RoleAware implements InitStrategyProvider {
                 InitOption.choice("readout", "unit", "BN nets whose classifier reads max-pooled BN→ReLU features (VGG):"
                         + " that BN's γ = 1 (bn) or √(2/d), d = classifier fan_in (unit: E‖h‖² ≈ 1 at init)",
                         List.of("bn", "unit")),
-                InitOption.choice("trunk", "linear", "nets without BN: stem and shortcut convs at gain √2 (relu) or 1"
-                        + " (linear)", List.of("relu", "linear")));
+                InitOption.choice("trunk", "linear-none", "nets without BN: stem and shortcut convs at gain √2 (relu),"
+                        + " 1 (linear), or 1 only without any normalization and √2 under weight norm (linear-none)",
+                        List.of("relu", "linear", "linear-none")));
     }
 
     @Override
@@ -193,7 +203,7 @@ public final class RoleAware implements InitStrategyProvider {
                 } else {
                     boolean scaled = normFree && rule.depthScaling() && layer.residual();
                     conv(ctx, layer, rule, gain(layer) * (scaled ? Residuals.depthScale(net, layer) : 1)
-                            * rule.fanFactor(layer, normFree) * rule.trunkFactor(layer, normFree));
+                            * rule.fanFactor(layer, normFree) * rule.trunkFactor(layer, net.norm()));
                 }
             }
         };
