@@ -82,7 +82,10 @@ public final class RoleAware implements InitStrategyProvider {
     static final double RELU = Fans.gain(Nonlinearity.RELU, 0);
     static final double LINEAR = Fans.gain(Nonlinearity.LINEAR, 0);
 
-    /** The options: each turns one ingredient of the rule off. */
+    /**
+     * The options. Each non-default value turns one ingredient off; for end, fan, readout and trunk the
+     * first iteration's values (unit, in, bn, relu) do.
+     */
     record Rule(String classifier, boolean identityBranch, boolean orthogonal, boolean depthScaling, boolean endDepth,
             String fan, String trunk, boolean unitReadout) {
         static Rule of(Map<String, String> o) {
