@@ -139,6 +139,24 @@ public final class InitContext {
     }
 
     /**
+     * A zero effective weight that can still learn. Plain layers: W = 0. Weight-normalized layers: g =
+     * 0 with v orthogonal at gain 1 (unit rows, or orthonormal columns when rows outnumber them), drawn
+     * from the stream of {@code path.weight}; v = g = 0 would never move (∂w/∂g = v/‖v‖ = 0 and ∂w/∂v ∝
+     * g = 0), and PyTorch's {@code weight_norm} turns it into NaN. For schemes whose zero is a start
+     * meant to learn (Fixup's classifier and branch ends); {@code zeros} keeps the symmetric dead start.
+     */
+    public void zeroWeight(Layer layer) {
+        if (!layer.weightNormalized()) {
+            fill(layer, "weight", 0f);
+            return;
+        }
+        int rows = layer.outChannels();
+        int cols = size(layer, "weight") / rows;
+        write(layer, "weight_v", Orthogonals.matrix(rng(layer, "weight"), rows, cols, 1.0));
+        write(layer, "weight_g", new float[rows]);
+    }
+
+    /**
      * The current values of a parameter (row-major); {@code weight} of a weight-normalized layer
      * gives the effective weight g·v/‖v‖.
      */

@@ -28,7 +28,8 @@ import org.initbench.model.Role;
  *       through a downsampling block).
  *   <li>Conv biases (plaincnn): 0.
  *   <li>Classifier, unspecified by the seed: option {@code classifier}. {@code zero} (default):
- *       W = 0, b = 0, Fixup's rule 1 and its official code. With the branches off as well the logits
+ *       W = 0, b = 0, Fixup's rule 1 and its official code (on a weight-normed net g = 0 with a unit
+ *       direction v, {@link InitContext#zeroWeight}, so the classifier can learn). With the branches off as well the logits
  *       start at 0 and the first SGD step moves only the classifier (W_fcᵀδ = 0 upstream); that is
  *       not a dead start, because the features reaching the classifier are not zero (stem, identity
  *       skips, shortcut projections, MobileNetV2 blocks without a skip) so δ·hᵀ ≠ 0, and from the
@@ -99,7 +100,7 @@ public final class Fixup implements InitStrategyProvider {
     private static void classifier(InitContext ctx, Layer layer, String mode) {
         Fans fans = Fans.of(layer);
         switch (mode) {
-            case "zero" -> ctx.fill(layer, "weight", 0f);
+            case "zero" -> ctx.zeroWeight(layer);
             case "kaiming" -> ctx.normal(layer, "weight", Math.sqrt(2.0 / fans.fanOut()));
             default -> ctx.uniform(layer, "weight", 1 / Math.sqrt(fans.fanIn()));
         }

@@ -192,12 +192,12 @@ public final class RoleAware implements InitStrategyProvider {
                 }
                 if (layer.kind() == LayerKind.LINEAR) {
                     switch (rule.classifier()) {
-                        case "zero" -> zero(ctx, layer);
+                        case "zero" -> ctx.zeroWeight(layer);
                         case "small" -> ctx.normal(layer, "weight", SMALL_STD);
                         default -> ctx.normal(layer, "weight", LINEAR / Math.sqrt(Fans.of(layer).fanIn()));
                     }
                 } else if (end && rule.identityBranch() && normFree) {
-                    zero(ctx, layer);
+                    ctx.zeroWeight(layer);
                 } else if (end) {
                     double depth = rule.endDepth() && !normFree
                             ? Math.pow(Math.max(1, ctx.config().residualBlocks()), -0.5) : 1;
@@ -258,17 +258,5 @@ public final class RoleAware implements InitStrategyProvider {
             System.arraycopy(Orthogonals.matrix(rng, rows, cols, scale), 0, w, g * rows * cols, rows * cols);
         }
         ctx.set(layer, "weight", w);
-    }
-
-    /** A zero (effective) weight; on weight norm g = 0 with an orthogonal direction v (gain 1). */
-    static void zero(InitContext ctx, Layer layer) {
-        if (!layer.weightNormalized()) {
-            ctx.fill(layer, "weight", 0f);
-            return;
-        }
-        int rows = layer.outChannels();
-        int cols = ctx.size(layer, "weight") / rows;
-        ctx.set(layer, "weight_v", Orthogonals.matrix(ctx.rng(layer, "weight"), rows, cols, 1.0));
-        ctx.set(layer, "weight_g", new float[rows]);
     }
 }

@@ -125,6 +125,23 @@ class ResidualSchemesTest {
         assertThat(zeroed > 0).isEqualTo(!arch.startsWith("vgg"));
     }
 
+    /**
+     * On a weight-normed net Fixup's zero classifier is g = 0 with unit-norm v rows, so it learns; v = g
+     * = 0 (what a plain zero fill writes) gets no gradient and the net would stay at chance.
+     */
+    @Test
+    void fixupsZeroClassifierOnWeightNormIsAZeroThatLearns() {
+        Map<String, float[]> v = init("vgg11bn", 0.25, Norm.WEIGHTNORM, "fixup", 4);
+        float[] g = v.get("classifier.weight_g");
+        float[] dir = v.get("classifier.weight_v");
+        assertThat(g).containsOnly(0f);
+        int cols = dir.length / g.length;
+        for (int r = 0; r < g.length; r++) {
+            assertThat(RoleAwareTest.norm(dir, r * cols, cols)).as("row %d", r).isCloseTo(1, within(1e-5));
+        }
+        assertThat(RoleAwareTest.gradientNormsOfG("vgg11bn", "fixup").get("classifier")).isPositive();
+    }
+
     @Test
     void zeroGammaRunsItsBase() {
         assertThat(init("resnet20", 0.25, "zero-gamma:base=pytorch-default", 2).get("fc.bias"))
