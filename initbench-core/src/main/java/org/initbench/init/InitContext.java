@@ -143,7 +143,8 @@ public final class InitContext {
      * 0 with v orthogonal at gain 1 (unit rows, or orthonormal columns when rows outnumber them), drawn
      * from the stream of {@code path.weight}; v = g = 0 would never move (∂w/∂g = v/‖v‖ = 0 and ∂w/∂v ∝
      * g = 0), and PyTorch's {@code weight_norm} turns it into NaN. For schemes whose zero is a start
-     * meant to learn (Fixup's classifier and branch ends); {@code zeros} keeps the symmetric dead start.
+     * meant to learn (Fixup's classifier, role-aware's norm-free branch ends); {@code zeros} keeps the
+     * symmetric dead start.
      */
     public void zeroWeight(Layer layer) {
         if (!layer.weightNormalized()) {
