@@ -46,8 +46,6 @@ import org.initbench.model.Role;
  */
 public final class Fixup implements InitStrategyProvider {
     static final String DEFAULT_CLASSIFIER = "zero";
-    /** Fixup's depth exponent for the seed's "L^(−0.5)". */
-    static final double DEPTH_EXPONENT = -0.5;
 
     @Override
     public String id() {
@@ -76,7 +74,7 @@ public final class Fixup implements InitStrategyProvider {
         String classifier = options.get("classifier");
         return ctx -> {
             Residuals.requireBranchBn(ctx, id());
-            double scale = Math.pow(Math.max(1, ctx.config().residualBlocks()), DEPTH_EXPONENT);
+            double scale = Residuals.bnBranchEndScale(ctx);
             for (Layer layer : ctx.network().layers()) {
                 if (ctx.initScalar(layer)) {
                     continue;

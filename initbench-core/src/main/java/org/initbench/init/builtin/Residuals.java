@@ -37,6 +37,14 @@ final class Residuals {
     }
 
     /**
+     * The seed's BN Fixup factor for a branch-end conv, L^(−1/2), L = residual blocks (at least 1):
+     * ×0.19245 on ResNet-56. Under BN it changes no function, only that conv's effective learning rate.
+     */
+    static double bnBranchEndScale(InitContext ctx) {
+        return Math.pow(Math.max(1, ctx.config().residualBlocks()), -0.5);
+    }
+
+    /**
      * Fixup's depth factor L^(−1/(2m−2)) for a weight layer inside a residual branch (Zhang, Dauphin,
      * Ma 2019, rule 2): L = residual blocks of the net, m = convs on this layer's branch (2 for a
      * BasicBlock: L^(−1/2); 3 for a MobileNetV2 inverted residual: L^(−1/4)).

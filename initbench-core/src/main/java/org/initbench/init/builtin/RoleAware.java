@@ -199,8 +199,7 @@ public final class RoleAware implements InitStrategyProvider {
                 } else if (end && rule.identityBranch() && normFree) {
                     ctx.zeroWeight(layer);
                 } else if (end) {
-                    double depth = rule.endDepth() && !normFree
-                            ? Math.pow(Math.max(1, ctx.config().residualBlocks()), -0.5) : 1;
+                    double depth = rule.endDepth() && !normFree ? Residuals.bnBranchEndScale(ctx) : 1;
                     conv(ctx, layer, rule, (rule.identityBranch() ? LINEAR : gain(layer)) * depth
                             * rule.fanFactor(layer, normFree));
                 } else {
