@@ -129,12 +129,16 @@ class SlurmLiveTest {
             return allDone(out);
         });
         assertThat(updates).as("scontrol update replies").isNotEmpty();
+        // The cell's result is written before the task prints its closing line, and slurmstepd flushes
+        // the .out file on its own schedule: wait for that line rather than read the log at once.
+        String done = "cell 0 (resnet20-w0.25-fashion-mnist-kaiming-normal-s0): done";
+        await("the task's closing line in " + log, 60, () -> read(log).contains(done));
 
         String text = read(log);
         assertThat(text).containsPattern("stopped \\(SIGUSR1\\) after epoch 0 and step \\d+/64 of the next")
                 .contains("cell 0 (resnet20-w0.25-fashion-mnist-kaiming-normal-s0): stopped at a checkpoint")
                 .containsPattern("resuming .* after epoch 0 of 2 and step \\d+ of the next")
-                .contains("cell 0 (resnet20-w0.25-fashion-mnist-kaiming-normal-s0): done");
+                .contains(done);
         Path cell = out.resolve("resnet20-w0.25-fashion-mnist-kaiming-normal-s0");
         Path plain = tmp.resolve("grid").resolve(cell.getFileName());
         assertThat(RunFiles.metricsWithoutTimings(cell)).hasSize(2).isEqualTo(RunFiles.metricsWithoutTimings(plain));
