@@ -54,11 +54,15 @@ final class SweepGrid {
             + " split instead of the test split (for tuning).")
     Boolean validation;
 
+    @Option(names = "--fixup-scalar-lr", description = "Fixup's own recipe in every run: the scalar biases and"
+            + " multipliers of --norm none ResNets train at lr/10; default off (one lr for every parameter).")
+    Boolean fixupScalarLr;
+
     private boolean hasGridFlags() {
         return arch != null || dataset != null || inits != null || seeds != null || epochs != null || batchSize != null
                 || lr != null || momentum != null || weightDecay != null || nesterov != null || trainSubset != null
                 || testSubset != null || width != null || norm != null || name != null || logLayerStats != null
-                || validation != null;
+                || validation != null || fixupScalarLr != null;
     }
 
     /** The sweep the user means, from the spec file and flags; null when only --out names a stored one. */
@@ -84,6 +88,7 @@ final class SweepGrid {
         flags.norm = norm;
         flags.logLayerStats = logLayerStats;
         flags.validation = validation;
+        flags.fixupScalarLr = fixupScalarLr;
         SweepForm base = specFile != null ? SweepForm.read(specFile) : new SweepForm();
         return base.overriddenBy(flags).toSpec();
     }

@@ -71,6 +71,11 @@ public final class TrainCommand implements Callable<Integer> {
             + " (never trained on) instead of the test split: for tuning a choice without touching the test split.")
     boolean validation;
 
+    @Option(names = "--fixup-scalar-lr", description = "Fixup's own recipe: train the scalar biases and multipliers"
+            + " of a --norm none ResNet (every one-element parameter) at lr/10, as Fixup's official code does;"
+            + " default off (the seed's recipe: one lr for every parameter).")
+    boolean fixupScalarLr;
+
     @Option(names = "--norm", description = "Norm variant: bn, none (Fixup's architecture for ResNets) or weightnorm;"
             + " default the arch's own (bn; none for plaincnn).")
     String norm;
@@ -107,7 +112,7 @@ public final class TrainCommand implements Callable<Integer> {
             throw new BadInputException("--log-layer-stats must be positive (every N steps), got " + logLayerStats);
         }
         TrainSpec ts = new TrainSpec(arch, dataset, init, seed, epochs, batchSize, lr, momentum, weightDecay,
-                nesterov, trainSubset, testSubset, width, norm, validation);
+                nesterov, trainSubset, testSubset, width, norm, validation, fixupScalarLr);
         return run(ts, DatasetLocator.defaults(dataDir), out, force, spec.commandLine().getOut(), d,
                 logLayerStats == null ? 0 : logLayerStats);
     }

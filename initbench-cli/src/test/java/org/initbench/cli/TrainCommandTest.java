@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.initbench.testkit.FakeData;
+import org.initbench.testkit.RunFiles;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -104,6 +105,19 @@ class TrainCommandTest {
             assertThat(r.out()).contains("(norm " + normInit[0] + ")");
             assertThat(Files.readString(out.resolve("spec.json"))).containsPattern("\"norm\"\\s*:\\s*\"" + normInit[0] + "\"");
         }
+    }
+
+    @Test
+    void fixupsScalarLrIsRecordedInTheRunSpecAndChangesTheRun(@TempDir Path tmp) throws IOException {
+        CliTestSupport plain = exec(train(tmp.resolve("plain"), "--norm", "none", "--init", "fixup-original"));
+        CliTestSupport fixup = exec(train(tmp.resolve("fixup"), "--norm", "none", "--init", "fixup-original",
+                "--fixup-scalar-lr"));
+        assertThat(plain.exitCode()).as(plain.err()).isZero();
+        assertThat(fixup.exitCode()).as(fixup.err()).isZero();
+        assertThat(Files.readString(tmp.resolve("plain/spec.json"))).doesNotContain("fixupScalarLr");
+        assertThat(Files.readString(tmp.resolve("fixup/spec.json"))).containsPattern("\"fixupScalarLr\"\\s*:\\s*true");
+        assertThat(RunFiles.metricsWithoutTimings(tmp.resolve("fixup")))
+                .isNotEqualTo(RunFiles.metricsWithoutTimings(tmp.resolve("plain")));
     }
 
     @Test

@@ -23,7 +23,8 @@ public record Recipe(
         int testSubset,
         double width,
         String norm,
-        boolean validation) {
+        boolean validation,
+        boolean fixupScalarLr) {
 
     /** Orders recipes field by field, in declaration order. */
     public static final Comparator<Recipe> ORDER = Comparator.comparingInt(Recipe::epochs)
@@ -36,12 +37,14 @@ public record Recipe(
             .thenComparingInt(Recipe::testSubset)
             .thenComparingDouble(Recipe::width)
             .thenComparing(Recipe::norm, Comparator.nullsFirst(Comparator.naturalOrder()))
-            .thenComparing(Recipe::validation);
+            .thenComparing(Recipe::validation)
+            .thenComparing(Recipe::fixupScalarLr);
 
     /** The recipe of a run's spec; a missing norm reads as {@code default} (the arch's own). */
     public static Recipe of(TrainSpec s) {
         return new Recipe(s.epochs(), s.batchSize(), s.lr(), s.momentum(), s.weightDecay(), s.nesterov(),
-                s.trainSubset(), s.testSubset(), s.width(), s.norm() == null ? "default" : s.norm(), s.validation());
+                s.trainSubset(), s.testSubset(), s.width(), s.norm() == null ? "default" : s.norm(), s.validation(),
+                s.fixupScalarLr());
     }
 
     /** The fields by their short names (as in results.csv), values formatted for people. */
@@ -58,6 +61,7 @@ public record Recipe(
         m.put("width", num(width));
         m.put("norm", norm);
         m.put("eval", validation ? "validation" : "test");
+        m.put("scalar_lr", fixupScalarLr ? "lr/10" : "lr");
         return m;
     }
 

@@ -56,6 +56,7 @@ public final class SweepForm {
     @JsonProperty("norm") public String norm;
     @JsonProperty("log-layer-stats") public Integer logLayerStats;
     @JsonProperty("validation") public Boolean validation;
+    @JsonProperty("fixup-scalar-lr") public Boolean fixupScalarLr;
 
     /** One entry of {@code models}. */
     public static final class ModelForm {
@@ -142,6 +143,7 @@ public final class SweepForm {
         f.norm = pick(flags.norm, norm);
         f.logLayerStats = pick(flags.logLayerStats, logLayerStats);
         f.validation = pick(flags.validation, validation);
+        f.fixupScalarLr = pick(flags.fixupScalarLr, fixupScalarLr);
         return f;
     }
 
@@ -186,7 +188,7 @@ public final class SweepForm {
                 pick(lr, TrainSpec.DEFAULT_LR), pick(momentum, TrainSpec.DEFAULT_MOMENTUM),
                 pick(weightDecay, TrainSpec.DEFAULT_WEIGHT_DECAY), pick(nesterov, false),
                 pick(trainSubset, 0), pick(testSubset, 0), pick(width, 1.0), norm, pick(logLayerStats, 0),
-                pick(validation, false));
+                pick(validation, false), pick(fixupScalarLr, false));
     }
 
     /** A field that is a string (split by {@code split}), a number, or a list of those. */

@@ -35,6 +35,8 @@ import org.initbench.train.TrainSpec;
  *     sweeps stored before the field existed stay equal
  * @param validation every run evaluates on {@code testSubset} images held out of its training split
  *     instead of the test split ({@link TrainSpec#validation}); false is absent from {@code sweep.json}
+ * @param fixupScalarLr every run trains one-element parameters at lr/10, Fixup's own recipe ({@link
+ *     TrainSpec#fixupScalarLr}); false is absent from {@code sweep.json}
  */
 public record SweepSpec(
         String name,
@@ -52,7 +54,8 @@ public record SweepSpec(
         double width,
         String norm,
         @JsonInclude(JsonInclude.Include.NON_DEFAULT) int logLayerStats,
-        @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean validation) {
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean validation,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean fixupScalarLr) {
 
     /**
      * One arch/dataset pair; non-null fields override the sweep's recipe for its cells (e.g. a width
@@ -94,7 +97,7 @@ public record SweepSpec(
             double lr, double momentum, double weightDecay, boolean nesterov, int trainSubset, int testSubset,
             double width, String norm) {
         this(name, models, inits, seeds, epochs, batchSize, lr, momentum, weightDecay, nesterov, trainSubset,
-                testSubset, width, norm, 0, false);
+                testSubset, width, norm, 0, false, false);
     }
 
     /** The runs of the grid: model-major, then init, then seed; names are unique. */
@@ -108,7 +111,8 @@ public record SweepSpec(
                             m.epochs() != null ? m.epochs() : epochs, batchSize, lr, momentum, weightDecay, nesterov,
                             m.trainSubset() != null ? m.trainSubset() : trainSubset,
                             m.testSubset() != null ? m.testSubset() : testSubset,
-                            m.width() != null ? m.width() : width, m.norm() != null ? m.norm() : norm, validation);
+                            m.width() != null ? m.width() : width, m.norm() != null ? m.norm() : norm, validation,
+                            fixupScalarLr);
                     String name = cellName(spec);
                     if (!names.add(name)) {
                         throw new BadInputException("the sweep lists the run " + name + " twice");

@@ -21,6 +21,9 @@ import java.util.List;
  * </pre>
  *
  * Weight decay applies to every parameter it is given (the seed passes {@code model.parameters()}).
+ * A one-element parameter (Fixup's scalar biases and multipliers) uses {@code lr ·}
+ * {@link SgdConfig#scalarLrFactor} where that factor is not 1, as a parameter group of its own would
+ * in PyTorch.
  * The learning rate stays outside the buffer, so a schedule changes only the next step (DJL's own
  * {@code Sgd} folds it into the buffer, which differs once the rate changes). Gradients are zeroed
  * after the update (libtorch's {@code grad.zero_()}, so a NaN gradient does not stick). Must run on
@@ -42,9 +45,13 @@ public final class Sgd {
     private final NDArray[] weights;
     private final NDArray[] gradients;
     private final NDArray[] buffers;
+    /** Per parameter: one element (trained at {@link #scalarLr}); set when its weight is bound. */
+    private final boolean[] scalars;
     private final NDArray momentum;
     private final NDArray weightDecay;
     private NDArray lr;
+    /** {@code lr · scalarLrFactor}, or {@link #lr} itself where the factor is 1. */
+    private NDArray scalarLr;
     private float lrValue = Float.NaN;
 
     /**
@@ -60,6 +67,7 @@ public final class Sgd {
         weights = new NDArray[n];
         gradients = new NDArray[n];
         buffers = new NDArray[n];
+        scalars = new boolean[n];
         momentum = stateManager.create((float) config.momentum());
         weightDecay = stateManager.create((float) config.weightDecay());
     }
@@ -68,10 +76,14 @@ public final class Sgd {
     public void step(double lr) {
         float rate = (float) lr;
         if (Float.compare(rate, lrValue) != 0) {
+            if (scalarLr != null && scalarLr != this.lr) {
+                scalarLr.close();
+            }
             if (this.lr != null) {
                 this.lr.close();
             }
             this.lr = stateManager.create(rate);
+            scalarLr = config.scalarLrFactor() == 1 ? this.lr : stateManager.create((float) (lr * config.scalarLrFactor()));
             lrValue = rate;
         }
         boolean useMomentum = config.momentum() != 0;
@@ -81,8 +93,10 @@ public final class Sgd {
             if (w == null || w != parameters.get(i).getArray()) {
                 w = weights[i] = parameters.get(i).getArray();
                 gradients[i] = w.getGradient();
+                scalars[i] = w.size() == 1;
             }
             NDArray g = gradients[i];
+            NDArray rateOf = scalars[i] ? scalarLr : this.lr;
             if (decay) {
                 try (NDArray wd = w.mul(weightDecay)) {
                     g.addi(wd);
@@ -101,13 +115,13 @@ public final class Sgd {
                 update = buf;
                 if (config.nesterov()) {
                     try (NDArray nest = buf.mul(momentum)) {
-                        w.subi(g.addi(nest).muli(this.lr));
+                        w.subi(g.addi(nest).muli(rateOf));
                     }
                     JniUtils.zeroGrad((PtNDArray) w);
                     continue;
                 }
             }
-            try (NDArray scaled = update.mul(this.lr)) {
+            try (NDArray scaled = update.mul(rateOf)) {
                 w.subi(scaled);
             }
             JniUtils.zeroGrad((PtNDArray) w);

@@ -31,6 +31,10 @@ import org.initbench.model.Norm;
  *     balanced, never trained on) instead of the test split: for choices tuned on accuracy, so the
  *     test split stays untouched; false (the default) is absent from {@code spec.json}, and a
  *     {@code spec.json} without it (written before the field existed) reads as false
+ * @param fixupScalarLr Fixup's own recipe: every one-element parameter (Fixup's scalar biases and
+ *     multipliers, which only {@code --norm none} ResNets have) trains at lr/10, as in Fixup's
+ *     official code ({@link SgdConfig#FIXUP_SCALAR_LR}); false (the seed's recipe: one learning rate
+ *     for every parameter) is absent from {@code spec.json}, as for {@code validation}
  */
 public record TrainSpec(
         String arch,
@@ -47,7 +51,8 @@ public record TrainSpec(
         int testSubset,
         double width,
         String norm,
-        @JsonInclude(JsonInclude.Include.NON_DEFAULT) @JsonSetter(nulls = Nulls.AS_EMPTY) boolean validation) {
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) @JsonSetter(nulls = Nulls.AS_EMPTY) boolean validation,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) @JsonSetter(nulls = Nulls.AS_EMPTY) boolean fixupScalarLr) {
 
     public static final int DEFAULT_EPOCHS = 200;
     public static final int DEFAULT_BATCH_SIZE = 128;
@@ -85,6 +90,14 @@ public record TrainSpec(
         }
     }
 
+    /** A run with one learning rate for every parameter (the seed's recipe). */
+    public TrainSpec(String arch, String dataset, String init, long seed, int epochs, int batchSize, double lr,
+            double momentum, double weightDecay, boolean nesterov, int trainSubset, int testSubset, double width,
+            String norm, boolean validation) {
+        this(arch, dataset, init, seed, epochs, batchSize, lr, momentum, weightDecay, nesterov, trainSubset, testSubset,
+                width, norm, validation, false);
+    }
+
     /** A run evaluated on the test split. */
     public TrainSpec(String arch, String dataset, String init, long seed, int epochs, int batchSize, double lr,
             double momentum, double weightDecay, boolean nesterov, int trainSubset, int testSubset, double width,
@@ -103,7 +116,7 @@ public record TrainSpec(
     }
 
     public SgdConfig sgd() {
-        return new SgdConfig(momentum, weightDecay, nesterov);
+        return new SgdConfig(momentum, weightDecay, nesterov, fixupScalarLr ? SgdConfig.FIXUP_SCALAR_LR : 1);
     }
 
     private static void positive(String name, int v) {

@@ -154,7 +154,8 @@ public final class TrainingRun {
         probe(spec.arch(), name, norm, init);
         return new TrainSpec(spec.arch(), name.id(), init.spec(), spec.seed(), spec.epochs(),
                 spec.batchSize(), spec.lr(), spec.momentum(), spec.weightDecay(), spec.nesterov(),
-                spec.trainSubset(), spec.testSubset(), spec.width(), norm.id(), spec.validation());
+                spec.trainSubset(), spec.testSubset(), spec.width(), norm.id(), spec.validation(),
+                spec.fixupScalarLr());
     }
 
     /**

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.initbench.BadInputException;
+import org.initbench.train.SgdConfig;
 import org.initbench.train.TrainSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -81,6 +82,25 @@ class SweepSpecTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> SweepForm.read(file("w.yaml",
                 "arch: resnet20\ndataset: fashion-mnist\ninits: zeros\nseeds: 0\nvalidation: true\n")).toSpec().cells())
                 .hasMessageContaining("--validation needs --test-subset N");
+    }
+
+    @Test
+    void fixupsScalarLrReachesEveryCellAndIsAbsentFromStoredSpecsWhenOff() throws IOException {
+        SweepSpec on = SweepForm.read(file("f.yaml", "arch: resnet20\ndataset: fashion-mnist\ninits: fixup-original\n"
+                + "seeds: 0..1\nnorm: none\nfixup-scalar-lr: true\n")).toSpec();
+        assertThat(on.cells()).hasSize(2).allSatisfy(c -> {
+            assertThat(c.spec().fixupScalarLr()).isTrue();
+            assertThat(c.spec().sgd().scalarLrFactor()).isEqualTo(SgdConfig.FIXUP_SCALAR_LR);
+        });
+        SweepSpec off = SweepForm.read(file("g.yaml", "arch: resnet20\ndataset: fashion-mnist\ninits: zeros\nseeds: 0\n"))
+                .toSpec();
+        assertThat(off.cells().get(0).spec().sgd().scalarLrFactor()).isEqualTo(1.0);
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        assertThat(json.writeValueAsString(off)).doesNotContain("fixupScalarLr");
+        assertThat(json.writeValueAsString(off.cells().get(0).spec())).doesNotContain("fixupScalarLr");
+        assertThat(json.readValue(json.writeValueAsString(on), SweepSpec.class)).isEqualTo(on);
+        assertThat(json.readValue(json.writeValueAsString(on.cells().get(0).spec()), TrainSpec.class))
+                .isEqualTo(on.cells().get(0).spec());
     }
 
     @Test

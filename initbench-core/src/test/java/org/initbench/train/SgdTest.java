@@ -82,6 +82,57 @@ class SgdTest {
         }
     }
 
+    /**
+     * Fixup's recipe (a parameter group at lr/10 for the scalars, as in its official code): a
+     * one-element parameter moves exactly as plain SGD at lr·0.1 would move it, every other parameter
+     * as at lr, with momentum and weight decay over several steps and a changing rate.
+     */
+    @Test
+    void aScalarLrFactorTrainsOneElementParametersAtThatFractionOfTheRate() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Parameter vector = parameter(m);
+            Parameter scalar = scalar(m, "s");
+            Sgd sgd = new Sgd(List.of(vector, scalar), new SgdConfig(0.9, 5e-4, false, SgdConfig.FIXUP_SCALAR_LR), m);
+            Parameter vectorRef = parameter(m);
+            Parameter scalarRef = scalar(m, "r");
+            Sgd atLr = new Sgd(List.of(vectorRef), new SgdConfig(0.9, 5e-4, false), m);
+            Sgd atTenth = new Sgd(List.of(scalarRef), new SgdConfig(0.9, 5e-4, false), m);
+            for (double lr : LRS) {
+                backward(m, vector);
+                backwardScalar(m, scalar);
+                sgd.step(lr);
+                backward(m, vectorRef);
+                backwardScalar(m, scalarRef);
+                atLr.step(lr);
+                atTenth.step((float) (lr * SgdConfig.FIXUP_SCALAR_LR));
+            }
+            assertThat(vector.getArray().toFloatArray()).containsExactly(vectorRef.getArray().toFloatArray());
+            assertThat(scalar.getArray().toFloatArray()).containsExactly(scalarRef.getArray().toFloatArray());
+            assertThat(scalar.getArray().getFloat(0)).isNotEqualTo(SCALAR_START);
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new SgdConfig(0.9, 0, false, 0))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static final float SCALAR_START = 0.7f;
+
+    private static Parameter scalar(NDManager m, String name) {
+        Parameter p = Parameter.builder().setName(name).setType(Parameter.Type.BIAS).build();
+        NDArray w = m.create(new float[] {SCALAR_START});
+        w.setRequiresGradient(true);
+        p.setArray(w);
+        return p;
+    }
+
+    /** loss = 3·s² − s, so ∂loss/∂s = 6s − 1. */
+    private static void backwardScalar(NDManager m, Parameter p) {
+        try (NDManager step = m.newSubManager();
+                GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            NDArray s = p.getArray();
+            gc.backward(s.mul(s).mul(3).sub(s).sum());
+        }
+    }
+
     private static Parameter parameter(NDManager m) {
         Parameter p = Parameter.builder().setName("w").setType(Parameter.Type.WEIGHT).build();
         NDArray w = m.create(new float[] {1f, -2f, 0.5f});
