@@ -40,9 +40,17 @@ import org.initbench.model.Role;
  *       (default): BN nets: gain 1 and its BN γ = 0, β = 0 (Goyal); norm-free nets ({@code none},
  *       {@code weightnorm}): W = 0 (Fixup). {@code branch=plain}: γ = 1 and the gain of the
  *       nonlinearity after the add (√2 in a ResNet, 1 for MobileNetV2's linear bottleneck).
- *   <li>Norm-free nets, {@code depth=on} (default): the other convs of each residual branch × L^(−1/(2m−2))
- *       ({@link Residuals#depthScale}; Fixup rule 2). BN nets have no depth factor: a conv feeding BN
- *       computes the same function at any scale.
+ *   <li>Norm-free nets, the other convs of each residual branch × a depth factor; d = L^(−1/(2m−2)) is Fixup's
+ *       rule 2 ({@link Residuals#depthScale}), L = residual blocks, m = convs per branch. {@code
+ *       depth=slow-none} (default): d³ = L^(−3/(2m−2)) without any normalization (L^(−3/2) on a ResNet:
+ *       1/140 on ResNet-56), d under weight norm. With the branch end at 0, a branch first grows through
+ *       the end conv's gradient, which is ∝ the inner convs' scale s, so its output moves ∝ s² per step:
+ *       with d the L branches together move Θ(η) per step (Fixup), with d³ they start L^(1/(m−1)) times
+ *       slower, and leave that small start in a time that grows only with log(1/s), an implicit
+ *       warm-up. Fixup's factor let the seed's recipe (lr 0.1, no warm-up, scalars at lr) catapult the
+ *       norm-free net within 35 steps and then kill it through its scalar biases (own-init.md).
+ *       {@code on}: d everywhere; {@code slow}: d³ under weight norm too; {@code off}: 1. BN nets have
+ *       no depth factor: a conv feeding BN computes the same function at any scale.
  *   <li>Classifier, {@code classifier=zero} (default): W = 0, b = 0 (Fixup rule 1); {@code fanin}: W
  *       ~ N(0, 1/fan_in), b = 0; {@code small}: W ~ N(0, 0.01²), b = 0.
  *   <li>Branch-end conv of a BN net, {@code end=depth} (default): × L^(−1/2), L = residual blocks
@@ -69,8 +77,9 @@ import org.initbench.model.Role;
  *       block, closer to fixup-original's smaller stem and fan_out shortcuts; under weight norm they
  *       keep √2. {@code trunk=linear}: gain 1 under weight norm too; {@code trunk=relu}: √2 on
  *       every norm-free net.
- *   <li>The four defaults above were chosen on a validation split held out of the training set
- *       (the second design iteration: docs/research/own-init.md).
+ *   <li>The five defaults above were chosen on a validation split held out of the training set
+ *       (end, fan, readout, trunk in the second design iteration, depth in the third:
+ *       docs/research/own-init.md).
  *   <li>Every other BN γ = 1, β = 0; every bias 0; Fixup's scalars 0 and 1 ({@link InitContext#initScalar}).
  *   <li>Weight norm: the values above are the effective weight (v = W, g = ‖W_i‖). A zero weight is
  *       g = 0 with v orthogonal (gain 1: unit rows, or orthonormal columns when rows outnumber
@@ -83,15 +92,30 @@ public final class RoleAware implements InitStrategyProvider {
     static final double LINEAR = Fans.gain(Nonlinearity.LINEAR, 0);
 
     /**
-     * The options. Each non-default value turns one ingredient off; for end, fan, readout and trunk the
-     * first iteration's values (unit, in, bn, relu) do.
+     * The options. Each non-default value turns one ingredient off; for depth, end, fan, readout and trunk
+     * the first iteration's values (on, unit, in, bn, relu) do.
      */
-    record Rule(String classifier, boolean identityBranch, boolean orthogonal, boolean depthScaling, boolean endDepth,
+    record Rule(String classifier, boolean identityBranch, boolean orthogonal, String depth, boolean endDepth,
             String fan, String trunk, boolean unitReadout) {
         static Rule of(Map<String, String> o) {
             return new Rule(o.get("classifier"), o.get("branch").equals("identity"),
-                    o.get("conv").equals("orthogonal"), o.get("depth").equals("on"), o.get("end").equals("depth"),
+                    o.get("conv").equals("orthogonal"), o.get("depth"), o.get("end").equals("depth"),
                     o.get("fan"), o.get("trunk"), o.get("readout").equals("unit"));
+        }
+
+        /**
+         * The depth factor of an inner conv of a norm-free net's residual branch: Fixup's d =
+         * L^(−1/(2m−2)) ({@code on}), d³ ({@code slow}; {@code slow-none}: without any normalization, d
+         * under weight norm) or 1 ({@code off}).
+         */
+        double depthFactor(Network net, Layer layer) {
+            double d = Residuals.depthScale(net, layer);
+            return switch (depth) {
+                case "on" -> d;
+                case "slow" -> d * d * d;
+                case "slow-none" -> net.norm() == Norm.NONE ? d * d * d : d;
+                default -> 1;
+            };
         }
 
         /**
@@ -135,7 +159,7 @@ public final class RoleAware implements InitStrategyProvider {
     @Override
     public String summary() {
         return "orthogonal at He fan-in norm, gain by role (√2 before ReLU, 1 linear); branch ends identity"
-                + " (BN γ=0 and conv × L^-1/2, or W=0 and Fixup depth scaling without BN); depthwise at fan_out;"
+                + " (BN γ=0 and conv × L^-1/2, or W=0 and inner convs × L^-3/2 without norm); depthwise at fan_out;"
                 + " max-pooled readout BN γ=√(2/d); classifier 0; other BN 1/0";
     }
 
@@ -154,8 +178,10 @@ public final class RoleAware implements InitStrategyProvider {
                         List.of("identity", "plain")),
                 InitOption.choice("conv", "orthogonal", "conv weights: orthogonal or gaussian, same variance",
                         List.of("orthogonal", "gaussian")),
-                InitOption.choice("depth", "on", "norm-free nets: Fixup's L^(-1/(2m-2)) on inner branch convs",
-                        List.of("on", "off")),
+                InitOption.choice("depth", "slow-none", "norm-free nets: inner branch convs × Fixup's d = L^(-1/(2m-2))"
+                        + " (on), d³ = L^(-3/(2m-2)) (slow: the branches start L^(1/(m-1)) times slower), d³ without any"
+                        + " normalization and d under weight norm (slow-none), or 1 (off)",
+                        List.of("on", "slow", "slow-none", "off")),
                 InitOption.choice("end", "depth", "BN nets: branch-end conv at its gain (unit), or × L^(-1/2) (depth:"
                         + " L× its effective learning rate, as the seed's Fixup)", List.of("unit", "depth")),
                 InitOption.choice("fan", "depthwise-out", "BN nets: conv variance gain²/fan_in (in), gain²/fan_out for every conv"
@@ -203,8 +229,8 @@ public final class RoleAware implements InitStrategyProvider {
                     conv(ctx, layer, rule, (rule.identityBranch() ? LINEAR : gain(layer)) * depth
                             * rule.fanFactor(layer, normFree));
                 } else {
-                    boolean scaled = normFree && rule.depthScaling() && layer.residual();
-                    conv(ctx, layer, rule, gain(layer) * (scaled ? Residuals.depthScale(net, layer) : 1)
+                    double depth = normFree && layer.residual() ? rule.depthFactor(net, layer) : 1;
+                    conv(ctx, layer, rule, gain(layer) * depth
                             * rule.fanFactor(layer, normFree) * rule.trunkFactor(layer, net.norm()));
                 }
             }

@@ -36,7 +36,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class RoleAwareTest {
     static final double SQRT2 = Math.sqrt(2);
     /** The first iteration's rule, from which most tests here vary one option at a time. */
-    static final String FIRST = "role-aware:end=unit,fan=in,readout=bn,trunk=relu";
+    static final String FIRST = "role-aware:depth=on,end=unit,fan=in,readout=bn,trunk=relu";
 
     /** {@link #FIRST} with {@code options} ("k=v,k=v") put over it. */
     static String rule(String options) {
@@ -52,14 +52,15 @@ class RoleAwareTest {
     }
 
     /**
-     * The default is the second iteration's rule, chosen on the validation split (docs/research/own-init.md);
-     * under weight norm that rule is the first one's.
+     * The default is the second iteration's rule with the third's depth=slow-none, each chosen on the validation
+     * split (docs/research/own-init.md); under weight norm that rule is the first one's.
      */
     @ParameterizedTest
     @CsvSource({"resnet20, BN, true", "mobilenetv2, BN, true", "vgg11bn, BN, true", "resnet20, NONE, true",
             "resnet20, WEIGHTNORM, false"})
-    void theDefaultIsTheSecondIterationRule(String arch, Norm norm, boolean differsFromFirst) {
-        Map<String, float[]> chosen = init(arch, 0.25, norm, rule("end=depth,fan=depthwise-out,readout=unit,trunk=linear-none"), 3);
+    void theDefaultIsTheThirdIterationRule(String arch, Norm norm, boolean differsFromFirst) {
+        Map<String, float[]> chosen = init(arch, 0.25, norm,
+                rule("depth=slow-none,end=depth,fan=depthwise-out,readout=unit,trunk=linear-none"), 3);
         init(arch, 0.25, norm, "role-aware", 3).forEach((key, value) -> assertSame(key, value, chosen.get(key)));
         Map<String, float[]> first = init(arch, 0.25, norm, FIRST, 3);
         assertThat(first.keySet().stream().anyMatch(key -> !Arrays.equals(first.get(key), chosen.get(key))))
@@ -482,13 +483,43 @@ class RoleAwareTest {
         bn.forEach((key, value) -> assertSame(key, bnOff.get(key), value));
     }
 
+    /**
+     * depth=slow: exactly the depth-scaled convs of a norm-free net change, to d³ instead of Fixup's d (so by
+     * d² = L^(−1/(m−1))): ResNet-20 (L = 9, m = 2) conv1 × 1/9, under weight norm too; MobileNetV2 (L = 11 at
+     * width 0.35, m = 3) expand and depthwise convs of skip blocks × 11^(−1/2); BN nets do not change.
+     * depth=slow-none is slow without any normalization and Fixup's d under weight norm.
+     */
+    @ParameterizedTest
+    @CsvSource({"resnet20, NONE, 9, 2", "resnet20, WEIGHTNORM, 9, 2", "mobilenetv2, NONE, 11, 3"})
+    void depthSlowCubesTheDepthFactor(String arch, Norm norm, int blocks, int m) {
+        double width = arch.equals("mobilenetv2") ? 0.35 : 0.25;
+        Network net = Models.build(arch, 3, 10, width, norm);
+        assertThat(net.residualBlockCount()).isEqualTo(blocks);
+        Map<String, float[]> on = init(arch, width, norm, FIRST, 7);
+        Map<String, float[]> slow = init(arch, width, norm, rule("depth=slow"), 7);
+        double squared = Math.pow(blocks, -1.0 / (m - 1));
+        int scaled = onlyChanged(net, slow, on, (l, name, key) -> {
+            boolean inner = l.residual() && l.kind() == LayerKind.CONV && l.role() != Role.BRANCH_LAST
+                    && l.role() != Role.PROJECT && name.startsWith("weight");
+            if (inner) {
+                assertProportional(key, slow.get(key), on.get(key), squared);
+            }
+            return inner;
+        });
+        assertThat(scaled).isPositive();
+        Map<String, float[]> bn = init(arch, width, FIRST, 7);
+        init(arch, width, rule("depth=slow"), 7).forEach((key, value) -> assertSame(key, bn.get(key), value));
+        Map<String, float[]> slowNone = init(arch, width, norm, rule("depth=slow-none"), 7);
+        (norm == Norm.NONE ? slow : on).forEach((key, value) -> assertSame(key, slowNone.get(key), value));
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "role-aware:classifier=kaiming | valid: zero, fanin, small",
         "role-aware:end=half | valid: unit, depth",
         "role-aware:branch=skip | valid: identity, plain",
         "role-aware:conv=uniform | valid: orthogonal, gaussian",
-        "role-aware:depth=1 | valid: on, off",
+        "role-aware:depth=1 | valid: on, slow, slow-none, off",
         "role-aware:gain=2 | unknown option 'gain'"})
     void badOptionsAreOneClearLine(String spec, String message) {
         assertThatThrownBy(() -> InitRegistry.load().resolve(spec)).isInstanceOf(BadInputException.class)
