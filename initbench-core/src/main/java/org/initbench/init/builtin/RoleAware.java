@@ -78,7 +78,7 @@ import org.initbench.model.Role;
  *       keep √2. {@code trunk=linear}: gain 1 under weight norm too; {@code trunk=relu}: √2 on
  *       every norm-free net.
  *   <li>The five defaults above were chosen on a validation split held out of the training set
- *       (end, fan, readout, trunk in the second design iteration, depth in the third:
+ *       (end, fan, readout, trunk in the second design iteration, depth in the fourth:
  *       docs/research/own-init.md).
  *   <li>Every other BN γ = 1, β = 0; every bias 0; Fixup's scalars 0 and 1 ({@link InitContext#initScalar}).
  *   <li>Weight norm: the values above are the effective weight (v = W, g = ‖W_i‖). A zero weight is

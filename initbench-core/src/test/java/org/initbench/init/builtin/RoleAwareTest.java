@@ -52,8 +52,8 @@ class RoleAwareTest {
     }
 
     /**
-     * The default is the second iteration's rule with the third's depth=slow-none, each chosen on the validation
-     * split (docs/research/own-init.md); under weight norm that rule is the first one's.
+     * The default is the second iteration's rule with the fourth's depth=slow-none, each chosen on the
+     * validation split (docs/research/own-init.md); under weight norm that rule is the first one's.
      */
     @ParameterizedTest
     @CsvSource({"resnet20, BN, true", "mobilenetv2, BN, true", "vgg11bn, BN, true", "resnet20, NONE, true",
