@@ -159,8 +159,8 @@ public final class RoleAware implements InitStrategyProvider {
     @Override
     public String summary() {
         return "orthogonal at He fan-in norm, gain by role (√2 before ReLU, 1 linear); branch ends identity"
-                + " (BN γ=0 and conv × L^-1/2, or W=0 and inner convs × L^-3/2 without norm); depthwise at fan_out;"
-                + " max-pooled readout BN γ=√(2/d); classifier 0; other BN 1/0";
+                + " (BN γ=0 and conv × L^-1/2, or W=0 and inner convs × L^-3/2 without norm, L^-1/2 under weight"
+                + " norm); depthwise at fan_out; max-pooled readout BN γ=√(2/d); classifier 0; other BN 1/0";
     }
 
     @Override
