@@ -58,7 +58,7 @@ class RoleAwareTest {
     @ParameterizedTest
     @CsvSource({"resnet20, BN, true", "mobilenetv2, BN, true", "vgg11bn, BN, true", "resnet20, NONE, true",
             "resnet20, WEIGHTNORM, false"})
-    void theDefaultIsTheThirdIterationRule(String arch, Norm norm, boolean differsFromFirst) {
+    void theDefaultIsTheFourthIterationRule(String arch, Norm norm, boolean differsFromFirst) {
         Map<String, float[]> chosen = init(arch, 0.25, norm,
                 rule("depth=slow-none,end=depth,fan=depthwise-out,readout=unit,trunk=linear-none"), 3);
         init(arch, 0.25, norm, "role-aware", 3).forEach((key, value) -> assertSame(key, value, chosen.get(key)));
