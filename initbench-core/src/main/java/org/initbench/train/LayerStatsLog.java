@@ -8,6 +8,7 @@ import ai.djl.training.ParameterStore;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.initbench.model.Layer;
 import org.initbench.model.ModelGraph;
 import org.initbench.model.ModelGraph.Leaf;
 import org.initbench.model.ModelGraph.Op;
@@ -36,6 +37,7 @@ final class LayerStatsLog {
     private final int every;
     private final ModelGraph graph;
     private final List<Leaf> layers;
+    private final List<Layer> scalars;
 
     /**
      * @param every the requested interval in steps, positive
@@ -47,6 +49,7 @@ final class LayerStatsLog {
         this.every = every;
         this.graph = ModelGraph.of(net);
         this.layers = graph.leaves().stream().filter(l -> l.op() == Op.CONV || l.op() == Op.LINEAR).toList();
+        this.scalars = net.layers().stream().filter(l -> l.kind().scalar()).toList();
     }
 
     /** The interval actually used: the requested one, raised to keep the per-epoch bound. */
@@ -72,6 +75,9 @@ final class LayerStatsLog {
         m.put("every_steps_requested", every);
         m.put("max_records_per_epoch", MAX_RECORDS_PER_EPOCH);
         m.put("layers", layers.stream().map(Leaf::name).toList());
+        if (!scalars.isEmpty()) {
+            m.put("scalars", scalars.stream().map(Layer::path).toList());
+        }
         return m;
     }
 
@@ -99,7 +105,10 @@ final class LayerStatsLog {
             });
         }
 
-        /** Reads the weight gradients (after backward, before the update) and completes the record. */
+        /**
+         * Reads the weight gradients, and the scalars with theirs (after backward, before the update),
+         * and completes the record.
+         */
         void finish(float loss) {
             Map<String, Float> grads = new LinkedHashMap<>();
             for (Leaf l : layers) {
@@ -107,7 +116,16 @@ final class LayerStatsLog {
                 Parameter w = p.containsKey("weight") ? p.get("weight") : p.get("weight_v");
                 grads.put(l.name(), finite(gradNorm(w.getArray())));
             }
-            record = new LayerStatsRecord(epoch, step, global, loss, grads, actStd);
+            Map<String, Float> values = new LinkedHashMap<>();
+            Map<String, Float> scalarGrads = new LinkedHashMap<>();
+            for (Layer l : scalars) {
+                NDArray v = l.parameters().values().iterator().next().getArray();
+                values.put(l.path(), finite(v.getFloat(0)));
+                try (NDArray g = v.getGradient()) {
+                    scalarGrads.put(l.path(), finite(g.getFloat(0)));
+                }
+            }
+            record = new LayerStatsRecord(epoch, step, global, loss, grads, actStd, values, scalarGrads);
         }
 
         /** The record, once {@link #finish} ran (null for a step that diverged). */

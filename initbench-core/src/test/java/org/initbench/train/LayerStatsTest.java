@@ -2,6 +2,7 @@ package org.initbench.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -103,6 +104,8 @@ class LayerStatsTest {
             assertThat(r.gradNorm().values()).allSatisfy(v -> assertThat(v).isPositive().isFinite());
             assertThat(r.actStd().values()).allSatisfy(v -> assertThat(v).isPositive().isFinite());
             assertThat(r.loss()).isPositive();
+            assertThat(n.has("scalar")).as("a BN net has no scalars").isFalse();
+            assertThat(r.scalar()).isEmpty();
         }
         JsonNode manifest = json.readTree(logged.resolve(RunDirectory.MANIFEST).toFile());
         assertThat(manifest.get("layer_stats").get("every_steps_requested").asInt()).isEqualTo(2);
@@ -169,6 +172,48 @@ class LayerStatsTest {
             d[i] = f[i];
         }
         return d;
+    }
+
+    /**
+     * A norm-free net logs Fixup's scalars: per scalar layer in depth order the value its forward used and its
+     * gradient. The first step uses the init values (biases 0, multipliers 1); each later step's values are
+     * the earlier ones after SGD (lr 0.1, momentum 0.9, wd 5e-4) with the logged gradients. Fixup's zero
+     * classifier blocks every scalar gradient at the first step.
+     */
+    @Test
+    void aNormFreeNetLogsItsScalarsValuesAndGradients(@TempDir Path out) throws IOException {
+        TrainSpec spec = new TrainSpec("resnet20", "fashion-mnist", "fixup-original", 13, 1, 16, 0.1, 0.9, 5e-4, false,
+                0, 0, 0.25, "none");
+        run(spec, 1, out);
+        List<String> scalars = Models.build("resnet20", 1, 10, 0.25, Norm.NONE).layers().stream()
+                .filter(l -> l.kind().scalar()).map(org.initbench.model.Layer::path).toList();
+        assertThat(scalars).hasSizeGreaterThan(20);
+        List<LayerStatsRecord> recs = RunDirectory.readLayerStats(out);
+        assertThat(recs).hasSize(5);
+        LayerStatsRecord first = recs.get(0);
+        LayerStatsRecord second = recs.get(1);
+        LayerStatsRecord third = recs.get(2);
+        assertThat(List.copyOf(first.scalar().keySet())).isEqualTo(scalars);
+        assertThat(List.copyOf(first.scalarGrad().keySet())).isEqualTo(scalars);
+        int moved = 0;
+        for (String path : scalars) {
+            float p0 = first.scalar().get(path);
+            float g0 = first.scalarGrad().get(path);
+            float p1 = second.scalar().get(path);
+            float g1 = second.scalarGrad().get(path);
+            assertThat(p0).as(path).isEqualTo(path.contains("scale") ? 1f : 0f);
+            assertThat(g0).as(path).isZero();
+            double buf0 = g0 + 5e-4 * p0;
+            assertThat((double) p1).as(path).isCloseTo(p0 - 0.1 * buf0, within(1e-6));
+            assertThat((double) third.scalar().get(path)).as(path)
+                    .isCloseTo(p1 - 0.1 * (0.9 * buf0 + g1 + 5e-4 * p1), within(1e-6));
+            moved += g1 != 0 ? 1 : 0;
+        }
+        // at the second step the trunk's scalars have a gradient; those inside a branch sit behind its zero conv2
+        assertThat(moved).as("scalars with a gradient at the second step").isPositive();
+        assertThat(second.scalarGrad().get("bias1")).as("the stem's bias").isNotZero();
+        JsonNode manifest = new ObjectMapper().readTree(out.resolve(RunDirectory.MANIFEST).toFile());
+        assertThat(manifest.get("layer_stats").get("scalars")).hasSize(scalars.size());
     }
 
     @Test
