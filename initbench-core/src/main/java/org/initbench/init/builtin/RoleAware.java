@@ -106,7 +106,8 @@ public final class RoleAware implements InitStrategyProvider {
         /**
          * The depth factor of an inner conv of a norm-free net's residual branch: Fixup's d =
          * L^(−1/(2m−2)) ({@code on}), d³ ({@code slow}; {@code slow-none}: without any normalization, d
-         * under weight norm) or 1 ({@code off}).
+         * under weight norm), d⁴ without any normalization and d under weight norm ({@code slower-none}) or 1
+         * ({@code off}).
          */
         double depthFactor(Network net, Layer layer) {
             double d = Residuals.depthScale(net, layer);
@@ -114,21 +115,26 @@ public final class RoleAware implements InitStrategyProvider {
                 case "on" -> d;
                 case "slow" -> d * d * d;
                 case "slow-none" -> net.norm() == Norm.NONE ? d * d * d : d;
+                case "slower-none" -> net.norm() == Norm.NONE ? d * d * d * d : d;
                 default -> 1;
             };
         }
 
         /**
          * 1/√2 (gain 1 instead of √2) on the stem and shortcuts of a net without BN under {@code
-         * trunk=linear}, or of a net without any normalization under {@code trunk=linear-none}; else 1.
+         * trunk=linear}, or of a net without any normalization under {@code trunk=linear-none}; 1/2 (gain
+         * 1/√2) on those of a net without any normalization under {@code trunk=half-none}; else 1.
          */
         double trunkFactor(Layer layer, Norm norm) {
-            boolean linear = switch (trunk) {
-                case "linear" -> norm != Norm.BN;
-                case "linear-none" -> norm == Norm.NONE;
-                default -> false;
+            if (layer.role() != Role.STEM && layer.role() != Role.SHORTCUT) {
+                return 1;
+            }
+            return switch (trunk) {
+                case "linear" -> norm != Norm.BN ? LINEAR / RELU : 1;
+                case "linear-none" -> norm == Norm.NONE ? LINEAR / RELU : 1;
+                case "half-none" -> norm == Norm.NONE ? 0.5 : 1;
+                default -> 1;
             };
-            return linear && (layer.role() == Role.STEM || layer.role() == Role.SHORTCUT) ? LINEAR / RELU : 1;
         }
 
         /**
@@ -180,8 +186,9 @@ public final class RoleAware implements InitStrategyProvider {
                         List.of("orthogonal", "gaussian")),
                 InitOption.choice("depth", "slow-none", "norm-free nets: inner branch convs × Fixup's d = L^(-1/(2m-2))"
                         + " (on), d³ = L^(-3/(2m-2)) (slow: the branches start L^(2/(m-1)) times slower), d³ without any"
-                        + " normalization and d under weight norm (slow-none), or 1 (off)",
-                        List.of("on", "slow", "slow-none", "off")),
+                        + " normalization and d under weight norm (slow-none), d⁴ without any normalization and d under"
+                        + " weight norm (slower-none), or 1 (off)",
+                        List.of("on", "slow", "slow-none", "slower-none", "off")),
                 InitOption.choice("end", "depth", "BN nets: branch-end conv at its gain (unit), or × L^(-1/2) (depth:"
                         + " L× its effective learning rate, as the seed's Fixup)", List.of("unit", "depth")),
                 InitOption.choice("fan", "depthwise-out", "BN nets: conv variance gain²/fan_in (in), gain²/fan_out for every conv"
@@ -191,8 +198,9 @@ public final class RoleAware implements InitStrategyProvider {
                         + " that BN's γ = 1 (bn) or √(2/d), d = classifier fan_in (unit: E‖h‖² ≈ 1 at init)",
                         List.of("bn", "unit")),
                 InitOption.choice("trunk", "linear-none", "nets without BN: stem and shortcut convs at gain √2 (relu),"
-                        + " 1 (linear), or 1 only without any normalization and √2 under weight norm (linear-none)",
-                        List.of("relu", "linear", "linear-none")));
+                        + " 1 (linear), or 1 only without any normalization and √2 under weight norm (linear-none), or"
+                        + " 1/√2 only without any normalization (half-none)",
+                        List.of("relu", "linear", "linear-none", "half-none")));
     }
 
     @Override

@@ -373,12 +373,14 @@ class RoleAwareTest {
 
     /**
      * trunk=linear: on norm-free nets only the stem and shortcut weights (v and g) change, × 1/√2; BN
-     * nets not at all. trunk=linear-none: the same without any normalization, nothing under weight norm.
+     * nets not at all. trunk=linear-none: the same without any normalization, nothing under weight norm;
+     * trunk=half-none: × 1/2 (gain 1/√2) without any normalization, nothing under weight norm.
      */
     @ParameterizedTest
     @CsvSource({"resnet20, NONE, linear, 3", "resnet20, WEIGHTNORM, linear, 3", "mobilenetv2, NONE, linear, 1",
             "resnet20, BN, linear, 0", "resnet20, NONE, linear-none, 3", "mobilenetv2, NONE, linear-none, 1",
-            "resnet20, WEIGHTNORM, linear-none, 0", "resnet20, BN, linear-none, 0"})
+            "resnet20, WEIGHTNORM, linear-none, 0", "resnet20, BN, linear-none, 0", "resnet20, NONE, half-none, 3",
+            "resnet20, WEIGHTNORM, half-none, 0", "resnet20, BN, half-none, 0"})
     void trunkLinearHalvesOnlyTheNormFreeStemAndShortcuts(String arch, Norm norm, String trunk, int expected) {
         Network net = Models.build(arch, 3, 10, 0.25, norm);
         Map<String, float[]> relu = init(arch, 0.25, norm, FIRST, 8);
@@ -387,7 +389,7 @@ class RoleAwareTest {
             boolean stemOrShortcut = (l.role() == Role.STEM || l.role() == Role.SHORTCUT) && l.kind() == LayerKind.CONV
                     && expected > 0 && !name.equals("bias");
             if (stemOrShortcut) {
-                assertProportional(key, linear.get(key), relu.get(key), 1 / SQRT2);
+                assertProportional(key, linear.get(key), relu.get(key), trunk.equals("half-none") ? 0.5 : 1 / SQRT2);
             }
             return stemOrShortcut;
         });
@@ -487,7 +489,8 @@ class RoleAwareTest {
      * depth=slow: exactly the depth-scaled convs of a norm-free net change, to d³ instead of Fixup's d (so by
      * d² = L^(−1/(m−1))): ResNet-20 (L = 9, m = 2) conv1 × 1/9, under weight norm too; MobileNetV2 (L = 11 at
      * width 0.35, m = 3) expand and depthwise convs of skip blocks × 11^(−1/2); BN nets do not change.
-     * depth=slow-none is slow without any normalization and Fixup's d under weight norm.
+     * depth=slow-none is slow without any normalization and Fixup's d under weight norm; depth=slower-none
+     * (d⁴) is slow-none × d without any normalization and the same as slow-none under weight norm.
      */
     @ParameterizedTest
     @CsvSource({"resnet20, NONE, 9, 2", "resnet20, WEIGHTNORM, 9, 2", "mobilenetv2, NONE, 11, 3"})
@@ -511,6 +514,16 @@ class RoleAwareTest {
         init(arch, width, rule("depth=slow"), 7).forEach((key, value) -> assertSame(key, bn.get(key), value));
         Map<String, float[]> slowNone = init(arch, width, norm, rule("depth=slow-none"), 7);
         (norm == Norm.NONE ? slow : on).forEach((key, value) -> assertSame(key, slowNone.get(key), value));
+        Map<String, float[]> slower = init(arch, width, norm, rule("depth=slower-none"), 7);
+        double d = Math.pow(blocks, -1.0 / (2 * m - 2));
+        onlyChanged(net, slower, slowNone, (l, name, key) -> {
+            boolean inner = norm == Norm.NONE && l.residual() && l.kind() == LayerKind.CONV
+                    && l.role() != Role.BRANCH_LAST && l.role() != Role.PROJECT && name.startsWith("weight");
+            if (inner) {
+                assertProportional(key, slower.get(key), slowNone.get(key), d);
+            }
+            return inner;
+        });
     }
 
     @ParameterizedTest
@@ -519,7 +532,7 @@ class RoleAwareTest {
         "role-aware:end=half | valid: unit, depth",
         "role-aware:branch=skip | valid: identity, plain",
         "role-aware:conv=uniform | valid: orthogonal, gaussian",
-        "role-aware:depth=1 | valid: on, slow, slow-none, off",
+        "role-aware:depth=1 | valid: on, slow, slow-none, slower-none, off",
         "role-aware:gain=2 | unknown option 'gain'"})
     void badOptionsAreOneClearLine(String spec, String message) {
         assertThatThrownBy(() -> InitRegistry.load().resolve(spec)).isInstanceOf(BadInputException.class)
