@@ -77,6 +77,13 @@ import org.initbench.model.Role;
  *       block, closer to fixup-original's smaller stem and fan_out shortcuts; under weight norm they
  *       keep √2. {@code trunk=linear}: gain 1 under weight norm too; {@code trunk=relu}: √2 on
  *       every norm-free net.
+ *   <li>Mean-free filters, {@code center=none}: in a net without any normalization every conv filter sums
+ *       to 0 ({@link Orthogonals#centered}: orthogonal within the subspace orthogonal to the all-ones
+ *       vector), × 1/√(1 − 1/π) where the conv reads a ReLU ({@link Fans#centeredReluGain}), so a
+ *       uniform shift of a conv's input (the residual stream's offset, which Fixup's L scalar biases all
+ *       move at once) does not reach its output, and a ReLU input's mean adds no per-channel shift (the
+ *       mean shift of Brock, De, Smith 2021, arXiv:2101.08692; Qiao et al. 2019, arXiv:1903.10520, keep
+ *       filters centered throughout). {@code off}: as drawn.
  *   <li>The five defaults above were chosen on a validation split held out of the training set
  *       (end, fan, readout, trunk in the second design iteration, depth in the fourth:
  *       docs/research/own-init.md).
@@ -96,11 +103,19 @@ public final class RoleAware implements InitStrategyProvider {
      * the first iteration's values (on, unit, in, bn, relu) do.
      */
     record Rule(String classifier, boolean identityBranch, boolean orthogonal, String depth, boolean endDepth,
-            String fan, String trunk, boolean unitReadout) {
+            String fan, String trunk, boolean unitReadout, boolean centerNone) {
         static Rule of(Map<String, String> o) {
             return new Rule(o.get("classifier"), o.get("branch").equals("identity"),
                     o.get("conv").equals("orthogonal"), o.get("depth"), o.get("end").equals("depth"),
-                    o.get("fan"), o.get("trunk"), o.get("readout").equals("unit"));
+                    o.get("fan"), o.get("trunk"), o.get("readout").equals("unit"), o.get("center").equals("none"));
+        }
+
+        /**
+         * Whether {@code center=none} makes this conv's filters mean-free: every conv of a net without any
+         * normalization whose filters have at least 2 taps.
+         */
+        boolean centers(Network net, Layer layer) {
+            return centerNone && net.norm() == Norm.NONE && Fans.of(layer).fanIn() >= 2;
         }
 
         /**
@@ -180,6 +195,8 @@ public final class RoleAware implements InitStrategyProvider {
         return List.of(
                 InitOption.choice("classifier", "zero", "classifier W: zero, fanin N(0, 1/fan_in) or small N(0, 0.01²);"
                         + " b = 0", List.of("zero", "fanin", "small")),
+                InitOption.choice("center", "off", "nets without any normalization: every conv's filters mean-free"
+                        + " (none; × 1/√(1-1/π) where they read a ReLU) or as drawn (off)", List.of("off", "none")),
                 InitOption.choice("branch", "identity", "branch end: identity (BN γ=0 / W=0) or plain",
                         List.of("identity", "plain")),
                 InitOption.choice("conv", "orthogonal", "conv weights: orthogonal or gaussian, same variance",
@@ -275,21 +292,67 @@ public final class RoleAware implements InitStrategyProvider {
                 .map(l -> Fans.of(l).fanIn()).orElseThrow();
     }
 
-    /** Element variance gain²/fan_in: orthogonal per group (scaled as the class comment says), or Gaussian. */
+    /**
+     * Element variance gain²/fan_in: orthogonal per group (scaled as the class comment says), or Gaussian.
+     * Where {@link Rule#centers} holds, each filter is mean-free instead ({@link Orthogonals#centered}; a
+     * Gaussian filter minus its mean, × √(n/(n−1))), at the same element variance, × {@link
+     * Fans#centeredReluGain} where the conv reads a ReLU ({@link #readsRelu}).
+     */
     static void conv(InitContext ctx, Layer layer, Rule rule, double gain) {
         long fanIn = Fans.of(layer).fanIn();
-        if (!rule.orthogonal()) {
+        boolean centered = rule.centers(ctx.network(), layer);
+        if (!rule.orthogonal() && !centered) {
             ctx.normal(layer, "weight", gain / Math.sqrt(fanIn));
             return;
         }
+        if (centered && readsRelu(layer)) {
+            gain *= Fans.centeredReluGain();
+        }
         int rows = layer.outChannels() / layer.groups();
         int cols = Math.toIntExact(fanIn);
-        double scale = gain * Math.sqrt(Math.max(1.0, (double) rows / cols));
         RandomGenerator rng = ctx.rng(layer, "weight");
         float[] w = new float[layer.outChannels() * cols];
         for (int g = 0; g < layer.groups(); g++) {
-            System.arraycopy(Orthogonals.matrix(rng, rows, cols, scale), 0, w, g * rows * cols, rows * cols);
+            float[] block;
+            if (!rule.orthogonal()) {
+                block = centeredGaussian(rng, rows, cols, gain / Math.sqrt(fanIn));
+            } else if (centered) {
+                block = Orthogonals.centered(rng, rows, cols, gain * Math.sqrt(Math.max(1.0, (double) rows / (cols - 1))));
+            } else {
+                block = Orthogonals.matrix(rng, rows, cols, gain * Math.sqrt(Math.max(1.0, (double) rows / cols)));
+            }
+            System.arraycopy(block, 0, w, g * rows * cols, rows * cols);
         }
         ctx.set(layer, "weight", w);
+    }
+
+    /** N(0, std²) rows minus their mean, × √(cols/(cols−1)) so the element variance stays std². */
+    static float[] centeredGaussian(RandomGenerator rng, int rows, int cols, double std) {
+        float[] w = new float[rows * cols];
+        double rescale = std * Math.sqrt((double) cols / (cols - 1));
+        for (int i = 0; i < rows; i++) {
+            double[] row = new double[cols];
+            double mean = 0;
+            for (int j = 0; j < cols; j++) {
+                row[j] = rng.nextGaussian();
+                mean += row[j] / cols;
+            }
+            for (int j = 0; j < cols; j++) {
+                w[i * cols + j] = (float) ((row[j] - mean) * rescale);
+            }
+        }
+        return w;
+    }
+
+    /**
+     * Whether a conv's input is a ReLU (ReLU6) output: a ResNet branch or shortcut conv (post-activation
+     * blocks: the stream is a ReLU output), a MobileNetV2 depthwise or projection conv, a plain stack's
+     * conv after the first; not the stem, a MobileNetV2 expansion or head (they read a linear bottleneck).
+     */
+    static boolean readsRelu(Layer layer) {
+        return switch (layer.role()) {
+            case BRANCH_FIRST, BRANCH_INNER, BRANCH_LAST, SHORTCUT, DEPTHWISE, PROJECT, PLAIN -> true;
+            default -> false;
+        };
     }
 }
