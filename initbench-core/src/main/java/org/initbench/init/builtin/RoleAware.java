@@ -49,7 +49,8 @@ import org.initbench.model.Role;
  *       L^(−2/(m−1)) as fast (L² times slower on a ResNet), and leave that small start in a time that
  *       grows only with log(1/s), an implicit warm-up. Fixup's factor let the seed's recipe (lr 0.1, no warm-up, scalars at lr) catapult the
  *       norm-free net within 35 steps and then kill it through its scalar biases (own-init.md).
- *       {@code on}: d everywhere; {@code slow}: d³ under weight norm too; {@code off}: 1. BN nets have
+ *       {@code on}: d everywhere; {@code slow}: d³ under weight norm too; {@code slower-none}: d⁴ without
+ *       any normalization (a rejected candidate of the fifth iteration); {@code off}: 1. BN nets have
  *       no depth factor: a conv feeding BN computes the same function at any scale.
  *   <li>Classifier, {@code classifier=zero} (default): W = 0, b = 0 (Fixup rule 1); {@code fanin}: W
  *       ~ N(0, 1/fan_in), b = 0; {@code small}: W ~ N(0, 0.01²), b = 0.
@@ -76,17 +77,19 @@ import org.initbench.model.Role;
  *       gain 1 instead of √2, so the trunk's signal halves at the stem and at each downsampling
  *       block, closer to fixup-original's smaller stem and fan_out shortcuts; under weight norm they
  *       keep √2. {@code trunk=linear}: gain 1 under weight norm too; {@code trunk=relu}: √2 on
- *       every norm-free net.
+ *       every norm-free net; {@code trunk=half-none}: 1/√2 without any normalization (rejected in the
+ *       fifth iteration).
  *   <li>Mean-free filters, {@code center=none}: in a net without any normalization every conv filter sums
  *       to 0 ({@link Orthogonals#centered}: orthogonal within the subspace orthogonal to the all-ones
  *       vector), × 1/√(1 − 1/π) where the conv reads a ReLU ({@link Fans#centeredReluGain}), so a
  *       uniform shift of a conv's input (the residual stream's offset, which Fixup's L scalar biases all
  *       move at once) does not reach its output, and a ReLU input's mean adds no per-channel shift (the
  *       mean shift of Brock, De, Smith 2021, arXiv:2101.08692; Qiao et al. 2019, arXiv:1903.10520, keep
- *       filters centered throughout). {@code off}: as drawn.
+ *       filters centered throughout). {@code off} (default): as drawn; {@code none} trained on fewer
+ *       validation seeds than the default in the fifth iteration.
  *   <li>The five defaults above were chosen on a validation split held out of the training set
- *       (end, fan, readout, trunk in the second design iteration, depth in the fourth:
- *       docs/research/own-init.md).
+ *       (end, fan, readout, trunk in the second design iteration, depth in the fourth, and kept against
+ *       slower-none, half-none and center=none in the fifth: docs/research/own-init.md).
  *   <li>Every other BN γ = 1, β = 0; every bias 0; Fixup's scalars 0 and 1 ({@link InitContext#initScalar}).
  *   <li>Weight norm: the values above are the effective weight (v = W, g = ‖W_i‖). A zero weight is
  *       g = 0 with v orthogonal (gain 1: unit rows, or orthonormal columns when rows outnumber
