@@ -85,8 +85,10 @@ import org.initbench.model.Role;
  *       uniform shift of a conv's input (the residual stream's offset, which Fixup's L scalar biases all
  *       move at once) does not reach its output, and a ReLU input's mean adds no per-channel shift (the
  *       mean shift of Brock, De, Smith 2021, arXiv:2101.08692; Qiao et al. 2019, arXiv:1903.10520, keep
- *       filters centered throughout). {@code off} (default): as drawn; {@code none} trained on fewer
- *       validation seeds than the default in the fifth iteration.
+ *       filters centered throughout). {@code none-raw}: mean-free at the uncentered norm, so the
+ *       informative (mean-free) part of each conv's output is the same as under {@code off}, and only
+ *       the per-channel offset μ·Σ_j W_ij goes. {@code off} (default): as drawn; {@code none} trained on
+ *       fewer validation seeds than the default in the fifth iteration.
  *   <li>The five defaults above were chosen on a validation split held out of the training set
  *       (end, fan, readout, trunk in the second design iteration, depth in the fourth, and kept against
  *       slower-none, half-none and center=none in the fifth: docs/research/own-init.md).
@@ -106,19 +108,24 @@ public final class RoleAware implements InitStrategyProvider {
      * the first iteration's values (on, unit, in, bn, relu) do.
      */
     record Rule(String classifier, boolean identityBranch, boolean orthogonal, String depth, boolean endDepth,
-            String fan, String trunk, boolean unitReadout, boolean centerNone) {
+            String fan, String trunk, boolean unitReadout, String center) {
         static Rule of(Map<String, String> o) {
             return new Rule(o.get("classifier"), o.get("branch").equals("identity"),
                     o.get("conv").equals("orthogonal"), o.get("depth"), o.get("end").equals("depth"),
-                    o.get("fan"), o.get("trunk"), o.get("readout").equals("unit"), o.get("center").equals("none"));
+                    o.get("fan"), o.get("trunk"), o.get("readout").equals("unit"), o.get("center"));
         }
 
         /**
-         * Whether {@code center=none} makes this conv's filters mean-free: every conv of a net without any
-         * normalization whose filters have at least 2 taps.
+         * Whether {@code center=none} or {@code none-raw} makes this conv's filters mean-free: every conv of a
+         * net without any normalization whose filters have at least 2 taps.
          */
         boolean centers(Network net, Layer layer) {
-            return centerNone && net.norm() == Norm.NONE && Fans.of(layer).fanIn() >= 2;
+            return !center.equals("off") && net.norm() == Norm.NONE && Fans.of(layer).fanIn() >= 2;
+        }
+
+        /** × 1/√(1 − 1/π) on a centered conv that reads a ReLU, under {@code center=none} only. */
+        double centerGain(Layer layer) {
+            return center.equals("none") && readsRelu(layer) ? Fans.centeredReluGain() : 1;
         }
 
         /**
@@ -199,7 +206,8 @@ public final class RoleAware implements InitStrategyProvider {
                 InitOption.choice("classifier", "zero", "classifier W: zero, fanin N(0, 1/fan_in) or small N(0, 0.01²);"
                         + " b = 0", List.of("zero", "fanin", "small")),
                 InitOption.choice("center", "off", "nets without any normalization: every conv's filters mean-free"
-                        + " (none; × 1/√(1-1/π) where they read a ReLU) or as drawn (off)", List.of("off", "none")),
+                        + " (none: × 1/√(1-1/π) where they read a ReLU; none-raw: at the same norm) or as drawn (off)",
+                        List.of("off", "none", "none-raw")),
                 InitOption.choice("branch", "identity", "branch end: identity (BN γ=0 / W=0) or plain",
                         List.of("identity", "plain")),
                 InitOption.choice("conv", "orthogonal", "conv weights: orthogonal or gaussian, same variance",
@@ -308,8 +316,8 @@ public final class RoleAware implements InitStrategyProvider {
             ctx.normal(layer, "weight", gain / Math.sqrt(fanIn));
             return;
         }
-        if (centered && readsRelu(layer)) {
-            gain *= Fans.centeredReluGain();
+        if (centered) {
+            gain *= rule.centerGain(layer);
         }
         int rows = layer.outChannels() / layer.groups();
         int cols = Math.toIntExact(fanIn);
