@@ -91,7 +91,7 @@ import org.initbench.model.Role;
  *       fewer validation seeds than the default in the fifth iteration.
  *   <li>The five defaults above were chosen on a validation split held out of the training set
  *       (end, fan, readout, trunk in the second design iteration, depth in the fourth, and kept against
- *       slower-none, half-none and center=none in the fifth: docs/research/own-init.md).
+ *       slower-none, half-none, center=none and center=none-raw in the fifth: docs/research/own-init.md).
  *   <li>Every other BN γ = 1, β = 0; every bias 0; Fixup's scalars 0 and 1 ({@link InitContext#initScalar}).
  *   <li>Weight norm: the values above are the effective weight (v = W, g = ‖W_i‖). A zero weight is
  *       g = 0 with v orthogonal (gain 1: unit rows, or orthonormal columns when rows outnumber
