@@ -151,12 +151,20 @@ final class LocalSlurm implements AutoCloseable {
         return b.toString();
     }
 
-    /** The pid a daemon wrote to {@code f} (waiting up to 10 s for it). */
+    /**
+     * The pid a daemon wrote to {@code f}, waiting up to 10 s for it: a daemon creates the file before it
+     * writes the number, so an empty file is read again.
+     */
     private static long pid(Path f) throws Exception {
-        for (int i = 0; i < 100 && !Files.exists(f); i++) {
+        String text = "";
+        for (int i = 0; i < 100; i++) {
+            text = Files.exists(f) ? Files.readString(f).strip() : "";
+            if (!text.isEmpty()) {
+                return Long.parseLong(text);
+            }
             Thread.sleep(100);
         }
-        return Long.parseLong(Files.readString(f).strip());
+        throw new IllegalStateException("no pid in " + f + " after 10 s");
     }
 
     @Override
