@@ -87,8 +87,9 @@ import org.initbench.model.Role;
  *       mean shift of Brock, De, Smith 2021, arXiv:2101.08692; Qiao et al. 2019, arXiv:1903.10520, keep
  *       filters centered throughout). {@code none-raw}: mean-free at the uncentered norm, so the
  *       informative (mean-free) part of each conv's output is the same as under {@code off}, and only
- *       the per-channel offset μ·Σ_j W_ij goes. {@code off} (default): as drawn; {@code none} trained on
- *       fewer validation seeds than the default in the fifth iteration.
+ *       the per-channel offset μ·Σ_j W_ij goes. {@code off} (default): as drawn. In the fifth iteration
+ *       {@code none} trained on fewer validation seeds than the default, and {@code none-raw} on as
+ *       many but lower and no more robust at twice the learning rate.
  *   <li>The five defaults above were chosen on a validation split held out of the training set
  *       (end, fan, readout, trunk in the second design iteration, depth in the fourth, and kept against
  *       slower-none, half-none, center=none and center=none-raw in the fifth: docs/research/own-init.md).
@@ -105,7 +106,8 @@ public final class RoleAware implements InitStrategyProvider {
 
     /**
      * The options. Each non-default value turns one ingredient off; for depth, end, fan, readout and trunk
-     * the first iteration's values (on, unit, in, bn, relu) do.
+     * the first iteration's values (on, unit, in, bn, relu) do. The fifth iteration's candidates
+     * (depth=slower-none, trunk=half-none, center=none or none-raw) change one ingredient instead.
      */
     record Rule(String classifier, boolean identityBranch, boolean orthogonal, String depth, boolean endDepth,
             String fan, String trunk, boolean unitReadout, String center) {
@@ -307,7 +309,7 @@ public final class RoleAware implements InitStrategyProvider {
      * Element variance gain²/fan_in: orthogonal per group (scaled as the class comment says), or Gaussian.
      * Where {@link Rule#centers} holds, each filter is mean-free instead ({@link Orthogonals#centered}; a
      * Gaussian filter minus its mean, × √(n/(n−1))), at the same element variance, × {@link
-     * Fans#centeredReluGain} where the conv reads a ReLU ({@link #readsRelu}).
+     * Rule#centerGain} (1/√(1 − 1/π) under {@code center=none} where the conv reads a ReLU).
      */
     static void conv(InitContext ctx, Layer layer, Rule rule, double gain) {
         long fanIn = Fans.of(layer).fanIn();
