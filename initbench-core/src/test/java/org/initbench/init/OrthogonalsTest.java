@@ -17,11 +17,7 @@ class OrthogonalsTest {
         int n = byRows ? rows : cols;
         for (int a = 0; a < n; a++) {
             for (int b = 0; b < n; b++) {
-                double dot = 0;
-                for (int k = 0; k < (byRows ? cols : rows); k++) {
-                    dot += byRows ? (double) w[a * cols + k] * w[b * cols + k] : (double) w[k * cols + a] * w[k * cols + b];
-                }
-                assertThat(dot).as("(%d,%d)", a, b).isCloseTo(a == b ? 1 : 0, within(1e-5));
+                assertThat(dot(w, rows, cols, byRows, a, b)).as("(%d,%d)", a, b).isCloseTo(a == b ? 1 : 0, within(1e-5));
             }
         }
     }
@@ -75,13 +71,18 @@ class OrthogonalsTest {
         int n = byRows ? rows : cols;
         for (int a = 0; a < n; a++) {
             for (int b = 0; b < n; b++) {
-                double dot = 0;
-                for (int k = 0; k < (byRows ? cols : rows); k++) {
-                    dot += byRows ? (double) w[a * cols + k] * w[b * cols + k] : (double) w[k * cols + a] * w[k * cols + b];
-                }
                 double expected = byRows ? (a == b ? 1 : 0) : (a == b ? 1 : 0) - 1.0 / cols;
-                assertThat(dot).as("(%d,%d)", a, b).isCloseTo(gain * gain * expected, within(1e-5));
+                assertThat(dot(w, rows, cols, byRows, a, b)).as("(%d,%d)", a, b).isCloseTo(gain * gain * expected, within(1e-5));
             }
         }
+    }
+
+    /** Row a · row b of the row-major rows × cols {@code w}, or column a · column b when {@code byRows} is false. */
+    static double dot(float[] w, int rows, int cols, boolean byRows, int a, int b) {
+        double dot = 0;
+        for (int k = 0; k < (byRows ? cols : rows); k++) {
+            dot += byRows ? (double) w[a * cols + k] * w[b * cols + k] : (double) w[k * cols + a] * w[k * cols + b];
+        }
+        return dot;
     }
 }
