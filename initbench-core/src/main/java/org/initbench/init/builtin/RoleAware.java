@@ -323,17 +323,13 @@ public final class RoleAware implements InitStrategyProvider {
         }
         int rows = layer.outChannels() / layer.groups();
         int cols = Math.toIntExact(fanIn);
+        int drawnIn = centered ? cols - 1 : cols; // the dimension an orthogonal row is drawn in
+        double scale = gain * Math.sqrt(Math.max(1.0, (double) rows / drawnIn));
         RandomGenerator rng = ctx.rng(layer, "weight");
         float[] w = new float[layer.outChannels() * cols];
         for (int g = 0; g < layer.groups(); g++) {
-            float[] block;
-            if (!rule.orthogonal()) {
-                block = centeredGaussian(rng, rows, cols, gain / Math.sqrt(fanIn));
-            } else if (centered) {
-                block = Orthogonals.centered(rng, rows, cols, gain * Math.sqrt(Math.max(1.0, (double) rows / (cols - 1))));
-            } else {
-                block = Orthogonals.matrix(rng, rows, cols, gain * Math.sqrt(Math.max(1.0, (double) rows / cols)));
-            }
+            float[] block = !rule.orthogonal() ? centeredGaussian(rng, rows, cols, gain / Math.sqrt(fanIn))
+                    : centered ? Orthogonals.centered(rng, rows, cols, scale) : Orthogonals.matrix(rng, rows, cols, scale);
             System.arraycopy(block, 0, w, g * rows * cols, rows * cols);
         }
         ctx.set(layer, "weight", w);
