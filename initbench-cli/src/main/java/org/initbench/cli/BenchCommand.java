@@ -90,6 +90,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--layout-file", description = "Layout store; default ~/.initbench/layout.json.")
     Path layoutFile;
 
+    @Option(names = "--profile", paramLabel = "DIR", description = "Also run --steps train steps per arch under "
+            + "libtorch's profiler: prints where the step's time goes, op by op, and the conv kernels' own GFLOP/s, "
+            + "and writes each arch's Chrome trace to DIR/<arch>-trace.json (never over an existing file).")
+    Path profile;
+
     @Option(names = "--json", description = "Write the results as JSON to this file.")
     Path json;
 
@@ -125,13 +130,15 @@ public final class BenchCommand implements Callable<Integer> {
             script = TorchReference.script(null);
             TorchReference.check(python);
         }
+        Map<String, Path> traces = traces();
         ThroughputBench.Config config = new ThroughputBench.Config(batchSize, warmup, steps, repeats, width, inits);
         PrintWriter out = spec.commandLine().getOut();
         List<ThroughputBench.ArchResult> results = new ArrayList<>();
         for (String a : archs) {
             out.println("measuring " + a + " ...");
             out.flush();
-            results.add(ThroughputBench.run(a, fixed != null ? fixed : seedDataset(a), config, registry, d));
+            results.add(ThroughputBench.run(a, fixed != null ? fixed : seedDataset(a), config, registry, d,
+                    traces.get(a)));
         }
         out.println("measuring fp32 GEMM ...");
         out.flush();
@@ -145,7 +152,13 @@ public final class BenchCommand implements Callable<Integer> {
         }
         List<BenchComparison> comparison = BenchComparison.of(results, gemm, torch);
         Map<String, Object> env = ThroughputBench.environment(d);
-        String table = ThroughputBench.markdown(results) + "\n" + BenchComparison.markdown(comparison, gemm);
+        StringBuilder table = new StringBuilder(ThroughputBench.markdown(results)).append('\n')
+                .append(BenchComparison.markdown(comparison, gemm));
+        for (ThroughputBench.ArchResult r : results) {
+            if (r.profile() != null) {
+                table.append('\n').append(r.profile().markdown(r.arch() + " (trace: " + traces.get(r.arch()) + ")"));
+            }
+        }
         out.println(env);
         if (torch != null) {
             out.println("PyTorch reference: " + torch.environment());
@@ -169,6 +182,30 @@ public final class BenchCommand implements Callable<Integer> {
             write(json, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(doc));
         }
         return 0;
+    }
+
+    /** Each arch's trace file under {@code --profile}, checked writable and new before anything is measured. */
+    private Map<String, Path> traces() {
+        Map<String, Path> out = new LinkedHashMap<>();
+        if (profile == null) {
+            return out;
+        }
+        try {
+            Files.createDirectories(profile);
+        } catch (IOException e) {
+            throw new BadInputException("cannot create the profile directory " + profile + ": " + e.getMessage(), e);
+        }
+        if (!Files.isWritable(profile)) {
+            throw new BadInputException("cannot write the profile directory " + profile);
+        }
+        for (String a : archs) {
+            Path trace = profile.resolve(a + "-trace.json");
+            if (Files.exists(trace)) {
+                throw new BadInputException("profile trace " + trace + " exists; choose another --profile directory");
+            }
+            out.put(a, trace);
+        }
+        return out;
     }
 
     /** GEMM products per repetition: about 2 GFLOP·10 (0.1 s at the reference machine's rate), at least 2. */

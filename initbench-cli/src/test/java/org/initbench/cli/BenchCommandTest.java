@@ -46,6 +46,45 @@ class BenchCommandTest {
         assertThat(Files.readString(md)).contains("| arch | data shape |").contains("initbench bench");
     }
 
+    /** The real libtorch profiler on a narrow ResNet-20; a second run refuses to overwrite the trace. */
+    @Test
+    void profileWritesTheTraceAndTheOpTableAndNeverOverwrites(@TempDir Path tmp) throws Exception {
+        Path dir = tmp.resolve("profile");
+        Path json = tmp.resolve("bench.json");
+        String[] args = {"bench", "--arch", "resnet20", "--width", "0.25", "--batch-size", "4", "--warmup", "1",
+            "--steps", "2", "--repeats", "1", "--inits", "", "--gemm-size", "64", "--profile", dir.toString(),
+            "--json", json.toString()};
+        CliTestSupport r = exec(args);
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        Path trace = dir.resolve("resnet20-trace.json");
+        assertThat(new ObjectMapper().readTree(trace.toFile())).isNotEmpty(); // libtorch writes a bare event array
+        assertThat(r.out()).contains("resnet20 (trace: " + trace + "): 2 profiled steps")
+                .contains("| backward: ConvolutionBackward0 | 21.0 |").contains("| aten::conv2d | 21.0 |")
+                .contains("between ops (Java, JNI, dispatch)").contains("conv kernels alone: forward");
+        JsonNode profile = new ObjectMapper().readTree(json.toFile()).get("results").get(0).get("profile");
+        assertThat(profile.get("steps").asInt()).isEqualTo(2);
+        assertThat(profile.get("convForwardGflops").asDouble()).isPositive();
+        double shares = 0;
+        for (JsonNode row : profile.get("rows")) {
+            shares += row.get("share").asDouble();
+        }
+        assertThat(shares + profile.get("betweenOpsMs").asDouble() / profile.get("stepMs").asDouble())
+                .isCloseTo(1.0, within(0.01));
+
+        byte[] before = Files.readAllBytes(trace);
+        CliTestSupport again = exec(args);
+        assertThat(again.exitCode()).isEqualTo(2);
+        assertThat(again.err()).contains("exists").hasLineCount(1);
+        assertThat(again.out()).doesNotContain("measuring");
+        assertThat(Files.readAllBytes(trace)).isEqualTo(before);
+
+        Path file = tmp.resolve("a-file");
+        Files.writeString(file, "x");
+        CliTestSupport notADir = exec("bench", "--arch", "resnet20", "--profile", file.toString());
+        assertThat(notADir.exitCode()).isEqualTo(2);
+        assertThat(notADir.err()).contains("cannot create the profile directory").hasLineCount(1);
+    }
+
     /** Needs Debian's python3-torch at /usr/bin/python3 (skipped where it is missing). */
     @Test
     void comparesWithPyTorchInTheSameRun(@TempDir Path tmp) throws Exception {

@@ -5,11 +5,14 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import org.initbench.BadInputException;
 import org.initbench.data.Batch;
 import org.initbench.data.BatchInput;
 import org.initbench.data.BatchLoader;
@@ -62,11 +65,12 @@ public final class ThroughputBench {
 
     /**
      * One architecture's measurements; {@code forwardMacs} and {@code trainGflopPerImage} are the
-     * {@link FlopCount} of the measured model for one image.
+     * {@link FlopCount} of the measured model for one image; {@code profile} is the op profile of the
+     * train step, or null when none was asked for.
      */
     public record ArchResult(String arch, String dataset, long params, int batchSize, Rate train, Rate eval,
             Rate data, List<InitTime> inits, double peakRssMib, double rssGrowthMib, long forwardMacs,
-            double trainGflopPerImage) {}
+            double trainGflopPerImage, OpProfile profile) {}
 
     /**
      * The machine's fp32 matrix-multiply rate: GFLOP/s ({@code 2n³} per product) of {@code n×n}
@@ -79,20 +83,24 @@ public final class ThroughputBench {
 
     /** Measures {@code arch} on synthetic data shaped like {@code dataset}, on the CPU. */
     public static ArchResult run(String arch, DatasetName dataset, Config c, InitRegistry registry) {
-        return run(arch, dataset, c, registry, Device.cpu());
+        return run(arch, dataset, c, registry, Device.cpu(), null);
     }
 
     /**
      * Measures {@code arch} on {@code device}. On a GPU the steps take their batch as a training run
      * does there: gathered, cropped and flipped on the device from a resident split ({@link
-     * DeviceBatches}); on the CPU they copy one host batch, as the host pipeline's batches are.
+     * DeviceBatches}); on the CPU they copy one host batch, as the host pipeline's batches are. With a
+     * {@code profileTrace}, {@code steps} more train steps then run under libtorch's profiler ({@link
+     * OpProfile}), which writes its Chrome trace there.
      */
-    public static ArchResult run(String arch, DatasetName dataset, Config c, InitRegistry registry, Device device) {
+    public static ArchResult run(String arch, DatasetName dataset, Config c, InitRegistry registry, Device device,
+            Path profileTrace) {
         Network net = Models.build(arch, dataset.channels(), dataset.numClasses(), c.width());
         double[] train = new double[c.repeats()];
         double[] eval = new double[c.repeats()];
         double rssBefore;
         double rssAfter;
+        OpProfile profile;
         try (NDManager root = NDManager.newBaseManager(device);
                 DeviceBatches resident = device.isGpu()
                         ? DeviceBatches.upload(syntheticSet(c.batchSize(), dataset), statsOf(dataset), root) : null;
@@ -122,11 +130,16 @@ public final class ThroughputBench {
                 }
                 eval[r] = rate(c, t);
             }
+            profile = profileTrace == null ? null : OpProfile.record(c.steps(),
+                    () -> TrainingRun.trainStep(net, ps, sgd, root, batch, 0.01), profileTrace);
+        } catch (IOException e) {
+            throw new BadInputException("cannot read the profiler trace " + profileTrace + ": " + e.getMessage(), e);
         }
         FlopCount flops = FlopCount.of(net);
         return new ArchResult(arch, dataset.id(), net.parameterCount(), c.batchSize(), Rate.of(train),
                 Rate.of(eval), dataRate(dataset, c), initTimes(arch, dataset, c, registry),
-                Manifest.peakRssMib(), rssAfter - rssBefore, flops.forwardMacs(), flops.trainFlops() / 1e9);
+                Manifest.peakRssMib(), rssAfter - rssBefore, flops.forwardMacs(), flops.trainFlops() / 1e9,
+                profile == null ? null : profile.withConvRates(flops.convMacs(), c.batchSize()));
     }
 
     /**
