@@ -124,6 +124,9 @@ public final class ModelGraph {
             }
             return new Sum("#" + pos + ":add", List.copyOf(branches), in, out);
         }
+        if (b instanceof Relu6) {
+            return leaf("#" + pos + ":" + Relu6.NAME, Op.RELU6, b, null, in);
+        }
         if (b instanceof LambdaBlock lambda && LAMBDAS.containsKey(lambda.getName())) {
             return leaf("#" + pos + ":" + lambda.getName(), LAMBDAS.get(lambda.getName()), b, null, in);
         }

@@ -321,7 +321,7 @@ public final class Models {
         int in = makeDivisible(32 * width);
         net.add(r.conv(Pos.OUTSIDE, "stem.conv", Role.STEM, inChannels, in, 3, 1, 1, false));
         r.batchNorm(net, Pos.OUTSIDE, "stem.bn", Role.STEM, "stem.conv", in);
-        net.add(Activation.relu6Block());
+        net.add(new Relu6());
         int blockIndex = 0;
         for (int s = 0; s < MOBILENET_V2.length; s++) {
             int t = MOBILENET_V2[s][0];
@@ -336,11 +336,11 @@ public final class Models {
                 if (t != 1) {
                     body.add(r.conv(pos, p + ".expand.conv", Role.EXPAND, in, hidden, 1, 1, 1, false));
                     r.batchNorm(body, pos, p + ".expand.bn", Role.EXPAND, p + ".expand.conv", hidden);
-                    body.add(Activation.relu6Block());
+                    body.add(new Relu6());
                 }
                 body.add(r.conv(pos, p + ".dw.conv", Role.DEPTHWISE, hidden, hidden, 3, stride, hidden, false));
                 r.batchNorm(body, pos, p + ".dw.bn", Role.DEPTHWISE, p + ".dw.conv", hidden);
-                body.add(Activation.relu6Block());
+                body.add(new Relu6());
                 body.add(r.conv(pos, p + ".project.conv", Role.PROJECT, hidden, out, 1, 1, 1, false));
                 r.batchNorm(body, pos, p + ".project.bn", Role.PROJECT, p + ".project.conv", out);
                 net.add(skip ? residual(body, Blocks.identityBlock()) : body);
@@ -351,7 +351,7 @@ public final class Models {
         int last = makeDivisible(1280 * Math.max(1.0, width));
         net.add(r.conv(Pos.OUTSIDE, "head.conv", Role.HEAD, in, last, 1, 1, 1, false));
         r.batchNorm(net, Pos.OUTSIDE, "head.bn", Role.HEAD, "head.conv", last);
-        net.add(Activation.relu6Block());
+        net.add(new Relu6());
         net.add(Pool.globalAvgPool2dBlock());
         net.add(Blocks.batchFlattenBlock());
         net.add(r.linear("classifier", last, numClasses));
