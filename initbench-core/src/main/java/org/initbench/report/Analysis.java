@@ -36,6 +36,11 @@ public final class Analysis {
             return Stats.summarize(done().stream().mapToDouble(r -> 100 * r.bestTestAcc()).toArray());
         }
 
+        /** How many of the done runs end at chance ({@link RunRecord#endsAtChance}). */
+        public long atChance() {
+            return done().stream().filter(RunRecord::endsAtChance).count();
+        }
+
         /** How many runs are in each status other than done. */
         public Map<RunStatus, Integer> notDone() {
             Map<RunStatus, Integer> m = new EnumMap<>(RunStatus.class);

@@ -91,19 +91,24 @@ public final class Report {
         return new ReportOutput(csv, md, html, plotFiles, table, runs.size());
     }
 
-    /** A table cell: {@code mean ± std (n)} in percent with two decimals, then the runs not done. */
+    /**
+     * A table cell: {@code mean ± std (n)} in percent with two decimals ({@code (n, k at chance)} when
+     * k done runs end at chance), then the runs not done.
+     */
     static String cellText(Analysis.Cell cell) {
         if (cell == null) {
             return "";
         }
         Stats.Summary s = cell.summary();
         StringBuilder sb = new StringBuilder();
+        long atChance = cell.atChance();
+        String n = s.n() + (atChance > 0 ? ", " + atChance + " at chance" : "");
         if (s.n() == 0) {
             sb.append("—");
         } else if (s.n() == 1) {
-            sb.append(f2(s.mean())).append(" (1)");
+            sb.append(f2(s.mean())).append(" (").append(n).append(')');
         } else {
-            sb.append(f2(s.mean())).append(" ± ").append(f2(s.std())).append(" (").append(s.n()).append(')');
+            sb.append(f2(s.mean())).append(" ± ").append(f2(s.std())).append(" (").append(n).append(')');
         }
         cell.notDone().forEach((st, k) -> sb.append(" +").append(k).append(' ').append(st.id()));
         return sb.toString();
@@ -143,7 +148,10 @@ public final class Report {
                 + " arch/dataset was run with several recipes). A cell is the mean ± sample standard deviation"
                 + " (n − 1) of the best test accuracy over the epochs, over the finished (`done`) runs, n in"
                 + " parentheses; runs still going or interrupted (`running`), `diverged`, `failed` or"
-                + " `corrupt` are counted after the value and never averaged.");
+                + " `corrupt` are counted after the value and never averaged. `k at chance` counts the done runs"
+                + " whose last test accuracy is within 1 pp of chance (1/classes): they collapsed (or never"
+                + " learned) with a finite loss, so they are averaged with their best accuracy, and the"
+                + " count shows how many did not train stably.");
         d.table(header, rows);
         List<String> recipes = new ArrayList<>();
         for (Analysis.Column c : a.columns()) {

@@ -17,7 +17,8 @@ public final class ResultsCsv {
     public static final List<String> HEADER = List.of("path", "column", "arch", "dataset", "init", "init_id",
             "init_label", "seed", "epochs", "batch_size", "lr", "momentum", "weight_decay", "nesterov",
             "train_subset", "test_subset", "width", "norm", "status", "reason", "epochs_completed",
-            "best_test_acc_pct", "final_test_acc_pct", "best_epoch", "wall_seconds", "train_img_per_s");
+            "best_test_acc_pct", "final_test_acc_pct", "best_epoch", "wall_seconds", "train_img_per_s",
+            "ends_at_chance");
 
     private ResultsCsv() {}
 
@@ -66,6 +67,7 @@ public final class ResultsCsv {
                 row.add(r.bestEpoch() == 0 ? "" : r.bestEpoch());
                 row.add(num(r.wallSeconds()));
                 row.add(num(r.trainImagesPerSecond()));
+                row.add(r.status() == RunStatus.DONE && r.spec() != null ? r.endsAtChance() : "");
                 p.printRecord(row);
             }
         }

@@ -2,6 +2,7 @@ package org.initbench.report;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.initbench.data.DatasetName;
 import org.initbench.train.EpochMetrics;
 import org.initbench.train.RunResult;
 import org.initbench.train.TrainSpec;
@@ -82,6 +83,23 @@ public record RunRecord(
             return Double.NaN;
         }
         return metrics.stream().mapToDouble(EpochMetrics::epochSeconds).sum();
+    }
+
+    /** How far above chance (1/classes) a last test accuracy may be and still count as at chance: 1 pp. */
+    public static final double AT_CHANCE_MARGIN = 0.01;
+
+    /**
+     * Whether a finished run ends at chance: its last test accuracy is within {@link #AT_CHANCE_MARGIN}
+     * of 1/classes. A net that collapses (for instance every ReLU dead after one exploding step) ends
+     * there with a finite loss, so it finishes as {@code done}, not {@code diverged}, and its best
+     * accuracy from before the collapse still enters the mean.
+     */
+    public boolean endsAtChance() {
+        if (status != RunStatus.DONE || spec == null) {
+            return false;
+        }
+        double chance = 1.0 / DatasetName.parse(spec.dataset()).numClasses();
+        return finalTestAcc() <= chance + AT_CHANCE_MARGIN;
     }
 
     /** Training images per second: result.json's median, else NaN. */

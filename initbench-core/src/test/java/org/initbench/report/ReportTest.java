@@ -83,6 +83,28 @@ class ReportTest {
         return rows;
     }
 
+    /** A done run that ends at chance (10 classes: 10%) is averaged, counted in its cell and flagged in the CSV. */
+    @Test
+    void countsDoneRunsThatEndAtChance(@TempDir Path runs) throws IOException {
+        for (long seed = 0; seed < 3; seed++) {
+            FakeRuns.write(runs.resolve("ok/s" + seed), FakeRuns.spec("resnet20", "orthogonal", seed, 4, 0.1), 4, 0.8,
+                    RunResult.DONE);
+        }
+        FakeRuns.write(runs.resolve("dead/s3"), FakeRuns.spec("resnet20", "orthogonal", 3, 4, 0.1), 4, 0.1,
+                RunResult.DONE);
+        FakeRuns.write(runs.resolve("nan/s4"), FakeRuns.spec("resnet20", "orthogonal", 4, 4, 0.1), 1, 0.1,
+                RunResult.DIVERGED);
+        ReportOutput out = Report.write(runs, ReportOptions.defaults());
+
+        Map<String, String> flag = new TreeMap<>();
+        for (CSVRecord r : csv(out.csv())) {
+            flag.put(r.get("path"), r.get("ends_at_chance"));
+        }
+        assertThat(flag).containsEntry("dead/s3", "true").containsEntry("ok/s0", "false").containsEntry("nan/s4", "");
+        assertThat(out.table()).containsPattern("\\| orthogonal \\| \\d+\\.\\d\\d ± \\d+\\.\\d\\d \\(4, 1 at chance\\) \\+1 diverged \\|");
+        assertThat(Files.readString(out.markdown())).contains("`k at chance` counts the done runs");
+    }
+
     @Test
     void tableEqualsMeansAndStdsOfResultsCsvAndPlotsAreValidPngs(@TempDir Path runs) throws IOException {
         smallSweep(runs);
