@@ -101,14 +101,19 @@ public final class Report {
         }
         Stats.Summary s = cell.summary();
         StringBuilder sb = new StringBuilder();
-        long atChance = cell.atChance();
-        String n = s.n() + (atChance > 0 ? ", " + atChance + " at chance" : "");
         if (s.n() == 0) {
             sb.append("—");
-        } else if (s.n() == 1) {
-            sb.append(f2(s.mean())).append(" (").append(n).append(')');
         } else {
-            sb.append(f2(s.mean())).append(" ± ").append(f2(s.std())).append(" (").append(n).append(')');
+            sb.append(f2(s.mean()));
+            if (s.n() > 1) {
+                sb.append(" ± ").append(f2(s.std()));
+            }
+            sb.append(" (").append(s.n());
+            long atChance = cell.atChance();
+            if (atChance > 0) {
+                sb.append(", ").append(atChance).append(" at chance");
+            }
+            sb.append(')');
         }
         cell.notDone().forEach((st, k) -> sb.append(" +").append(k).append(' ').append(st.id()));
         return sb.toString();
