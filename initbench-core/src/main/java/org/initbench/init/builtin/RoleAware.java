@@ -90,6 +90,18 @@ import org.initbench.model.Role;
  *       the per-channel offset μ·Σ_j W_ij goes. {@code off} (default): as drawn. In the fifth iteration
  *       {@code none} trained on fewer validation seeds than the default, and {@code none-raw} on as
  *       many but lower and no more robust at twice the learning rate.
+ *   <li>Rebalanced first stage, {@code rebalance=none} (sixth iteration; default {@code off}): on a ResNet
+ *       without any normalization, the stem × c and the second stage's first shortcut and conv1 (the convs
+ *       that read the first stage's stream) × 1/c, c = √n, n = blocks of the first stage (c = 3 on ResNet-56).
+ *       ReLU is positively homogeneous and every scalar bias starts at 0, so the net computes the same
+ *       function at init, with the first stage's stream c times larger. SGD is not invariant to this: a
+ *       scalar bias b added to a stream of scale c moves the stream by Δb = −η·∂L/∂b, ∂L/∂b is 1/c as large,
+ *       so relative to the stream each step moves it 1/c² as far; the stem's weights move 1/c² as far
+ *       relative to their norm too, while the first stage's branch convs keep their relative speed (their
+ *       inputs are c× and their output gradients 1/c×), and the two convs × 1/c move c² times as far. So
+ *       the rule gives the first stage's n tied scalar biases (one offset of the stream, moved n× as fast as
+ *       one bias would) the step of one bias, the stage where a catapult step had darkened the trunk in the
+ *       fourth rule's collapsed runs; Fixup's own recipe slows every scalar (lr/10) instead.
  *   <li>The five defaults above were chosen on a validation split held out of the training set
  *       (end, fan, readout, trunk in the second design iteration, depth in the fourth, and kept against
  *       slower-none, half-none, center=none and center=none-raw in the fifth: docs/research/own-init.md).
@@ -110,11 +122,31 @@ public final class RoleAware implements InitStrategyProvider {
      * (depth=slower-none, trunk=half-none, center=none or none-raw) change one ingredient instead.
      */
     record Rule(String classifier, boolean identityBranch, boolean orthogonal, String depth, boolean endDepth,
-            String fan, String trunk, boolean unitReadout, String center) {
+            String fan, String trunk, boolean unitReadout, String center, boolean rebalance) {
         static Rule of(Map<String, String> o) {
             return new Rule(o.get("classifier"), o.get("branch").equals("identity"),
                     o.get("conv").equals("orthogonal"), o.get("depth"), o.get("end").equals("depth"),
-                    o.get("fan"), o.get("trunk"), o.get("readout").equals("unit"), o.get("center"));
+                    o.get("fan"), o.get("trunk"), o.get("readout").equals("unit"), o.get("center"),
+                    o.get("rebalance").equals("none"));
+        }
+
+        /**
+         * {@code rebalance=none}, on a ResNet without any normalization: c = √n on the stem, n = blocks of
+         * the first stage, and 1/c on the two convs that read the first stage's stream in the second stage
+         * (its first block's shortcut and conv1); else 1.
+         */
+        double rebalanceFactor(Network net, Layer layer) {
+            if (!rebalance || net.norm() != Norm.NONE || net.layers().stream().noneMatch(l -> l.role() == Role.SHORTCUT)) {
+                return 1;
+            }
+            double c = Math.sqrt(net.layers().stream()
+                    .filter(l -> l.kind() == LayerKind.CONV && l.stage() == 0 && Residuals.endsBranch(l)).count());
+            if (layer.role() == Role.STEM) {
+                return c;
+            }
+            boolean readsFirstStage = layer.stage() == 1 && layer.block() == 0
+                    && (layer.role() == Role.SHORTCUT || layer.role() == Role.BRANCH_FIRST);
+            return readsFirstStage ? 1 / c : 1;
         }
 
         /**
@@ -227,6 +259,10 @@ public final class RoleAware implements InitStrategyProvider {
                 InitOption.choice("readout", "unit", "BN nets whose classifier reads max-pooled BN→ReLU features (VGG):"
                         + " that BN's γ = 1 (bn) or √(2/d), d = classifier fan_in (unit: E‖h‖² ≈ 1 at init)",
                         List.of("bn", "unit")),
+                InitOption.choice("rebalance", "off", "ResNets without any normalization: the stem × √n (n = blocks"
+                        + " of the first stage) and the second stage's first shortcut and conv1 × 1/√n, the same"
+                        + " function with the first stage's scalar biases and stem n× slower (none), or off",
+                        List.of("off", "none")),
                 InitOption.choice("trunk", "linear-none", "nets without BN: stem and shortcut convs at gain √2 (relu),"
                         + " 1 (linear), or 1 only without any normalization and √2 under weight norm (linear-none), or"
                         + " 1/√2 only without any normalization (half-none)",
@@ -268,8 +304,8 @@ public final class RoleAware implements InitStrategyProvider {
                             * rule.fanFactor(layer, normFree));
                 } else {
                     double depth = normFree && layer.residual() ? rule.depthFactor(net, layer) : 1;
-                    conv(ctx, layer, rule, gain(layer) * depth
-                            * rule.fanFactor(layer, normFree) * rule.trunkFactor(layer, net.norm()));
+                    conv(ctx, layer, rule, gain(layer) * depth * rule.fanFactor(layer, normFree)
+                            * rule.trunkFactor(layer, net.norm()) * rule.rebalanceFactor(net, layer));
                 }
             }
         };
