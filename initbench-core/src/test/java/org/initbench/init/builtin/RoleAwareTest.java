@@ -397,6 +397,60 @@ class RoleAwareTest {
     }
 
     /**
+     * rebalance=none: on a ResNet without any normalization only the stem (× √n, n = 3 blocks per stage on
+     * ResNet-20) and layer2.0's shortcut and conv1 (× 1/√n) change; nothing under BN or weight norm, or on a
+     * net without shortcut projections.
+     */
+    @ParameterizedTest
+    @CsvSource({"resnet20, NONE, 3", "resnet20, BN, 0", "resnet20, WEIGHTNORM, 0", "mobilenetv2, NONE, 0"})
+    void rebalanceScalesOnlyTheStemAndTheFirstStagesReaders(String arch, Norm norm, int expected) {
+        Network net = Models.build(arch, 3, 10, 0.25, norm);
+        Map<String, float[]> base = init(arch, 0.25, norm, "role-aware", 4);
+        Map<String, float[]> rebalanced = init(arch, 0.25, norm, "role-aware:rebalance=none", 4);
+        double c = Math.sqrt(3);
+        int scaled = onlyChanged(net, rebalanced, base, (l, name, key) -> {
+            boolean stem = l.role() == Role.STEM && l.kind() == LayerKind.CONV;
+            boolean reader = l.path().equals("layer2.0.shortcut.0") || l.path().equals("layer2.0.conv1");
+            if (expected > 0 && (stem || reader)) {
+                assertProportional(key, rebalanced.get(key), base.get(key), stem ? c : 1 / c);
+                return true;
+            }
+            return false;
+        });
+        assertThat(scaled).isEqualTo(expected);
+    }
+
+    /**
+     * rebalance=none reparameterizes: with live branches and classifier (branch=plain, classifier=fanin) the
+     * norm-free ResNet computes the same logits at init, on the same images, with and without it.
+     */
+    @Test
+    void rebalanceKeepsTheFunction() {
+        float[] plain = logitsOn("resnet20", "role-aware:branch=plain,classifier=fanin");
+        float[] rebalanced = logitsOn("resnet20", "role-aware:branch=plain,classifier=fanin,rebalance=none");
+        assertThat(plain).isNotEqualTo(new float[plain.length]);
+        for (int i = 0; i < plain.length; i++) {
+            assertThat(rebalanced[i]).as("logit %d", i).isCloseTo(plain[i], within(1e-4f * (1 + Math.abs(plain[i]))));
+        }
+    }
+
+    /** Logits of 4 fixed images (a seeded N(0, 1) draw) through a freshly initialized width-0.25 norm-free net. */
+    static float[] logitsOn(String arch, String spec) {
+        Network net = Models.build(arch, 3, 10, 0.25, Norm.NONE);
+        SplittableRandom rng = new SplittableRandom(11);
+        float[] pixels = new float[Math.toIntExact(net.inputShape(4).size())];
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = (float) rng.nextGaussian();
+        }
+        try (NDManager m = NDManager.newBaseManager()) {
+            Models.materialize(net, m);
+            InitContext.apply(net, InitRegistry.load().resolve(spec).strategy(), 3);
+            return net.block().forward(new ParameterStore(m, false), new NDList(m.create(pixels, net.inputShape(4))),
+                    false).singletonOrThrow().toFloatArray();
+        }
+    }
+
+    /**
      * branch=plain on BN nets: only the branch-end γ (0 → 1) and, in a ResNet, the branch-end conv
      * (gain 1 → √2, the same Q) change; a MobileNetV2 projection keeps gain 1 (no ReLU after its add).
      */
