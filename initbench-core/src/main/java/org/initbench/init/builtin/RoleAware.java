@@ -101,10 +101,13 @@ import org.initbench.model.Role;
  *       inputs are c× and their output gradients 1/c×), and the two convs × 1/c move c² times as far. So
  *       the rule gives the first stage's n tied scalar biases (one offset of the stream, moved n× as fast as
  *       one bias would) the step of one bias, the stage where a catapult step had darkened the trunk in the
- *       fourth rule's collapsed runs; Fixup's own recipe slows every scalar (lr/10) instead.
+ *       fourth rule's collapsed runs; Fixup's own recipe slows every scalar (lr/10) instead. Rejected on the
+ *       validation split: 0 of 6 trained at lr 0.15; the sped-up layer2.0.conv1 died first, and the later
+ *       stages' biases darkened the trunk anyway.
  *   <li>The five defaults above were chosen on a validation split held out of the training set
  *       (end, fan, readout, trunk in the second design iteration, depth in the fourth, and kept against
- *       slower-none, half-none, center=none and center=none-raw in the fifth: docs/research/own-init.md).
+ *       slower-none, half-none, center=none and center=none-raw in the fifth, and rebalance=none in the sixth:
+ *       docs/research/own-init.md).
  *   <li>Every other BN γ = 1, β = 0; every bias 0; Fixup's scalars 0 and 1 ({@link InitContext#initScalar}).
  *   <li>Weight norm: the values above are the effective weight (v = W, g = ‖W_i‖). A zero weight is
  *       g = 0 with v orthogonal (gain 1: unit rows, or orthonormal columns when rows outnumber
@@ -119,7 +122,8 @@ public final class RoleAware implements InitStrategyProvider {
     /**
      * The options. Each non-default value turns one ingredient off; for depth, end, fan, readout and trunk
      * the first iteration's values (on, unit, in, bn, relu) do. The fifth iteration's candidates
-     * (depth=slower-none, trunk=half-none, center=none or none-raw) change one ingredient instead.
+     * (depth=slower-none, trunk=half-none, center=none or none-raw) and the sixth's (rebalance=none) change
+     * one ingredient instead.
      */
     record Rule(String classifier, boolean identityBranch, boolean orthogonal, String depth, boolean endDepth,
             String fan, String trunk, boolean unitReadout, String center, boolean rebalance) {
@@ -261,7 +265,8 @@ public final class RoleAware implements InitStrategyProvider {
                         List.of("bn", "unit")),
                 InitOption.choice("rebalance", "off", "ResNets without any normalization: the stem × √n (n = blocks"
                         + " of the first stage) and the second stage's first shortcut and conv1 × 1/√n, the same"
-                        + " function with the first stage's scalar biases and stem n× slower (none), or off",
+                        + " function with the first stage's scalar biases and stem n× slower (none; rejected in the sixth iteration),"
+                        + " or off",
                         List.of("off", "none")),
                 InitOption.choice("trunk", "linear-none", "nets without BN: stem and shortcut convs at gain √2 (relu),"
                         + " 1 (linear), or 1 only without any normalization and √2 under weight norm (linear-none), or"
