@@ -140,7 +140,8 @@ public final class RoleAware implements InitStrategyProvider {
          * (its first block's shortcut and conv1); else 1.
          */
         double rebalanceFactor(Network net, Layer layer) {
-            if (!rebalance || net.norm() != Norm.NONE || net.layers().stream().noneMatch(l -> l.role() == Role.SHORTCUT)) {
+            boolean resnet = net.layers().stream().anyMatch(l -> l.role() == Role.SHORTCUT);
+            if (!rebalance || net.norm() != Norm.NONE || !resnet) {
                 return 1;
             }
             double c = Math.sqrt(net.layers().stream()
@@ -265,8 +266,8 @@ public final class RoleAware implements InitStrategyProvider {
                         List.of("bn", "unit")),
                 InitOption.choice("rebalance", "off", "ResNets without any normalization: the stem × √n (n = blocks"
                         + " of the first stage) and the second stage's first shortcut and conv1 × 1/√n, the same"
-                        + " function with the first stage's scalar biases and stem n× slower (none; rejected in the sixth iteration),"
-                        + " or off",
+                        + " function with the first stage's scalar biases and stem n× slower (none; rejected in the"
+                        + " sixth iteration), or off",
                         List.of("off", "none")),
                 InitOption.choice("trunk", "linear-none", "nets without BN: stem and shortcut convs at gain √2 (relu),"
                         + " 1 (linear), or 1 only without any normalization and √2 under weight norm (linear-none), or"

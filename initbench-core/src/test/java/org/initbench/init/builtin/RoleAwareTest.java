@@ -426,27 +426,11 @@ class RoleAwareTest {
      */
     @Test
     void rebalanceKeepsTheFunction() {
-        float[] plain = logitsOn("resnet20", "role-aware:branch=plain,classifier=fanin");
-        float[] rebalanced = logitsOn("resnet20", "role-aware:branch=plain,classifier=fanin,rebalance=none");
+        float[] plain = logits("resnet20", Norm.NONE, "role-aware:branch=plain,classifier=fanin");
+        float[] rebalanced = logits("resnet20", Norm.NONE, "role-aware:branch=plain,classifier=fanin,rebalance=none");
         assertThat(plain).isNotEqualTo(new float[plain.length]);
         for (int i = 0; i < plain.length; i++) {
             assertThat(rebalanced[i]).as("logit %d", i).isCloseTo(plain[i], within(1e-4f * (1 + Math.abs(plain[i]))));
-        }
-    }
-
-    /** Logits of 4 fixed images (a seeded N(0, 1) draw) through a freshly initialized width-0.25 norm-free net. */
-    static float[] logitsOn(String arch, String spec) {
-        Network net = Models.build(arch, 3, 10, 0.25, Norm.NONE);
-        SplittableRandom rng = new SplittableRandom(11);
-        float[] pixels = new float[Math.toIntExact(net.inputShape(4).size())];
-        for (int i = 0; i < pixels.length; i++) {
-            pixels[i] = (float) rng.nextGaussian();
-        }
-        try (NDManager m = NDManager.newBaseManager()) {
-            Models.materialize(net, m);
-            InitContext.apply(net, InitRegistry.load().resolve(spec).strategy(), 3);
-            return net.block().forward(new ParameterStore(m, false), new NDList(m.create(pixels, net.inputShape(4))),
-                    false).singletonOrThrow().toFloatArray();
         }
     }
 
@@ -702,13 +686,18 @@ class RoleAwareTest {
         return Math.sqrt(sq / w.length - mean * mean);
     }
 
-    /** Logits of 2 Gaussian images through a freshly initialized width-0.25 net. */
+    /** Logits of 2 fixed images (a seeded N(0, 1) draw, the same each call) through a freshly initialized width-0.25 net. */
     static float[] logits(String arch, Norm norm, String spec) {
         Network net = Models.build(arch, 3, 10, 0.25, norm);
+        SplittableRandom rng = new SplittableRandom(11);
+        float[] pixels = new float[Math.toIntExact(net.inputShape(2).size())];
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = (float) rng.nextGaussian();
+        }
         try (NDManager m = NDManager.newBaseManager()) {
             Models.materialize(net, m);
             InitContext.apply(net, InitRegistry.load().resolve(spec).strategy(), 3);
-            return net.block().forward(new ParameterStore(m, false), new NDList(m.randomNormal(net.inputShape(2))),
+            return net.block().forward(new ParameterStore(m, false), new NDList(m.create(pixels, net.inputShape(2))),
                     false).singletonOrThrow().toFloatArray();
         }
     }
