@@ -1,5 +1,6 @@
 package org.initbench.init.builtin;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.random.RandomGenerator;
@@ -104,6 +105,15 @@ import org.initbench.model.Role;
  *       fourth rule's collapsed runs; Fixup's own recipe slows every scalar (lr/10) instead. Rejected on the
  *       validation split: 0 of 6 trained at lr 0.15; the sped-up layer2.0.conv1 died first, and the later
  *       stages' biases darkened the trunk anyway.
+ *   <li>Plain stacks started as the identity, {@code plain=identity-none} (seventh iteration; default {@code
+ *       drawn}): in a VGG or plaincnn without any normalization, every conv after the first is the identity on
+ *       its first min(C_in, C_out) output channels (row i: 1 at input channel i's centre tap, 0 elsewhere; the
+ *       Dirac kernel of Zagoruyko &amp; Komodakis 2017, arXiv:1706.00388), its other rows as drawn. Such a conv
+ *       reads a ReLU output, which is ≥ 0, and a ReLU follows it, so on those channels conv and ReLU together
+ *       are the identity: the stack starts as its stem, the new channels of its widening convs (three on
+ *       VGG-16), its pools and the classifier, a shallow net, and deepens as its convs leave the identity, as a
+ *       Fixup ResNet deepens as its branches leave 0 (the ZerO init of Zhao, Schäfer, Anandkumar 2022,
+ *       arXiv:2110.12661, starts plain and residual nets from identities too).
  *   <li>The five defaults above were chosen on a validation split held out of the training set
  *       (end, fan, readout, trunk in the second design iteration, depth in the fourth, and kept against
  *       slower-none, half-none, center=none and center=none-raw in the fifth, and rebalance=none in the sixth:
@@ -126,12 +136,20 @@ public final class RoleAware implements InitStrategyProvider {
      * one ingredient instead.
      */
     record Rule(String classifier, boolean identityBranch, boolean orthogonal, String depth, boolean endDepth,
-            String fan, String trunk, boolean unitReadout, String center, boolean rebalance) {
+            String fan, String trunk, boolean unitReadout, String center, boolean rebalance, boolean identityPlain) {
         static Rule of(Map<String, String> o) {
             return new Rule(o.get("classifier"), o.get("branch").equals("identity"),
                     o.get("conv").equals("orthogonal"), o.get("depth"), o.get("end").equals("depth"),
                     o.get("fan"), o.get("trunk"), o.get("readout").equals("unit"), o.get("center"),
-                    o.get("rebalance").equals("none"));
+                    o.get("rebalance").equals("none"), o.get("plain").equals("identity-none"));
+        }
+
+        /**
+         * {@code plain=identity-none}: a conv of a plain stack (VGG, plaincnn) after its first, ungrouped, in a
+         * net without any normalization.
+         */
+        boolean startsAsIdentity(Network net, Layer layer) {
+            return identityPlain && net.norm() == Norm.NONE && layer.role() == Role.PLAIN && layer.groups() == 1;
         }
 
         /**
@@ -264,6 +282,10 @@ public final class RoleAware implements InitStrategyProvider {
                 InitOption.choice("readout", "unit", "BN nets whose classifier reads max-pooled BN→ReLU features (VGG):"
                         + " that BN's γ = 1 (bn) or √(2/d), d = classifier fan_in (unit: E‖h‖² ≈ 1 at init)",
                         List.of("bn", "unit")),
+                InitOption.choice("plain", "drawn", "plain stacks (VGG, plaincnn) without any normalization: every"
+                        + " conv after the first starts as the identity on its first min(C_in, C_out) output channels"
+                        + " (centre tap 1, other taps 0) with its other rows as drawn (identity-none), or all as drawn",
+                        List.of("drawn", "identity-none")),
                 InitOption.choice("rebalance", "off", "ResNets without any normalization: the stem × √n (n = blocks"
                         + " of the first stage) and the second stage's first shortcut and conv1 × 1/√n, the same"
                         + " function with the first stage's scalar biases and stem n× slower (none; rejected in the"
@@ -312,6 +334,9 @@ public final class RoleAware implements InitStrategyProvider {
                     double depth = normFree && layer.residual() ? rule.depthFactor(net, layer) : 1;
                     conv(ctx, layer, rule, gain(layer) * depth * rule.fanFactor(layer, normFree)
                             * rule.trunkFactor(layer, net.norm()) * rule.rebalanceFactor(net, layer));
+                    if (rule.startsAsIdentity(net, layer)) {
+                        ctx.set(layer, "weight", withIdentity(layer, ctx.get(layer, "weight")));
+                    }
                 }
             }
         };
@@ -375,6 +400,22 @@ public final class RoleAware implements InitStrategyProvider {
             System.arraycopy(block, 0, w, g * rows * cols, rows * cols);
         }
         ctx.set(layer, "weight", w);
+    }
+
+    /**
+     * {@code w} ([C_out, C_in, k, k]) with its first min(C_in, C_out) rows replaced by the identity: row i
+     * is 1 at input channel i's centre tap and 0 elsewhere (Zagoruyko &amp; Komodakis 2017's Dirac kernel).
+     */
+    static float[] withIdentity(Layer layer, float[] w) {
+        int taps = layer.kernel() * layer.kernel();
+        int cols = layer.inChannels() * taps;
+        int centre = (layer.kernel() / 2) * layer.kernel() + layer.kernel() / 2;
+        float[] out = w.clone();
+        for (int i = 0; i < Math.min(layer.inChannels(), layer.outChannels()); i++) {
+            Arrays.fill(out, i * cols, (i + 1) * cols, 0f);
+            out[i * cols + i * taps + centre] = 1f;
+        }
+        return out;
     }
 
     /** N(0, std²) rows minus their mean, × √(cols/(cols−1)) so the element variance stays std². */

@@ -421,6 +421,40 @@ class RoleAwareTest {
     }
 
     /**
+     * plain=identity-none: in a plain stack without any normalization, every conv after the first has the Dirac
+     * kernel in its first min(C_in, C_out) rows and the default rule's draw in the others; nothing else changes,
+     * and nothing at all under BN or weight norm or in a ResNet.
+     */
+    @ParameterizedTest
+    @CsvSource({"vgg11bn, NONE, 7", "plaincnn, NONE, 7", "vgg11bn, BN, 0", "vgg11bn, WEIGHTNORM, 0", "resnet20, NONE, 0"})
+    void plainIdentityStartsEveryPlainConvAsTheIdentity(String arch, Norm norm, int expected) {
+        Network net = Models.build(arch, 3, 10, 0.25, norm);
+        Map<String, float[]> base = init(arch, 0.25, norm, "role-aware", 6);
+        Map<String, float[]> identity = init(arch, 0.25, norm, "role-aware:plain=identity-none", 6);
+        int changed = onlyChanged(net, identity, base, (l, name, key) -> {
+            if (expected == 0 || l.role() != Role.PLAIN || !name.equals("weight")) {
+                return false;
+            }
+            int taps = l.kernel() * l.kernel();
+            int cols = l.inChannels() * taps;
+            int kept = Math.min(l.inChannels(), l.outChannels());
+            float[] w = identity.get(key);
+            for (int i = 0; i < l.outChannels(); i++) {
+                float[] row = Arrays.copyOfRange(w, i * cols, (i + 1) * cols);
+                if (i < kept) {
+                    float[] dirac = new float[cols];
+                    dirac[i * taps + taps / 2] = 1f;
+                    assertSame(key + " row " + i, row, dirac);
+                } else {
+                    assertSame(key + " row " + i, row, Arrays.copyOfRange(base.get(key), i * cols, (i + 1) * cols));
+                }
+            }
+            return true;
+        });
+        assertThat(changed).isEqualTo(expected);
+    }
+
+    /**
      * rebalance=none reparameterizes: with live branches and classifier (branch=plain, classifier=fanin) the
      * norm-free ResNet computes the same logits at init, on the same images, with and without it.
      */
