@@ -113,10 +113,13 @@ import org.initbench.model.Role;
  *       are the identity: the stack starts as its stem, the new channels of its widening convs (three on
  *       VGG-16), its pools and the classifier, a shallow net, and deepens as its convs leave the identity, as a
  *       Fixup ResNet deepens as its branches leave 0 (the ZerO init of Zhao, Schäfer, Anandkumar 2022,
- *       arXiv:2110.12661, starts plain and residual nets from identities too).
+ *       arXiv:2110.12661, starts plain and residual nets from identities too). Rejected on the validation
+ *       split: it trained VGG-16 without BN on 4 of 5 seeds (the bar was 5 of 5); one run blew up in its
+ *       first epoch and stayed at chance.
  *   <li>The five defaults above were chosen on a validation split held out of the training set
  *       (end, fan, readout, trunk in the second design iteration, depth in the fourth, and kept against
- *       slower-none, half-none, center=none and center=none-raw in the fifth, and rebalance=none in the sixth:
+ *       slower-none, half-none, center=none and center=none-raw in the fifth, rebalance=none in the sixth and
+ *       plain=identity-none in the seventh:
  *       docs/research/own-init.md).
  *   <li>Every other BN γ = 1, β = 0; every bias 0; Fixup's scalars 0 and 1 ({@link InitContext#initScalar}).
  *   <li>Weight norm: the values above are the effective weight (v = W, g = ‖W_i‖). A zero weight is
@@ -132,8 +135,8 @@ public final class RoleAware implements InitStrategyProvider {
     /**
      * The options. Each non-default value turns one ingredient off; for depth, end, fan, readout and trunk
      * the first iteration's values (on, unit, in, bn, relu) do. The fifth iteration's candidates
-     * (depth=slower-none, trunk=half-none, center=none or none-raw) and the sixth's (rebalance=none) change
-     * one ingredient instead.
+     * (depth=slower-none, trunk=half-none, center=none or none-raw), the sixth's (rebalance=none) and the
+     * seventh's (plain=identity-none) change one ingredient instead.
      */
     record Rule(String classifier, boolean identityBranch, boolean orthogonal, String depth, boolean endDepth,
             String fan, String trunk, boolean unitReadout, String center, boolean rebalance, boolean identityPlain) {
