@@ -58,11 +58,6 @@ final class WeightNormBlock extends AbstractBlock {
         return Parameter.builder().setName(name).setType(type).optShape(shape).optRequiresGrad(true).build();
     }
 
-    /** The effective weight g · v/‖v‖ of the given parameter values, attached to v's manager. */
-    static NDArray effectiveWeight(NDArray v, NDArray g) {
-        return effectiveWeight(v, g, v.getManager());
-    }
-
     /**
      * The effective weight g · v/‖v‖, it and every intermediate attached to {@code scope}. In DJL an
      * operation's result joins the manager of the array it is called on, so ops called on the parameters

@@ -74,7 +74,7 @@ class NormVariantsTest {
     @Test
     void zeroRowGivesZeroWeight() {
         try (NDManager m = NDManager.newBaseManager()) {
-            float[] w = WeightNormBlock.effectiveWeight(m.zeros(new Shape(2, 3)), m.zeros(new Shape(2, 1)))
+            float[] w = WeightNormBlock.effectiveWeight(m.zeros(new Shape(2, 3)), m.zeros(new Shape(2, 1)), m)
                     .toFloatArray();
             assertThat(w).containsOnly(0f);
         }
