@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.random.RandomGenerator;
+import org.initbench.BadInputException;
 import org.initbench.init.Fans;
 import org.initbench.init.InitContext;
 import org.initbench.init.InitOption;
@@ -116,6 +117,15 @@ import org.initbench.model.Role;
  *       arXiv:2110.12661, starts plain and residual nets from identities too). Rejected on the validation
  *       split: it trained VGG-16 without BN on 4 of 5 seeds (the bar was 5 of 5); one run blew up in its
  *       first epoch and stayed at chance.
+ *   <li>Slower directions under weight norm, {@code vscale=k} (eighth iteration; default 1): v = k·W with g
+ *       unchanged, the same effective weight, so each step turns a direction v/‖v‖ 1/k² as far (Δv ∝ g/‖v‖,
+ *       relative to ‖v‖: ∝ 1/k²), the effective-learning-rate lever that BN gives a conv's weights (own-init.md
+ *       §1). The gains g and the biases keep their step. Rejected on the validation split: VGG-16 under weight
+ *       norm trained on fewer than 5 of 5 seeds at k = 4, its gains growing into the same catapult.
+ *   <li>A small readout without BN, {@code readout=unit-all} (eighth iteration): {@code unit}, and in a plain
+ *       stack without BN the last conv's effective weight × √(2/d), d = the classifier's fan_in (under weight
+ *       norm g is scaled and v kept), the factor the readout BN's γ gets under {@code unit}. Rejected on the
+ *       validation split: it slowed the first epochs and did not stop the catapults (0 of 2 failing seeds fixed).
  *   <li>The five defaults above were chosen on a validation split held out of the training set
  *       (end, fan, readout, trunk in the second design iteration, depth in the fourth, and kept against
  *       slower-none, half-none, center=none and center=none-raw in the fifth, rebalance=none in the sixth and
@@ -139,12 +149,18 @@ public final class RoleAware implements InitStrategyProvider {
      * seventh's (plain=identity-none) change one ingredient instead.
      */
     record Rule(String classifier, boolean identityBranch, boolean orthogonal, String depth, boolean endDepth,
-            String fan, String trunk, boolean unitReadout, String center, boolean rebalance, boolean identityPlain) {
+            String fan, String trunk, boolean unitReadout, String center, boolean rebalance, boolean identityPlain,
+            double vscale, boolean normFreeReadout) {
         static Rule of(Map<String, String> o) {
+            double vscale = Double.parseDouble(o.get("vscale"));
+            if (vscale <= 0) {
+                throw new BadInputException("init 'role-aware': vscale must be > 0, got " + o.get("vscale"));
+            }
             return new Rule(o.get("classifier"), o.get("branch").equals("identity"),
                     o.get("conv").equals("orthogonal"), o.get("depth"), o.get("end").equals("depth"),
-                    o.get("fan"), o.get("trunk"), o.get("readout").equals("unit"), o.get("center"),
-                    o.get("rebalance").equals("none"), o.get("plain").equals("identity-none"));
+                    o.get("fan"), o.get("trunk"), !o.get("readout").equals("bn"), o.get("center"),
+                    o.get("rebalance").equals("none"), o.get("plain").equals("identity-none"), vscale,
+                    o.get("readout").equals("unit-all"));
         }
 
         /**
@@ -284,7 +300,7 @@ public final class RoleAware implements InitStrategyProvider {
                         + " PyTorch's fan_out", List.of("in", "out", "max", "depthwise-out")),
                 InitOption.choice("readout", "unit", "BN nets whose classifier reads max-pooled BN→ReLU features (VGG):"
                         + " that BN's γ = 1 (bn) or √(2/d), d = classifier fan_in (unit: E‖h‖² ≈ 1 at init)",
-                        List.of("bn", "unit")),
+                        List.of("bn", "unit", "unit-all")),
                 InitOption.choice("plain", "drawn", "plain stacks (VGG, plaincnn) without any normalization: every"
                         + " conv after the first starts as the identity on its first min(C_in, C_out) output channels"
                         + " (centre tap 1, other taps 0) with its other rows as drawn (identity-none), or all as drawn",
@@ -294,6 +310,8 @@ public final class RoleAware implements InitStrategyProvider {
                         + " function with the first stage's scalar biases and stem n× slower (none; rejected in the"
                         + " sixth iteration), or off",
                         List.of("off", "none")),
+                InitOption.number("vscale", "1", "weight norm: v = k·W with g unchanged, the same effective weight"
+                        + " with k = vscale, so each direction's effective learning rate is 1/k² as large (> 0)"),
                 InitOption.choice("trunk", "linear-none", "nets without BN: stem and shortcut convs at gain √2 (relu),"
                         + " 1 (linear), or 1 only without any normalization and √2 under weight norm (linear-none), or"
                         + " 1/√2 only without any normalization (half-none)",
@@ -307,6 +325,7 @@ public final class RoleAware implements InitStrategyProvider {
             Network net = ctx.network();
             boolean normFree = net.norm() != Norm.BN;
             Layer readout = rule.unitReadout() && !normFree ? readoutNorm(net) : null;
+            Layer readoutConv = rule.normFreeReadout() && normFree ? readoutConv(net) : null;
             for (Layer layer : net.layers()) {
                 if (ctx.initScalar(layer)) {
                     continue;
@@ -340,6 +359,28 @@ public final class RoleAware implements InitStrategyProvider {
                     if (rule.startsAsIdentity(net, layer)) {
                         ctx.set(layer, "weight", withIdentity(layer, ctx.get(layer, "weight")));
                     }
+                    if (layer == readoutConv) {
+                        double readoutScale = Math.sqrt(2.0 / classifierFanIn(net));
+                        float[] w = ctx.get(layer, "weight");
+                        for (int i = 0; i < w.length; i++) {
+                            w[i] *= (float) readoutScale;
+                        }
+                        ctx.set(layer, "weight", w);
+                        if (layer.weightNormalized()) {
+                            float[] v = ctx.get(layer, "weight_v");
+                            for (int i = 0; i < v.length; i++) {
+                                v[i] /= (float) readoutScale;
+                            }
+                            ctx.set(layer, "weight_v", v);
+                        }
+                    }
+                }
+                if (layer.weightNormalized() && rule.vscale() != 1) {
+                    float[] v = ctx.get(layer, "weight_v");
+                    for (int i = 0; i < v.length; i++) {
+                        v[i] *= (float) rule.vscale();
+                    }
+                    ctx.set(layer, "weight_v", v);
                 }
             }
         };
@@ -368,6 +409,17 @@ public final class RoleAware implements InitStrategyProvider {
             }
         }
         return last != null && last.kind() == LayerKind.BATCH_NORM && last.role() == Role.PLAIN ? last : null;
+    }
+
+    /** The last conv of a plain stack (VGG, plaincnn), whose ReLU output the classifier reads through max pooling. */
+    static Layer readoutConv(Network net) {
+        Layer last = null;
+        for (Layer layer : net.layers()) {
+            if (layer.kind() == LayerKind.CONV) {
+                last = layer;
+            }
+        }
+        return last != null && last.role() == Role.PLAIN ? last : null;
     }
 
     static long classifierFanIn(Network net) {

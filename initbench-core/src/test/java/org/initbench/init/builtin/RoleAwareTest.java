@@ -455,6 +455,48 @@ class RoleAwareTest {
     }
 
     /**
+     * vscale=k: under weight norm every v is k times the default's and every g the same, so the effective
+     * weights g·v/‖v‖ are unchanged; without weight norm nothing changes.
+     */
+    @ParameterizedTest
+    @CsvSource({"vgg11bn, WEIGHTNORM, 9", "resnet20, WEIGHTNORM, 22", "mobilenetv2, WEIGHTNORM, 53",
+            "vgg11bn, NONE, 0", "resnet20, BN, 0"})
+    void vscaleScalesOnlyTheDirectionsUnderWeightNorm(String arch, Norm norm, int expected) {
+        Network net = Models.build(arch, 3, 10, 0.25, norm);
+        Map<String, float[]> base = init(arch, 0.25, norm, "role-aware", 5);
+        Map<String, float[]> scaled = init(arch, 0.25, norm, "role-aware:vscale=4", 5);
+        int changed = onlyChanged(net, scaled, base, (l, name, key) -> {
+            if (!name.equals("weight_v")) {
+                return false;
+            }
+            assertProportional(key, scaled.get(key), base.get(key), 4);
+            return true;
+        });
+        assertThat(changed).isEqualTo(expected);
+    }
+
+    /**
+     * readout=unit-all: as unit on BN nets, and in a plain stack without BN the last conv's effective weight ×
+     * √(2/d), d = the classifier's fan_in (weight norm: g scaled, v as drawn); nothing in a ResNet.
+     */
+    @ParameterizedTest
+    @CsvSource({"vgg11bn, NONE, 1", "plaincnn, NONE, 1", "vgg11bn, WEIGHTNORM, 1", "vgg11bn, BN, 0", "resnet20, NONE, 0"})
+    void readoutUnitAllScalesOnlyTheNormFreeReadoutConv(String arch, Norm norm, int expected) {
+        Network net = Models.build(arch, 3, 10, 0.25, norm);
+        Map<String, float[]> unit = init(arch, 0.25, norm, "role-aware", 7);
+        Map<String, float[]> all = init(arch, 0.25, norm, "role-aware:readout=unit-all", 7);
+        Layer readout = RoleAware.readoutConv(net);
+        int changed = onlyChanged(net, all, unit, (l, name, key) -> {
+            boolean scaled = expected > 0 && l == readout && !name.equals("bias") && !name.equals("weight_v");
+            if (scaled) {
+                assertProportional(key, all.get(key), unit.get(key), Math.sqrt(2.0 / RoleAware.classifierFanIn(net)));
+            }
+            return scaled;
+        });
+        assertThat(changed).isEqualTo(expected);
+    }
+
+    /**
      * rebalance=none reparameterizes: with live branches and classifier (branch=plain, classifier=fanin) the
      * norm-free ResNet computes the same logits at init, on the same images, with and without it.
      */
@@ -658,6 +700,8 @@ class RoleAwareTest {
         "role-aware:conv=uniform | valid: orthogonal, gaussian",
         "role-aware:center=all | valid: off, none, none-raw",
         "role-aware:depth=1 | valid: on, slow, slow-none, slower-none, off",
+        "role-aware:readout=none | valid: bn, unit, unit-all",
+        "role-aware:vscale=0 | vscale must be > 0",
         "role-aware:gain=2 | unknown option 'gain'"})
     void badOptionsAreOneClearLine(String spec, String message) {
         assertThatThrownBy(() -> InitRegistry.load().resolve(spec)).isInstanceOf(BadInputException.class)
