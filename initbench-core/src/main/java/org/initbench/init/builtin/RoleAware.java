@@ -120,8 +120,8 @@ import org.initbench.model.Role;
  *   <li>Slower directions under weight norm, {@code vscale=k} (eighth iteration; default 1): v = k·W with g
  *       unchanged, the same effective weight, so each step turns a direction v/‖v‖ 1/k² as far (Δv ∝ g/‖v‖,
  *       relative to ‖v‖: ∝ 1/k²), the effective-learning-rate lever that BN gives a conv's weights (own-init.md
- *       §1). The gains g and the biases keep their step. Rejected on the validation split: VGG-16 under weight
- *       norm trained on fewer than 5 of 5 seeds at k = 4, its gains growing into the same catapult.
+ *       §1). The gains g and the biases keep their step. Judged on the validation split against a bar written
+ *       before its runs (docs/results/own-init/iter8-plain-stack).
  *   <li>A small readout without BN, {@code readout=unit-all} (eighth iteration): {@code unit}, and in a plain
  *       stack without BN the last conv's effective weight × √(2/d), d = the classifier's fan_in (under weight
  *       norm g is scaled and v kept), the factor the readout BN's γ gets under {@code unit}. Rejected on the
