@@ -310,8 +310,8 @@ public final class RoleAware implements InitStrategyProvider {
                         + " function with the first stage's scalar biases and stem n× slower (none; rejected in the"
                         + " sixth iteration), or off",
                         List.of("off", "none")),
-                InitOption.number("vscale", "1", "weight norm: v = k·W with g unchanged, the same effective weight"
-                        + " with k = vscale, so each direction's effective learning rate is 1/k² as large (> 0)"),
+                InitOption.number("vscale", "4", "weight norm: v = k·W with g unchanged, the same effective weight"
+                        + " with k = vscale, so each direction's effective learning rate is 1/k² as large (> 0; 1: v = W)"),
                 InitOption.choice("trunk", "linear-none", "nets without BN: stem and shortcut convs at gain √2 (relu),"
                         + " 1 (linear), or 1 only without any normalization and √2 under weight norm (linear-none), or"
                         + " 1/√2 only without any normalization (half-none)",
