@@ -302,7 +302,8 @@ public final class RoleAware implements InitStrategyProvider {
                         + " (out), gain²/max(fan_in, fan_out) (max) or fan_out for depthwise convs only (depthwise-out);"
                         + " PyTorch's fan_out", List.of("in", "out", "max", "depthwise-out")),
                 InitOption.choice("readout", "unit", "BN nets whose classifier reads max-pooled BN→ReLU features (VGG):"
-                        + " that BN's γ = 1 (bn) or √(2/d), d = classifier fan_in (unit: E‖h‖² ≈ 1 at init)",
+                        + " that BN's γ = 1 (bn) or √(2/d), d = classifier fan_in (unit: E‖h‖² ≈ 1 at init); unit-all:"
+                        + " also without BN, the plain stack's last conv × √(2/d) (weight norm: its g)",
                         List.of("bn", "unit", "unit-all")),
                 InitOption.choice("plain", "drawn", "plain stacks (VGG, plaincnn) without any normalization: every"
                         + " conv after the first starts as the identity on its first min(C_in, C_out) output channels"
@@ -363,27 +364,15 @@ public final class RoleAware implements InitStrategyProvider {
                         ctx.set(layer, "weight", withIdentity(layer, ctx.get(layer, "weight")));
                     }
                     if (layer == readoutConv) {
-                        double readoutScale = Math.sqrt(2.0 / classifierFanIn(net));
-                        float[] w = ctx.get(layer, "weight");
-                        for (int i = 0; i < w.length; i++) {
-                            w[i] *= (float) readoutScale;
-                        }
-                        ctx.set(layer, "weight", w);
-                        if (layer.weightNormalized()) {
-                            float[] v = ctx.get(layer, "weight_v");
-                            for (int i = 0; i < v.length; i++) {
-                                v[i] /= (float) readoutScale;
-                            }
-                            ctx.set(layer, "weight_v", v);
+                        float[] drawnV = layer.weightNormalized() ? ctx.get(layer, "weight_v") : null;
+                        ctx.set(layer, "weight", scaled(ctx.get(layer, "weight"), Math.sqrt(2.0 / classifierFanIn(net))));
+                        if (drawnV != null) {
+                            ctx.set(layer, "weight_v", drawnV); // weight norm: only g takes the factor
                         }
                     }
                 }
                 if (layer.weightNormalized() && rule.vscale() != 1) {
-                    float[] v = ctx.get(layer, "weight_v");
-                    for (int i = 0; i < v.length; i++) {
-                        v[i] *= (float) rule.vscale();
-                    }
-                    ctx.set(layer, "weight_v", v);
+                    ctx.set(layer, "weight_v", scaled(ctx.get(layer, "weight_v"), rule.vscale()));
                 }
             }
         };
@@ -412,6 +401,14 @@ public final class RoleAware implements InitStrategyProvider {
             }
         }
         return last != null && last.kind() == LayerKind.BATCH_NORM && last.role() == Role.PLAIN ? last : null;
+    }
+
+    /** {@code w} × {@code factor}, in place. */
+    static float[] scaled(float[] w, double factor) {
+        for (int i = 0; i < w.length; i++) {
+            w[i] *= (float) factor;
+        }
+        return w;
     }
 
     /** The last conv of a plain stack (VGG, plaincnn), whose ReLU output the classifier reads through max pooling. */
