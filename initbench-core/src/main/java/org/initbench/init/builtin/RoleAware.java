@@ -122,8 +122,8 @@ import org.initbench.model.Role;
  *       relative to ‖v‖: ∝ 1/k²), the effective-learning-rate lever that BN gives a conv's weights (own-init.md
  *       §1). The gains g and the biases keep their step. Chosen on the validation split against a bar written
  *       before its runs: with k = 4, 14 of 15 weight-norm runs of VGG-16, MobileNetV2 and ResNet-56 trained,
- *       against 0 and 2 of 5 on the first two with k = 1; ResNet-56 learns slower with it
- *       (docs/results/own-init/iter8-plain-stack). {@code vscale=1}: v = W.
+ *       against 0 and 2 of 5 on the first two with k = 1; ResNet-56 learns slower with it, and k = 2, faster
+ *       there, trained VGG-16 on 3 of 5 (docs/results/own-init/iter8-plain-stack). {@code vscale=1}: v = W.
  *   <li>A small readout without BN, {@code readout=unit-all} (eighth iteration): {@code unit}, and in a plain
  *       stack without BN the last conv's effective weight × √(2/d), d = the classifier's fan_in (under weight
  *       norm g is scaled and v kept), the factor the readout BN's γ gets under {@code unit}. Rejected on the
