@@ -145,10 +145,11 @@ public final class RoleAware implements InitStrategyProvider {
     static final double LINEAR = Fans.gain(Nonlinearity.LINEAR, 0);
 
     /**
-     * The options. Each non-default value turns one ingredient off; for depth, end, fan, readout and trunk
-     * the first iteration's values (on, unit, in, bn, relu) do. The fifth iteration's candidates
-     * (depth=slower-none, trunk=half-none, center=none or none-raw), the sixth's (rebalance=none) and the
-     * seventh's (plain=identity-none) change one ingredient instead.
+     * The options. Each non-default value turns one ingredient off; for depth, end, fan, readout, trunk and
+     * vscale the first iteration's values (on, unit, in, bn, relu, 1) do. The fifth iteration's candidates
+     * (depth=slower-none, trunk=half-none, center=none or none-raw), the sixth's (rebalance=none), the
+     * seventh's (plain=identity-none) and the eighth's rejected one (readout=unit-all) change one ingredient
+     * instead.
      */
     record Rule(String classifier, boolean identityBranch, boolean orthogonal, String depth, boolean endDepth,
             String fan, String trunk, boolean unitReadout, String center, boolean rebalance, boolean identityPlain,
