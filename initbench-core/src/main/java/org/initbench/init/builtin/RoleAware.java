@@ -1,8 +1,10 @@
 package org.initbench.init.builtin;
 
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.random.RandomGenerator;
 import org.initbench.BadInputException;
 import org.initbench.init.Fans;
@@ -395,12 +397,7 @@ public final class RoleAware implements InitStrategyProvider {
      * head) or a residual sum (ResNet).
      */
     static Layer readoutNorm(Network net) {
-        Layer last = null;
-        for (Layer layer : net.layers()) {
-            if (layer.kind() == LayerKind.BATCH_NORM || layer.kind() == LayerKind.CONV) {
-                last = layer;
-            }
-        }
+        Layer last = lastOf(net, EnumSet.of(LayerKind.BATCH_NORM, LayerKind.CONV));
         return last != null && last.kind() == LayerKind.BATCH_NORM && last.role() == Role.PLAIN ? last : null;
     }
 
@@ -414,13 +411,19 @@ public final class RoleAware implements InitStrategyProvider {
 
     /** The last conv of a plain stack (VGG, plaincnn), whose ReLU output the classifier reads through max pooling. */
     static Layer readoutConv(Network net) {
+        Layer last = lastOf(net, EnumSet.of(LayerKind.CONV));
+        return last != null && last.role() == Role.PLAIN ? last : null;
+    }
+
+    /** The net's last layer of one of these kinds, or null. */
+    private static Layer lastOf(Network net, Set<LayerKind> kinds) {
         Layer last = null;
         for (Layer layer : net.layers()) {
-            if (layer.kind() == LayerKind.CONV) {
+            if (kinds.contains(layer.kind())) {
                 last = layer;
             }
         }
-        return last != null && last.role() == Role.PLAIN ? last : null;
+        return last;
     }
 
     static long classifierFanIn(Network net) {
