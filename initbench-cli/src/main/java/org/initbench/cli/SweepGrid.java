@@ -58,11 +58,15 @@ final class SweepGrid {
             + " multipliers of --norm none ResNets train at lr/10; default off (one lr for every parameter).")
     Boolean fixupScalarLr;
 
+    @Option(names = "--warmup-epochs", paramLabel = "W", description = "Warm every run's learning rate up linearly per"
+            + " step over its first W epochs (Goyal et al. 2017; not the seed's recipe); default 0 (none).")
+    Integer warmupEpochs;
+
     private boolean hasGridFlags() {
         return arch != null || dataset != null || inits != null || seeds != null || epochs != null || batchSize != null
                 || lr != null || momentum != null || weightDecay != null || nesterov != null || trainSubset != null
                 || testSubset != null || width != null || norm != null || name != null || logLayerStats != null
-                || validation != null || fixupScalarLr != null;
+                || validation != null || fixupScalarLr != null || warmupEpochs != null;
     }
 
     /** The sweep the user means, from the spec file and flags; null when only --out names a stored one. */
@@ -89,6 +93,7 @@ final class SweepGrid {
         flags.logLayerStats = logLayerStats;
         flags.validation = validation;
         flags.fixupScalarLr = fixupScalarLr;
+        flags.warmupEpochs = warmupEpochs;
         SweepForm base = specFile != null ? SweepForm.read(specFile) : new SweepForm();
         return base.overriddenBy(flags).toSpec();
     }

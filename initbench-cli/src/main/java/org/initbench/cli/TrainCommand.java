@@ -76,6 +76,12 @@ public final class TrainCommand implements Callable<Integer> {
             + " default off (the seed's recipe: one lr for every parameter).")
     boolean fixupScalarLr;
 
+    @Option(names = "--warmup-epochs", paramLabel = "W", defaultValue = "0", description = "Warm the learning rate up"
+            + " linearly per step over the first W epochs, from lr/(W·steps per epoch) to the cosine's rate (Goyal et"
+            + " al. 2017's gradual warmup; a recipe change for nets that do not survive the full rate at step 1);"
+            + " default ${DEFAULT-VALUE} (the seed's recipe).")
+    int warmupEpochs;
+
     @Option(names = "--norm", description = "Norm variant: bn, none (Fixup's architecture for ResNets) or weightnorm;"
             + " default the arch's own (bn; none for plaincnn).")
     String norm;
@@ -112,7 +118,7 @@ public final class TrainCommand implements Callable<Integer> {
             throw new BadInputException("--log-layer-stats must be positive (every N steps), got " + logLayerStats);
         }
         TrainSpec ts = new TrainSpec(arch, dataset, init, seed, epochs, batchSize, lr, momentum, weightDecay,
-                nesterov, trainSubset, testSubset, width, norm, validation, fixupScalarLr);
+                nesterov, trainSubset, testSubset, width, norm, validation, fixupScalarLr, warmupEpochs);
         return run(ts, DatasetLocator.defaults(dataDir), out, force, spec.commandLine().getOut(), d,
                 logLayerStats == null ? 0 : logLayerStats);
     }

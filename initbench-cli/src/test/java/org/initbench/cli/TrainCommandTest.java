@@ -83,7 +83,9 @@ class TrainCommandTest {
                 Arguments.of(List.of("--epochs", "many"), "Invalid value for option '--epochs'"),
                 Arguments.of(List.of("--norm", "layernorm"), "unknown norm 'layernorm'; valid: bn, none, weightnorm"),
                 Arguments.of(List.of("--init", "fixup-original"), "fixup-original needs a norm-free ResNet: --norm none"),
-                Arguments.of(List.of("--arch", "plaincnn", "--norm", "bn"), "plaincnn has no batch norm"));
+                Arguments.of(List.of("--arch", "plaincnn", "--norm", "bn"), "plaincnn has no batch norm"),
+                Arguments.of(List.of("--warmup-epochs", "2"), "--warmup-epochs must be in [0, epochs = 1], got 2"),
+                Arguments.of(List.of("--warmup-epochs", "-1"), "--warmup-epochs must be in [0, epochs = 1], got -1"));
     }
 
     @ParameterizedTest
@@ -117,6 +119,18 @@ class TrainCommandTest {
         assertThat(Files.readString(tmp.resolve("plain/spec.json"))).doesNotContain("fixupScalarLr");
         assertThat(Files.readString(tmp.resolve("fixup/spec.json"))).containsPattern("\"fixupScalarLr\"\\s*:\\s*true");
         assertThat(RunFiles.metricsWithoutTimings(tmp.resolve("fixup")))
+                .isNotEqualTo(RunFiles.metricsWithoutTimings(tmp.resolve("plain")));
+    }
+
+    @Test
+    void warmupIsRecordedInTheRunSpecAndChangesTheRun(@TempDir Path tmp) throws IOException {
+        CliTestSupport plain = exec(train(tmp.resolve("plain"), "--init", "kaiming-normal"));
+        CliTestSupport warm = exec(train(tmp.resolve("warm"), "--init", "kaiming-normal", "--warmup-epochs", "1"));
+        assertThat(plain.exitCode()).as(plain.err()).isZero();
+        assertThat(warm.exitCode()).as(warm.err()).isZero();
+        assertThat(Files.readString(tmp.resolve("plain/spec.json"))).doesNotContain("warmup");
+        assertThat(Files.readString(tmp.resolve("warm/spec.json"))).containsPattern("\"warmupEpochs\"\\s*:\\s*1");
+        assertThat(RunFiles.metricsWithoutTimings(tmp.resolve("warm")))
                 .isNotEqualTo(RunFiles.metricsWithoutTimings(tmp.resolve("plain")));
     }
 

@@ -24,7 +24,8 @@ public record Recipe(
         double width,
         String norm,
         boolean validation,
-        boolean fixupScalarLr) {
+        boolean fixupScalarLr,
+        int warmupEpochs) {
 
     /** Orders recipes field by field, in declaration order. */
     public static final Comparator<Recipe> ORDER = Comparator.comparingInt(Recipe::epochs)
@@ -38,13 +39,14 @@ public record Recipe(
             .thenComparingDouble(Recipe::width)
             .thenComparing(Recipe::norm, Comparator.nullsFirst(Comparator.naturalOrder()))
             .thenComparing(Recipe::validation)
-            .thenComparing(Recipe::fixupScalarLr);
+            .thenComparing(Recipe::fixupScalarLr)
+            .thenComparingInt(Recipe::warmupEpochs);
 
     /** The recipe of a run's spec; a missing norm reads as {@code default} (the arch's own). */
     public static Recipe of(TrainSpec s) {
         return new Recipe(s.epochs(), s.batchSize(), s.lr(), s.momentum(), s.weightDecay(), s.nesterov(),
                 s.trainSubset(), s.testSubset(), s.width(), s.norm() == null ? "default" : s.norm(), s.validation(),
-                s.fixupScalarLr());
+                s.fixupScalarLr(), s.warmupEpochs());
     }
 
     /** The fields by their short names (as in results.csv), values formatted for people. */
@@ -62,6 +64,7 @@ public record Recipe(
         m.put("norm", norm);
         m.put("eval", validation ? "validation" : "test");
         m.put("scalar_lr", fixupScalarLr ? "lr/10" : "lr");
+        m.put("warmup_epochs", Integer.toString(warmupEpochs));
         return m;
     }
 

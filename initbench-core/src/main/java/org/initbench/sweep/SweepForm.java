@@ -57,6 +57,7 @@ public final class SweepForm {
     @JsonProperty("log-layer-stats") public Integer logLayerStats;
     @JsonProperty("validation") public Boolean validation;
     @JsonProperty("fixup-scalar-lr") public Boolean fixupScalarLr;
+    @JsonProperty("warmup-epochs") public Integer warmupEpochs;
 
     /** One entry of {@code models}. */
     public static final class ModelForm {
@@ -144,6 +145,7 @@ public final class SweepForm {
         f.logLayerStats = pick(flags.logLayerStats, logLayerStats);
         f.validation = pick(flags.validation, validation);
         f.fixupScalarLr = pick(flags.fixupScalarLr, fixupScalarLr);
+        f.warmupEpochs = pick(flags.warmupEpochs, warmupEpochs);
         return f;
     }
 
@@ -188,7 +190,7 @@ public final class SweepForm {
                 pick(lr, TrainSpec.DEFAULT_LR), pick(momentum, TrainSpec.DEFAULT_MOMENTUM),
                 pick(weightDecay, TrainSpec.DEFAULT_WEIGHT_DECAY), pick(nesterov, false),
                 pick(trainSubset, 0), pick(testSubset, 0), pick(width, 1.0), norm, pick(logLayerStats, 0),
-                pick(validation, false), pick(fixupScalarLr, false));
+                pick(validation, false), pick(fixupScalarLr, false), pick(warmupEpochs, 0));
     }
 
     /** A field that is a string (split by {@code split}), a number, or a list of those. */

@@ -37,6 +37,8 @@ import org.initbench.train.TrainSpec;
  *     instead of the test split ({@link TrainSpec#validation}); false is absent from {@code sweep.json}
  * @param fixupScalarLr every run trains one-element parameters at lr/10, Fixup's own recipe ({@link
  *     TrainSpec#fixupScalarLr}); false is absent from {@code sweep.json}
+ * @param warmupEpochs every run warms its learning rate up linearly per step over this many epochs ({@link
+ *     TrainSpec#warmupEpochs}); 0 is absent from {@code sweep.json}
  */
 public record SweepSpec(
         String name,
@@ -55,7 +57,8 @@ public record SweepSpec(
         String norm,
         @JsonInclude(JsonInclude.Include.NON_DEFAULT) int logLayerStats,
         @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean validation,
-        @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean fixupScalarLr) {
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean fixupScalarLr,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) int warmupEpochs) {
 
     /**
      * One arch/dataset pair; non-null fields override the sweep's recipe for its cells (e.g. a width
@@ -97,7 +100,7 @@ public record SweepSpec(
             double lr, double momentum, double weightDecay, boolean nesterov, int trainSubset, int testSubset,
             double width, String norm) {
         this(name, models, inits, seeds, epochs, batchSize, lr, momentum, weightDecay, nesterov, trainSubset,
-                testSubset, width, norm, 0, false, false);
+                testSubset, width, norm, 0, false, false, 0);
     }
 
     /** The runs of the grid: model-major, then init, then seed; names are unique. */
@@ -112,7 +115,7 @@ public record SweepSpec(
                             m.trainSubset() != null ? m.trainSubset() : trainSubset,
                             m.testSubset() != null ? m.testSubset() : testSubset,
                             m.width() != null ? m.width() : width, m.norm() != null ? m.norm() : norm, validation,
-                            fixupScalarLr);
+                            fixupScalarLr, warmupEpochs);
                     String name = cellName(spec);
                     if (!names.add(name)) {
                         throw new BadInputException("the sweep lists the run " + name + " twice");

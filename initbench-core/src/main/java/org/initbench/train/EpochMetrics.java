@@ -4,7 +4,7 @@ package org.initbench.train;
  * One line of {@code metrics.jsonl}. Accuracies are fractions in [0, 1].
  *
  * @param epoch 1-based epoch number
- * @param lr learning rate used in this epoch
+ * @param lr the epoch's cosine learning rate (under a warm-up, the rate its steps ramp up to)
  * @param trainLoss mean training cross-entropy over the epoch's samples (train-mode forward)
  * @param trainAcc training accuracy of the train-mode forward passes
  * @param testLoss mean test cross-entropy (eval mode)

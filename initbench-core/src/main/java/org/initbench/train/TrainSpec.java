@@ -35,6 +35,8 @@ import org.initbench.model.Norm;
  *     multipliers, which only {@code --norm none} ResNets have) trains at lr/10, as in Fixup's
  *     official code ({@link SgdConfig#FIXUP_SCALAR_LR}); false (the seed's recipe: one learning rate
  *     for every parameter) is absent from {@code spec.json}, as for {@code validation}
+ * @param warmupEpochs a linear learning-rate warm-up per step over this many epochs, multiplied into the cosine
+ *     ({@link CosineSchedule}); 0 (the seed's recipe: no warm-up) is absent from {@code spec.json}
  */
 public record TrainSpec(
         String arch,
@@ -52,7 +54,8 @@ public record TrainSpec(
         double width,
         String norm,
         @JsonInclude(JsonInclude.Include.NON_DEFAULT) @JsonSetter(nulls = Nulls.AS_EMPTY) boolean validation,
-        @JsonInclude(JsonInclude.Include.NON_DEFAULT) @JsonSetter(nulls = Nulls.AS_EMPTY) boolean fixupScalarLr) {
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) @JsonSetter(nulls = Nulls.AS_EMPTY) boolean fixupScalarLr,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) @JsonSetter(nulls = Nulls.AS_EMPTY) int warmupEpochs) {
 
     public static final int DEFAULT_EPOCHS = 200;
     public static final int DEFAULT_BATCH_SIZE = 128;
@@ -88,6 +91,15 @@ public record TrainSpec(
         if (norm != null) {
             norm = Norm.parse(norm).id();
         }
+        new CosineSchedule(lr, epochs, warmupEpochs); // checks warmupEpochs
+    }
+
+    /** Without warm-up (the seed's schedule). */
+    public TrainSpec(String arch, String dataset, String init, long seed, int epochs, int batchSize, double lr,
+            double momentum, double weightDecay, boolean nesterov, int trainSubset, int testSubset, double width,
+            String norm, boolean validation, boolean fixupScalarLr) {
+        this(arch, dataset, init, seed, epochs, batchSize, lr, momentum, weightDecay, nesterov, trainSubset, testSubset,
+                width, norm, validation, fixupScalarLr, 0);
     }
 
     /** A run with one learning rate for every parameter (the seed's recipe). */
@@ -113,6 +125,10 @@ public record TrainSpec(
     public static TrainSpec seedRecipe(String arch, String dataset, String init, long seed) {
         return new TrainSpec(arch, dataset, init, seed, DEFAULT_EPOCHS, DEFAULT_BATCH_SIZE, DEFAULT_LR,
                 DEFAULT_MOMENTUM, DEFAULT_WEIGHT_DECAY, false, 0, 0, 1.0, Models.defaultNorm(arch).id());
+    }
+
+    public CosineSchedule schedule() {
+        return new CosineSchedule(lr, epochs, warmupEpochs);
     }
 
     public SgdConfig sgd() {

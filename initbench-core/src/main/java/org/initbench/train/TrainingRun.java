@@ -155,7 +155,7 @@ public final class TrainingRun {
         return new TrainSpec(spec.arch(), name.id(), init.spec(), spec.seed(), spec.epochs(),
                 spec.batchSize(), spec.lr(), spec.momentum(), spec.weightDecay(), spec.nesterov(),
                 spec.trainSubset(), spec.testSubset(), spec.width(), norm.id(), spec.validation(),
-                spec.fixupScalarLr());
+                spec.fixupScalarLr(), spec.warmupEpochs());
     }
 
     /**
@@ -248,7 +248,7 @@ public final class TrainingRun {
                 state = new Checkpoint.State(0, 0, 0, 0, 0, List.of());
             }
             ParameterStore ps = new ParameterStore(root, false);
-            CosineSchedule schedule = new CosineSchedule(spec.lr(), spec.epochs());
+            CosineSchedule schedule = spec.schedule();
 
             double best = state.best();
             int bestEpoch = state.bestEpoch();
@@ -258,7 +258,7 @@ public final class TrainingRun {
             Checkpoint.Partial partial = state.partial();
             for (int e = state.epoch(); e < spec.epochs(); e++) {
                 long epochStart = System.nanoTime();
-                double lr = schedule.lr(e);
+                double lr = schedule.lr(e); // the epoch's cosine rate, the peak of its steps under warm-up
                 double lossSum = partial == null ? 0 : partial.lossSum();
                 long correct = partial == null ? 0 : partial.correct();
                 long seen = partial == null ? 0 : partial.seen();
@@ -273,7 +273,7 @@ public final class TrainingRun {
                     while (loader.hasNext()) {
                         Batch batch = loader.next();
                         LayerStatsLog.Step probe = layerStats == null ? null : layerStats.stepOrNull(e, b, batches);
-                        StepResult r = trainStep(net, ps, sgd, root, batch, lr, probe);
+                        StepResult r = trainStep(net, ps, sgd, root, batch, schedule.lr(e, b, batches), probe);
                         if (!Float.isFinite(r.loss())) {
                             return finish(dir, RunResult.DIVERGED, "loss " + r.loss() + " at epoch " + (e + 1)
                                     + ", batch " + (b + 1), e, best, bestEpoch, last, before, start, history);

@@ -230,6 +230,20 @@ class ReportTest {
     }
 
     @Test
+    void warmupRunsAreTheirOwnColumn(@TempDir Path runs) throws IOException {
+        for (long seed = 0; seed < 2; seed++) {
+            TrainSpec t = FakeRuns.spec("resnet20", "kaiming-normal", seed, 3, 0.1);
+            TrainSpec w = new TrainSpec(t.arch(), t.dataset(), t.init(), seed, 3, t.batchSize(), t.lr(), t.momentum(),
+                    t.weightDecay(), false, t.trainSubset(), t.testSubset(), t.width(), t.norm(), false, false, 1);
+            FakeRuns.write(runs.resolve("plain/s" + seed), t, 3, 0.80, "done");
+            FakeRuns.write(runs.resolve("warm/s" + seed), w, 3, 0.70, "done");
+        }
+        ReportOutput out = Report.write(runs, new ReportOptions(runs.resolve("r"), null));
+        assertThat(mdTable(Files.readString(out.markdown()), "## Best test accuracy").get(0)).containsExactly("init",
+                "resnet20/fashion-mnist (warmup_epochs=0)", "resnet20/fashion-mnist (warmup_epochs=1)");
+    }
+
+    @Test
     void pairedComparisonAndConvergenceMatchTheRunsAndMissingBaselineIsSaid(@TempDir Path runs) throws IOException {
         double[] base = new double[6];
         double[] other = new double[6];

@@ -85,6 +85,25 @@ class SweepSpecTest {
     }
 
     @Test
+    void warmupReachesEveryCellAndIsAbsentFromStoredSpecsWhenOff() throws IOException {
+        SweepSpec on = SweepForm.read(file("w.yaml", "arch: resnet20\ndataset: fashion-mnist\ninits: zeros\n"
+                + "seeds: 0..1\nepochs: 4\nwarmup-epochs: 2\n")).toSpec();
+        assertThat(on.cells()).hasSize(2).allSatisfy(c -> assertThat(c.spec().schedule().warmupEpochs()).isEqualTo(2));
+        SweepSpec off = SweepForm.read(file("o.yaml", "arch: resnet20\ndataset: fashion-mnist\ninits: zeros\nseeds: 0\n"))
+                .toSpec();
+        assertThat(off.cells().get(0).spec().warmupEpochs()).isZero();
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        assertThat(json.writeValueAsString(off)).doesNotContain("warmup");
+        assertThat(json.writeValueAsString(off.cells().get(0).spec())).doesNotContain("warmup");
+        assertThat(json.readValue(json.writeValueAsString(on), SweepSpec.class)).isEqualTo(on);
+        assertThat(json.readValue(json.writeValueAsString(on.cells().get(0).spec()), TrainSpec.class))
+                .isEqualTo(on.cells().get(0).spec());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SweepForm.read(file("x.yaml",
+                "arch: resnet20\ndataset: fashion-mnist\ninits: zeros\nseeds: 0\nepochs: 3\nwarmup-epochs: 4\n"))
+                .toSpec().cells()).hasMessageContaining("--warmup-epochs must be in [0, epochs = 3], got 4");
+    }
+
+    @Test
     void fixupsScalarLrReachesEveryCellAndIsAbsentFromStoredSpecsWhenOff() throws IOException {
         SweepSpec on = SweepForm.read(file("f.yaml", "arch: resnet20\ndataset: fashion-mnist\ninits: fixup-original\n"
                 + "seeds: 0..1\nnorm: none\nfixup-scalar-lr: true\n")).toSpec();

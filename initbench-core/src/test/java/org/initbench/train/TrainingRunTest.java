@@ -144,7 +144,9 @@ class TrainingRunTest {
     @Test
     void aRunStoppedMidEpochResumesAtThatStepToTheUninterruptedResult(@TempDir Path straight, @TempDir Path stopped)
             throws IOException {
-        TrainSpec spec = spec("orthogonal", 13, 3, 0.1);
+        TrainSpec s = spec("orthogonal", 13, 3, 0.1);
+        TrainSpec spec = new TrainSpec(s.arch(), s.dataset(), s.init(), s.seed(), s.epochs(), s.batchSize(), s.lr(),
+                s.momentum(), s.weightDecay(), false, 0, 0, s.width(), null, false, false, 2); // stopped in the warm-up
         DatasetLocator data = new DatasetLocator(List.of(root), List.of(), null);
         TrainingRun.prepare(spec, data, InitRegistry.load(), line -> {}).withLayerStats(1)
                 .run(RunDirectory.create(straight, false));
