@@ -323,25 +323,16 @@ public final class Inspection {
 
     private static Double effectiveWeightStd(Layer layer) {
         Map<String, Parameter> p = layer.parameters();
-        float[] v = p.get("weight_v").getArray().toFloatArray();
-        float[] g = p.get("weight_g").getArray().toFloatArray();
-        int cols = v.length / g.length;
+        float[] w = InitContext.effectiveWeight(p.get("weight_v").getArray().toFloatArray(),
+                p.get("weight_g").getArray().toFloatArray());
         double s = 0;
         double s2 = 0;
-        for (int i = 0; i < g.length; i++) {
-            double n = 0;
-            for (int j = 0; j < cols; j++) {
-                n += (double) v[i * cols + j] * v[i * cols + j];
-            }
-            double f = n > 0 ? g[i] / Math.sqrt(n) : 0;
-            for (int j = 0; j < cols; j++) {
-                double w = v[i * cols + j] * f;
-                s += w;
-                s2 += w * w;
-            }
+        for (float x : w) {
+            s += x;
+            s2 += (double) x * x;
         }
-        double mean = s / v.length;
-        return InspectReport.finite(Math.sqrt(Math.max(0, s2 / v.length - mean * mean)));
+        double mean = s / w.length;
+        return InspectReport.finite(Math.sqrt(Math.max(0, s2 / w.length - mean * mean)));
     }
 
     private static List<ResidualStats> residualStats(Structure s, Map<Node, NodeStats> stats,

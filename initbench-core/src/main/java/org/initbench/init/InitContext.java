@@ -165,8 +165,15 @@ public final class InitContext {
         if (!isWnWeight(layer, name)) {
             return parameter(layer, name).getArray().toFloatArray();
         }
-        float[] v = parameter(layer, "weight_v").getArray().toFloatArray();
-        float[] g = parameter(layer, "weight_g").getArray().toFloatArray();
+        return effectiveWeight(parameter(layer, "weight_v").getArray().toFloatArray(),
+                parameter(layer, "weight_g").getArray().toFloatArray());
+    }
+
+    /**
+     * A weight-normalized layer's effective weight: row i (output unit) of {@code v} scaled to norm {@code g[i]}
+     * (0 where the row is 0).
+     */
+    public static float[] effectiveWeight(float[] v, float[] g) {
         int cols = v.length / g.length;
         float[] w = new float[v.length];
         for (int i = 0; i < g.length; i++) {
