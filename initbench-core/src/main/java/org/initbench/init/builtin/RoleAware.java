@@ -119,6 +119,14 @@ import org.initbench.model.Role;
  *       arXiv:2110.12661, starts plain and residual nets from identities too). Rejected on the validation
  *       split: it trained VGG-16 without BN on 4 of 5 seeds (the bar was 5 of 5); one run blew up in its
  *       first epoch and stayed at chance.
+ *   <li>Plain stacks at Arpit's scale, {@code plain=fanout-none} (ninth iteration; candidate): in a VGG or plaincnn
+ *       without any normalization, the stem and every plain conv at element variance 2/fan_out (PyTorch's fan_out), the
+ *       scale Arpit, Campos, Bengio 2019 (arXiv:1906.02341) give such a net: the stem 4× smaller in std on a 1-channel
+ *       input with 32 filters, each widening conv 1/√2 smaller, the rest unchanged. ReLU and max pooling are positively
+ *       homogeneous and the biases start at 0, so this is the default rule trained with per-layer learning rates: conv
+ *       l's × 1/c_l², its bias's × 1/P_l² (P_l = c_1⋯c_l) and the zero classifier's × P², P = P_13 (1/128 on VGG-16
+ *       at width 0.5 on FashionMNIST). The only scheme of 16 that trained the norm-free VGG-16 on validation seed 0
+ *       in the ninth iteration's screen was Arpit's (3 of 5 seeds).
  *   <li>Slower directions under weight norm, {@code vscale=k} (eighth iteration; default 4): v = k·W with g
  *       unchanged, the same effective weight, so each step turns a direction v/‖v‖ 1/k² as far (Δv ∝ g/‖v‖,
  *       relative to ‖v‖: ∝ 1/k²), the effective-learning-rate lever that BN gives a conv's weights (own-init.md
@@ -154,7 +162,7 @@ public final class RoleAware implements InitStrategyProvider {
      * instead.
      */
     record Rule(String classifier, boolean identityBranch, boolean orthogonal, String depth, boolean endDepth,
-            String fan, String trunk, boolean unitReadout, String center, boolean rebalance, boolean identityPlain,
+            String fan, String trunk, boolean unitReadout, String center, boolean rebalance, String plain,
             double vscale, boolean normFreeReadout) {
         static Rule of(Map<String, String> o) {
             double vscale = Double.parseDouble(o.get("vscale"));
@@ -164,7 +172,7 @@ public final class RoleAware implements InitStrategyProvider {
             return new Rule(o.get("classifier"), o.get("branch").equals("identity"),
                     o.get("conv").equals("orthogonal"), o.get("depth"), o.get("end").equals("depth"),
                     o.get("fan"), o.get("trunk"), !o.get("readout").equals("bn"), o.get("center"),
-                    o.get("rebalance").equals("none"), o.get("plain").equals("identity-none"), vscale,
+                    o.get("rebalance").equals("none"), o.get("plain"), vscale,
                     o.get("readout").equals("unit-all"));
         }
 
@@ -173,7 +181,25 @@ public final class RoleAware implements InitStrategyProvider {
          * net without any normalization.
          */
         boolean startsAsIdentity(Network net, Layer layer) {
-            return identityPlain && net.norm() == Norm.NONE && layer.role() == Role.PLAIN && layer.groups() == 1;
+            return plain.equals("identity-none") && net.norm() == Norm.NONE && layer.role() == Role.PLAIN
+                    && layer.groups() == 1;
+        }
+
+        /**
+         * {@code plain=fanout-none}: on the stem and plain convs of a plain stack (VGG, plaincnn) without any
+         * normalization, the factor that puts the conv at element variance 2/fan_out (PyTorch's fan_out, Arpit et
+         * al.'s scale): √(fan_in/fan_out) on a plain conv, and on the stem also undoing its trunk factor (gain √2
+         * instead of 1); else 1.
+         */
+        double plainFanOutFactor(Network net, Layer layer) {
+            boolean plainStack = net.layers().stream().anyMatch(l -> l.role() == Role.PLAIN);
+            if (!plain.equals("fanout-none") || net.norm() != Norm.NONE || !plainStack
+                    || (layer.role() != Role.PLAIN && layer.role() != Role.STEM)) {
+                return 1;
+            }
+            Fans fans = Fans.of(layer);
+            double f = Math.sqrt((double) fans.fanIn() / fans.fanOut());
+            return layer.role() == Role.STEM ? f / trunkFactor(layer, net.norm()) : f;
         }
 
         /**
@@ -310,8 +336,9 @@ public final class RoleAware implements InitStrategyProvider {
                         List.of("bn", "unit", "unit-all")),
                 InitOption.choice("plain", "drawn", "plain stacks (VGG, plaincnn) without any normalization: every"
                         + " conv after the first starts as the identity on its first min(C_in, C_out) output channels"
-                        + " (centre tap 1, other taps 0) with its other rows as drawn (identity-none), or all as drawn",
-                        List.of("drawn", "identity-none")),
+                        + " (centre tap 1, other taps 0) with its other rows as drawn (identity-none), every conv with"
+                        + " the stem at element variance 2/fan_out (fanout-none), or all as drawn",
+                        List.of("drawn", "identity-none", "fanout-none")),
                 InitOption.choice("rebalance", "off", "ResNets without any normalization: the stem × √n (n = blocks"
                         + " of the first stage) and the second stage's first shortcut and conv1 × 1/√n, the same"
                         + " function with the first stage's scalar biases and stem n× slower (none; rejected in the"
@@ -362,7 +389,8 @@ public final class RoleAware implements InitStrategyProvider {
                 } else {
                     double depth = normFree && layer.residual() ? rule.depthFactor(net, layer) : 1;
                     conv(ctx, layer, rule, gain(layer) * depth * rule.fanFactor(layer, normFree)
-                            * rule.trunkFactor(layer, net.norm()) * rule.rebalanceFactor(net, layer));
+                            * rule.trunkFactor(layer, net.norm()) * rule.rebalanceFactor(net, layer)
+                            * rule.plainFanOutFactor(net, layer));
                     if (rule.startsAsIdentity(net, layer)) {
                         ctx.set(layer, "weight", withIdentity(layer, ctx.get(layer, "weight")));
                     }

@@ -456,6 +456,31 @@ class RoleAwareTest {
     }
 
     /**
+     * plain=fanout-none: in a plain stack without any normalization, the stem and every plain conv are the default
+     * rule's draw rescaled to element variance 2/fan_out (Arpit et al.'s scale: × √(fan_in/fan_out), the stem also
+     * × √2 for its gain); nothing else changes, and nothing at all under BN or weight norm or in a ResNet.
+     */
+    @ParameterizedTest
+    @CsvSource({"vgg11bn, NONE, 8", "plaincnn, NONE, 8", "vgg11bn, BN, 0", "vgg11bn, WEIGHTNORM, 0", "resnet20, NONE, 0"})
+    void plainFanOutPutsThePlainStackAtArpitsScale(String arch, Norm norm, int expected) {
+        Network net = Models.build(arch, 3, 10, 0.25, norm);
+        Map<String, float[]> base = init(arch, 0.25, norm, "role-aware", 6);
+        Map<String, float[]> fanOut = init(arch, 0.25, norm, "role-aware:plain=fanout-none", 6);
+        int changed = onlyChanged(net, fanOut, base, (l, name, key) -> {
+            if (expected == 0 || (l.role() != Role.PLAIN && l.role() != Role.STEM) || !name.equals("weight")) {
+                return false;
+            }
+            Fans fans = Fans.of(l);
+            assertThat(std(fanOut.get(key))).as(key).isCloseTo(Math.sqrt(2.0 / fans.fanOut()),
+                    org.assertj.core.data.Percentage.withPercentage(2));
+            assertProportional(key, fanOut.get(key), base.get(key), Math.sqrt((double) fans.fanIn() / fans.fanOut())
+                    * (l.role() == Role.STEM ? Math.sqrt(2) : 1));
+            return true;
+        });
+        assertThat(changed).isEqualTo(expected);
+    }
+
+    /**
      * vscale=4 (the default) against vscale=1: under weight norm every v is 4 times as long and every g the same,
      * so the effective weights g·v/‖v‖ are unchanged; without weight norm nothing changes.
      */
