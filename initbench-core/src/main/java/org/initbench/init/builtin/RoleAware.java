@@ -119,14 +119,15 @@ import org.initbench.model.Role;
  *       arXiv:2110.12661, starts plain and residual nets from identities too). Rejected on the validation
  *       split: it trained VGG-16 without BN on 4 of 5 seeds (the bar was 5 of 5); one run blew up in its
  *       first epoch and stayed at chance.
- *   <li>Plain stacks at Arpit's scale, {@code plain=fanout-none} (ninth iteration; candidate): in a VGG or plaincnn
+ *   <li>Plain stacks at Arpit's scale, {@code plain=fanout-none} (ninth iteration; rejected): in a VGG or plaincnn
  *       without any normalization, the stem and every plain conv at element variance 2/fan_out (PyTorch's fan_out), the
  *       scale Arpit, Campos, Bengio 2019 (arXiv:1906.02341) give such a net: the stem 4× smaller in std on a 1-channel
  *       input with 32 filters, each widening conv 1/√2 smaller, the rest unchanged. ReLU and max pooling are positively
  *       homogeneous and the biases start at 0, so this is the default rule trained with per-layer learning rates: conv
  *       l's × 1/c_l², its bias's × 1/P_l² (P_l = c_1⋯c_l) and the zero classifier's × P², P = P_13 (1/128 on VGG-16
  *       at width 0.5 on FashionMNIST). The only scheme of 16 that trained the norm-free VGG-16 on validation seed 0
- *       in the ninth iteration's screen was Arpit's (3 of 5 seeds).
+ *       in the ninth iteration's screen was Arpit's (3 of 5 seeds); this option, its conv scales alone, trained 1 of 5
+ *       validation seeds (the bar was 5 of 5).
  *   <li>Slower directions under weight norm, {@code vscale=k} (eighth iteration; default 4): v = k·W with g
  *       unchanged, the same effective weight, so each step turns a direction v/‖v‖ 1/k² as far (Δv ∝ g/‖v‖,
  *       relative to ‖v‖: ∝ 1/k²), the effective-learning-rate lever that BN gives a conv's weights (own-init.md
@@ -141,8 +142,8 @@ import org.initbench.model.Role;
  *   <li>The six defaults above were chosen on a validation split held out of the training set
  *       (end, fan, readout, trunk in the second design iteration, depth in the fourth, and kept against
  *       slower-none, half-none, center=none and center=none-raw in the fifth, rebalance=none in the sixth,
- *       plain=identity-none in the seventh and readout=unit-all in the eighth; vscale in the eighth:
- *       docs/research/own-init.md).
+ *       plain=identity-none in the seventh, readout=unit-all in the eighth and plain=fanout-none in the ninth;
+ *       vscale in the eighth: docs/research/own-init.md).
  *   <li>Every other BN γ = 1, β = 0; every bias 0; Fixup's scalars 0 and 1 ({@link InitContext#initScalar}).
  *   <li>Weight norm: the values above are the effective weight (v = vscale·W, g = ‖W_i‖). A zero weight is
  *       g = 0 with v orthogonal (gain 1, then × vscale: unit rows, or orthonormal columns when rows outnumber
