@@ -3,9 +3,9 @@ package org.initbench.cli;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.nio.file.Path;
 import org.initbench.BadInputException;
-import org.initbench.sweep.SweepDirectory;
-import org.initbench.sweep.SweepForm;
-import org.initbench.sweep.SweepSpec;
+import org.initbench.experiment.SweepDirectory;
+import org.initbench.experiment.SweepForm;
+import org.initbench.experiment.SweepSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 

@@ -15,8 +15,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ExecutionException;
-import org.initbench.sweep.SweepDirectory;
-import org.initbench.sweep.SweepSpec;
+import org.initbench.experiment.SweepDirectory;
+import org.initbench.experiment.SweepSpec;
 
 /**
  * Runs a sweep's unfinished cells in K child JVMs at a time, each {@code initbench sweep run DIR

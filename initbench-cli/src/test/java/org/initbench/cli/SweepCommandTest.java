@@ -6,7 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.initbench.testkit.FakeData;
-import org.initbench.train.RunDirectory;
+import org.initbench.experiment.RunDirectory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -121,10 +121,10 @@ class SweepCommandTest {
 
         // a corrupt checkpoint left by a preempted task: status says so, the next attempt restarts the cell
         Path cell1 = out.resolve("resnet20-w0.25-fashion-mnist-kaiming-normal_mode=fan_in-s1");
-        org.initbench.sweep.SweepDirectory sweep = org.initbench.sweep.SweepDirectory.load(out);
-        RunDirectory.create(cell1, false).writeJson(RunDirectory.SPEC, org.initbench.train.TrainingRun.validate(
+        org.initbench.experiment.SweepDirectory sweep = org.initbench.experiment.SweepDirectory.load(out);
+        RunDirectory.create(cell1, false).writeJson(RunDirectory.SPEC, org.initbench.experiment.TrainingRun.validate(
                 sweep.cell(1).spec(), org.initbench.init.InitRegistry.load()));
-        Files.writeString(cell1.resolve(org.initbench.train.Checkpoint.FILE), "not a checkpoint, cut short");
+        Files.writeString(cell1.resolve(org.initbench.experiment.Checkpoint.FILE), "not a checkpoint, cut short");
         CliTestSupport st = CliTestSupport.exec("sweep", "status", out.toString(), "--squeue",
                 fakeCommand("squeue", "4242_2|PENDING|BeginTime\\n4242_3|RUNNING|None\\n").toString());
         assertThat(st.exitCode()).as(st.err()).isZero();
@@ -170,7 +170,7 @@ class SweepCommandTest {
         assertThat(CliTestSupport.exec(cmd("sweep", cmd("plan", grid(out)))).exitCode()).isZero();
         CliTestSupport.exec(cmd("sweep", cmd("slurm", grid(out))));
         Path cell = out.resolve("resnet20-w0.25-fashion-mnist-orthogonal-s0");
-        try (var lock = org.initbench.sweep.SweepDirectory.CellLock.tryAcquire(cell)) {
+        try (var lock = org.initbench.experiment.SweepDirectory.CellLock.tryAcquire(cell)) {
             assertThat(lock).isNotNull();
             CliTestSupport second = CliTestSupport.exec("sweep", "run", out.toString(), "--index", "2", "--data-dir", data.toString());
             assertThat(second.exitCode()).isZero();

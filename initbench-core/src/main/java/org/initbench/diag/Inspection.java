@@ -1,5 +1,6 @@
 package org.initbench.diag;
 
+import org.initbench.train.TrainStep;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -44,7 +45,7 @@ import org.initbench.model.Models;
 import org.initbench.model.Moments;
 import org.initbench.model.Network;
 import org.initbench.model.Norm;
-import org.initbench.train.TrainingRun;
+import org.initbench.experiment.TrainingRun;
 
 /**
  * Signal propagation at init, the engine of {@code initbench inspect}: for each init, a fresh model
@@ -189,7 +190,7 @@ public final class Inspection {
                         stats.put(node, measure(o, node instanceof Leaf l && (l.op() == Op.RELU || l.op() == Op.RELU6)));
                         return true;
                     });
-                    lossArray = TrainingRun.crossEntropy(out, labels, net.numClasses());
+                    lossArray = TrainStep.crossEntropy(out, labels, net.numClasses());
                     gc.backward(lossArray);
                 }
                 loss = lossArray.getFloat();

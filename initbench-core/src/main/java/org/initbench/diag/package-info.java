@@ -5,5 +5,8 @@
  * the branch vs shortcut variance of every residual add, beside AutoInit's analytic prediction;
  * {@link org.initbench.diag.InspectTable}, {@link org.initbench.diag.InspectPlots} and {@link
  * org.initbench.diag.InspectOutput} render it as a terminal table, PNG plots and JSON.
+ *
+ * <p>Place in the flow {@code cli → {perf, report, diag} → experiment → train → {init, data} →
+ * model → DJL}: uses {@code experiment}, {@code init} and {@code model}.
  */
 package org.initbench.diag;

@@ -14,7 +14,7 @@ import java.util.TreeMap;
 import java.util.function.ToDoubleFunction;
 import org.initbench.train.EpochMetrics;
 import org.initbench.train.LayerStatsRecord;
-import org.initbench.train.RunDirectory;
+import org.initbench.experiment.RunDirectory;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;

@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.initbench.train.TrainSpec;
+import org.initbench.experiment.TrainSpec;
 
 /**
  * Every field of a {@link TrainSpec} except arch, dataset, init and seed: runs are averaged together

@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
-import org.initbench.train.TrainSpec;
+import org.initbench.experiment.TrainSpec;
 
 /**
  * {@code results.csv}: one row per run, RFC 4180, a header row, empty cells for missing values (pandas

@@ -4,8 +4,8 @@ import java.nio.file.Path;
 import java.util.List;
 import org.initbench.data.DatasetName;
 import org.initbench.train.EpochMetrics;
-import org.initbench.train.RunResult;
-import org.initbench.train.TrainSpec;
+import org.initbench.experiment.RunResult;
+import org.initbench.experiment.TrainSpec;
 
 /**
  * One run directory as read by {@link RunScanner}.

@@ -16,9 +16,9 @@ import java.util.List;
 import java.util.Set;
 import org.initbench.BadInputException;
 import org.initbench.train.EpochMetrics;
-import org.initbench.train.RunDirectory;
-import org.initbench.train.RunResult;
-import org.initbench.train.TrainSpec;
+import org.initbench.experiment.RunDirectory;
+import org.initbench.experiment.RunResult;
+import org.initbench.experiment.TrainSpec;
 
 /**
  * Finds the runs under a runs directory: every directory holding a {@code spec.json} (design §7).

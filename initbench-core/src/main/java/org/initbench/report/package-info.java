@@ -4,5 +4,8 @@
  * ({@link org.initbench.report.Analysis}), and writes {@code results.csv}, {@code report.md}, a
  * self-contained {@code report.html} and PNG plots ({@link org.initbench.report.Report}). Reads
  * run records only; never trains.
+ *
+ * <p>Place in the flow {@code cli → {perf, report, diag} → experiment → train → {init, data} →
+ * model → DJL}: reads what {@code experiment} writes.
  */
 package org.initbench.report;

@@ -30,9 +30,12 @@ import org.initbench.model.Network;
  * E epochs writes at most {@value #MAX_RECORDS_PER_EPOCH}·E lines of one value pair per layer each
  * (ResNet-56, 58 layers: about 3 KB a line).
  */
-final class LayerStatsLog {
+public final class LayerStatsLog {
+    /** The file the records go to in a run directory. */
+    public static final String FILE = "layer-stats.jsonl";
+
     /** Records per epoch at most. */
-    static final int MAX_RECORDS_PER_EPOCH = 16;
+    public static final int MAX_RECORDS_PER_EPOCH = 16;
 
     private final int every;
     private final ModelGraph graph;
@@ -42,7 +45,7 @@ final class LayerStatsLog {
     /**
      * @param every the requested interval in steps, positive
      */
-    LayerStatsLog(Network net, int every) {
+    public LayerStatsLog(Network net, int every) {
         if (every <= 0) {
             throw new IllegalArgumentException("layer-stats interval must be positive, got " + every);
         }
@@ -63,15 +66,15 @@ final class LayerStatsLog {
      * @param epoch 0-based epoch
      * @param batch 0-based batch within the epoch
      */
-    Step stepOrNull(int epoch, int batch, int batchesPerEpoch) {
+    public Step stepOrNull(int epoch, int batch, int batchesPerEpoch) {
         long global = (long) epoch * batchesPerEpoch + batch + 1;
         return global % stride(batchesPerEpoch) == 0 ? new Step(epoch + 1, batch + 1, global) : null;
     }
 
     /** What the manifest says about the log. */
-    Map<String, Object> describe() {
+    public Map<String, Object> describe() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("file", RunDirectory.LAYER_STATS);
+        m.put("file", FILE);
         m.put("every_steps_requested", every);
         m.put("max_records_per_epoch", MAX_RECORDS_PER_EPOCH);
         m.put("layers", layers.stream().map(Leaf::name).toList());
@@ -81,8 +84,8 @@ final class LayerStatsLog {
         return m;
     }
 
-    /** The measurements of one logged step; used inside {@link TrainingRun#trainStep}'s sub-manager. */
-    final class Step {
+    /** The measurements of one logged step; used inside {@link TrainStep#train}'s sub-manager. */
+    public final class Step {
         private final int epoch;
         private final int step;
         private final long global;
@@ -129,7 +132,7 @@ final class LayerStatsLog {
         }
 
         /** The record, once {@link #finish} ran (null for a step that diverged). */
-        LayerStatsRecord record() {
+        public LayerStatsRecord record() {
             return record;
         }
     }

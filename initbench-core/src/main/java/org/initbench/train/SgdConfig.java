@@ -9,7 +9,7 @@ package org.initbench.train;
  * @param nesterov Nesterov momentum (seed: off)
  * @param scalarLrFactor the learning rate of every one-element parameter (Fixup's scalar biases and
  *     multipliers) is {@code scalarLrFactor · lr}; 1 in the seed's recipe, {@link #FIXUP_SCALAR_LR}
- *     in Fixup's own ({@link TrainSpec#fixupScalarLr})
+ *     in Fixup's own (the recipe's {@code fixupScalarLr})
  */
 public record SgdConfig(double momentum, double weightDecay, boolean nesterov, double scalarLrFactor) {
     /**

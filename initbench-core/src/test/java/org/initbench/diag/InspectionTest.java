@@ -1,5 +1,6 @@
 package org.initbench.diag;
 
+import org.initbench.train.TrainStep;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -32,7 +33,7 @@ import org.initbench.model.Models;
 import org.initbench.model.Network;
 import org.initbench.model.Role;
 import org.initbench.model.TestNets;
-import org.initbench.train.TrainingRun;
+import org.initbench.experiment.TrainingRun;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -170,7 +171,7 @@ class InspectionTest {
             float loss;
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 NDArray logits = net.block().forward(ps, new NDList(x), true).singletonOrThrow();
-                NDArray l = TrainingRun.crossEntropy(logits, m.create(y).toType(DataType.INT64, false), 10);
+                NDArray l = TrainStep.crossEntropy(logits, m.create(y).toType(DataType.INT64, false), 10);
                 gc.backward(l);
                 loss = l.getFloat();
             }

@@ -16,8 +16,8 @@ import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import org.initbench.testkit.FakeRuns;
 import org.initbench.train.LayerStatsRecord;
-import org.initbench.train.RunDirectory;
-import org.initbench.train.RunResult;
+import org.initbench.experiment.RunDirectory;
+import org.initbench.experiment.RunResult;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

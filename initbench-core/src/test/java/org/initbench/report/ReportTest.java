@@ -22,9 +22,9 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
 import org.initbench.BadInputException;
 import org.initbench.testkit.FakeRuns;
-import org.initbench.train.RunDirectory;
-import org.initbench.train.RunResult;
-import org.initbench.train.TrainSpec;
+import org.initbench.experiment.RunDirectory;
+import org.initbench.experiment.RunResult;
+import org.initbench.experiment.TrainSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -5,9 +5,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
 import org.initbench.train.EpochMetrics;
-import org.initbench.train.RunDirectory;
-import org.initbench.train.RunResult;
-import org.initbench.train.TrainSpec;
+import org.initbench.experiment.RunDirectory;
+import org.initbench.experiment.RunResult;
+import org.initbench.experiment.TrainSpec;
 
 /**
  * Writes fake run directories in the real format ({@link RunDirectory}): spec.json, metrics.jsonl

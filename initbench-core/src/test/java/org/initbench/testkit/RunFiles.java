@@ -14,9 +14,9 @@ import org.initbench.data.DatasetName;
 import org.initbench.model.Models;
 import org.initbench.model.Network;
 import org.initbench.model.Norm;
-import org.initbench.train.Checkpoint;
-import org.initbench.train.RunDirectory;
-import org.initbench.train.TrainSpec;
+import org.initbench.experiment.Checkpoint;
+import org.initbench.experiment.RunDirectory;
+import org.initbench.experiment.TrainSpec;
 
 /** Reads a run directory back for comparisons: metrics without wall-clock fields, final parameters. */
 public final class RunFiles {

@@ -38,10 +38,10 @@ class TrainStepMemoryTest {
             InitContext.apply(net, InitRegistry.load().resolve(init).strategy(), 1);
             Sgd sgd = new Sgd(net.trainableParameters(), new SgdConfig(0.9, 5e-4, false), root);
             ParameterStore ps = new ParameterStore(root, false);
-            TrainingRun.trainStep(net, ps, sgd, root, batch, 0.1);
+            TrainStep.train(net, ps, sgd, root, batch, 0.1);
             int afterFirst = ((BaseNDManager) root).getManagedArrays().size();
             for (int i = 0; i < 5; i++) {
-                assertThat(TrainingRun.trainStep(net, ps, sgd, root, batch, 0.1).loss()).isFinite();
+                assertThat(TrainStep.train(net, ps, sgd, root, batch, 0.1).loss()).isFinite();
             }
             assertThat(((BaseNDManager) root).getManagedArrays()).as("arrays under the root, sub-managers included").hasSize(afterFirst);
         }

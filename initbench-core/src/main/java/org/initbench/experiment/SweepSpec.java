@@ -1,0 +1,195 @@
+package org.initbench.experiment;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.initbench.BadInputException;
+import org.initbench.model.Models;
+
+
+/**
+ * A grid of runs (design §7): models (arch × dataset pairs, each with optional overrides of the
+ * recipe) × inits × seeds, all with one training recipe. What {@code initbench sweep} reads from
+ * flags or a spec file and stores as the sweep directory's {@code sweep.json}; its {@link #cells}
+ * are the runs, in a fixed order that {@code --index} and Slurm array task ids refer to.
+ *
+ * @param name the sweep's name (the spec file's name without extension, or {@code sweep})
+ * @param models the arch/dataset pairs, in order
+ * @param inits init specs as written by the user (canonicalized per run in its {@code spec.json})
+ * @param seeds run seeds
+ * @param epochs epochs per run (cosine period)
+ * @param batchSize training batch size
+ * @param lr initial learning rate
+ * @param momentum SGD momentum
+ * @param weightDecay weight decay
+ * @param nesterov Nesterov momentum
+ * @param trainSubset class-balanced training subset (0 = all)
+ * @param testSubset class-balanced test subset (0 = all)
+ * @param width width multiplier
+ * @param norm norm variant, null = each arch's own
+ * @param logLayerStats record per-layer statistics every this many training steps in each run
+ *     ({@code --log-layer-stats}); 0 = off, the default, and then absent from {@code sweep.json}, so
+ *     sweeps stored before the field existed stay equal
+ * @param validation every run evaluates on {@code testSubset} images held out of its training split
+ *     instead of the test split ({@link TrainSpec#validation}); false is absent from {@code sweep.json}
+ * @param fixupScalarLr every run trains one-element parameters at lr/10, Fixup's own recipe ({@link
+ *     TrainSpec#fixupScalarLr}); false is absent from {@code sweep.json}
+ * @param warmupEpochs every run warms its learning rate up linearly per step over this many epochs ({@link
+ *     TrainSpec#warmupEpochs}); 0 is absent from {@code sweep.json}
+ */
+public record SweepSpec(
+        String name,
+        List<Model> models,
+        List<String> inits,
+        List<Long> seeds,
+        int epochs,
+        int batchSize,
+        double lr,
+        double momentum,
+        double weightDecay,
+        boolean nesterov,
+        int trainSubset,
+        int testSubset,
+        double width,
+        String norm,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) int logLayerStats,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean validation,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean fixupScalarLr,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) int warmupEpochs) {
+
+    /**
+     * One arch/dataset pair; non-null fields override the sweep's recipe for its cells (e.g. a width
+     * multiplier for the one large model of a proxy suite).
+     */
+    public record Model(String arch, String dataset, Double width, String norm, Integer trainSubset,
+            Integer testSubset, Integer epochs) {
+        public static Model of(String arch, String dataset) {
+            return new Model(arch, dataset, null, null, null, null, null);
+        }
+    }
+
+    /** One run of the grid: its index, its directory name under the sweep directory, and its spec. */
+    public record Cell(int index, String name, TrainSpec spec) {}
+
+    /** Checks the grid is not empty and every value is in range; a problem is a {@link BadInputException}. */
+    public SweepSpec {
+        models = List.copyOf(models);
+        inits = List.copyOf(inits);
+        seeds = List.copyOf(seeds);
+        if (models.isEmpty() || inits.isEmpty() || seeds.isEmpty()) {
+            throw new BadInputException("the sweep is empty: it needs at least one arch, dataset, init and seed"
+                    + " (got " + models.size() + " arch/dataset pairs, " + inits.size() + " inits, "
+                    + seeds.size() + " seeds)");
+        }
+        if (new HashSet<>(seeds).size() != seeds.size()) {
+            throw new BadInputException("seeds repeat: " + seeds);
+        }
+        if (new HashSet<>(inits).size() != inits.size()) {
+            throw new BadInputException("inits repeat: " + inits);
+        }
+        if (logLayerStats < 0) {
+            throw new BadInputException("log-layer-stats must be positive (every N steps), got " + logLayerStats);
+        }
+    }
+
+    /** A sweep without per-layer statistics. */
+    public SweepSpec(String name, List<Model> models, List<String> inits, List<Long> seeds, int epochs, int batchSize,
+            double lr, double momentum, double weightDecay, boolean nesterov, int trainSubset, int testSubset,
+            double width, String norm) {
+        this(name, models, inits, seeds, epochs, batchSize, lr, momentum, weightDecay, nesterov, trainSubset,
+                testSubset, width, norm, 0, false, false, 0);
+    }
+
+    /** The runs of the grid: model-major, then init, then seed; names are unique. */
+    public List<Cell> cells() {
+        List<Cell> out = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (Model m : models) {
+            for (String init : inits) {
+                for (long seed : seeds) {
+                    TrainSpec spec = new TrainSpec(m.arch(), m.dataset(), init, seed,
+                            m.epochs() != null ? m.epochs() : epochs, batchSize, lr, momentum, weightDecay, nesterov,
+                            m.trainSubset() != null ? m.trainSubset() : trainSubset,
+                            m.testSubset() != null ? m.testSubset() : testSubset,
+                            m.width() != null ? m.width() : width, m.norm() != null ? m.norm() : norm, validation,
+                            fixupScalarLr, warmupEpochs);
+                    String name = cellName(spec);
+                    if (!names.add(name)) {
+                        throw new BadInputException("the sweep lists the run " + name + " twice");
+                    }
+                    out.add(new Cell(out.size(), name, spec));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * {@code <arch>[-<norm>][-w<width>]-<dataset>-<init>-s<seed>}, the init written with {@code :}
+     * and {@code ,} replaced by {@code _} and anything outside {@code [A-Za-z0-9._=-]} dropped.
+     */
+    static String cellName(TrainSpec s) {
+        StringBuilder b = new StringBuilder(s.arch());
+        if (s.norm() != null && !s.norm().equals(Models.defaultNorm(s.arch()).id())) {
+            b.append('-').append(s.norm());
+        }
+        if (s.width() != 1.0) {
+            b.append("-w").append(String.format(Locale.ROOT, "%s", s.width()));
+        }
+        String init = s.init().replace(':', '_').replace(',', '_').replaceAll("[^A-Za-z0-9._=-]", "");
+        return b.append('-').append(s.dataset()).append('-').append(init).append("-s").append(s.seed()).toString();
+    }
+
+    /**
+     * Splits a comma-separated init list where an init's own options also use commas:
+     * {@code kaiming-normal:mode=fan_in,a=0,orthogonal} is two inits; a piece with {@code =} and no
+     * {@code :} continues the previous init's options.
+     */
+    public static List<String> splitInits(String list) {
+        List<String> out = new ArrayList<>();
+        for (String piece : list.split(",")) {
+            String p = piece.strip();
+            if (p.isEmpty()) {
+                continue;
+            }
+            if (p.contains("=") && !p.contains(":") && !out.isEmpty()) {
+                out.set(out.size() - 1, out.get(out.size() - 1) + "," + p);
+            } else {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    /** Parses {@code 0..4} (inclusive), {@code 0,3,7} or a single seed. */
+    public static List<Long> parseSeeds(String text) {
+        String t = text.strip();
+        try {
+            if (t.matches("-?\\d+\\s*\\.\\.\\s*-?\\d+")) {
+                String[] ends = t.split("\\.\\.");
+                long from = Long.parseLong(ends[0].strip());
+                long to = Long.parseLong(ends[1].strip());
+                if (to < from || to - from > 100_000) {
+                    throw new BadInputException("bad seed range " + t + ": need FROM..TO with FROM <= TO");
+                }
+                List<Long> out = new ArrayList<>();
+                for (long s = from; s <= to; s++) {
+                    out.add(s);
+                }
+                return out;
+            }
+            List<Long> out = new ArrayList<>();
+            for (String p : t.split(",")) {
+                if (!p.isBlank()) {
+                    out.add(Long.parseLong(p.strip()));
+                }
+            }
+            return out;
+        } catch (NumberFormatException e) {
+            throw new BadInputException("bad seeds '" + text + "': expected FROM..TO, a comma-separated list or one number");
+        }
+    }
+}

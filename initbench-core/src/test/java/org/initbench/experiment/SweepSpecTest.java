@@ -1,0 +1,173 @@
+package org.initbench.experiment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.initbench.BadInputException;
+import org.initbench.train.SgdConfig;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SweepSpecTest {
+    @TempDir Path dir;
+
+    Path file(String name, String text) throws IOException {
+        return Files.writeString(dir.resolve(name), text);
+    }
+
+    @Test
+    void aYamlSpecExpandsModelMajorThenInitThenSeed() throws IOException {
+        SweepSpec s = SweepForm.read(file("proxy.yaml", """
+                models:
+                  - {arch: resnet20, dataset: fashion-mnist}
+                  - {arch: vgg16bn, dataset: fashion-mnist, width: 0.25, epochs: 4}
+                inits: [kaiming-normal, "orthogonal:gain=1"]
+                seeds: 0..2
+                epochs: 8
+                train-subset: 6000
+                test-subset: 2000
+                """)).toSpec();
+        assertThat(s.name()).isEqualTo("proxy");
+        List<SweepSpec.Cell> cells = s.cells();
+        assertThat(cells).hasSize(12);
+        assertThat(cells.get(0).name()).isEqualTo("resnet20-fashion-mnist-kaiming-normal-s0");
+        assertThat(cells.get(3).name()).isEqualTo("resnet20-fashion-mnist-orthogonal_gain=1-s0");
+        SweepSpec.Cell vgg = cells.get(6);
+        assertThat(vgg.index()).isEqualTo(6);
+        assertThat(vgg.name()).isEqualTo("vgg16bn-w0.25-fashion-mnist-kaiming-normal-s0");
+        assertThat(vgg.spec()).isEqualTo(new TrainSpec("vgg16bn", "fashion-mnist", "kaiming-normal", 0, 4, 128, 0.1,
+                0.9, 5e-4, false, 6000, 2000, 0.25, null));
+        assertThat(cells.get(0).spec().epochs()).isEqualTo(8);
+    }
+
+    @Test
+    void jsonWithAProductOfArchsAndDatasets() throws IOException {
+        SweepSpec s = SweepForm.read(file("g.json", """
+                {"arch": "resnet20,resnet32", "dataset": ["fashion-mnist", "cifar10"], "inits": "zeros", "seeds": 7}
+                """)).toSpec();
+        assertThat(s.cells()).extracting(SweepSpec.Cell::name).containsExactly(
+                "resnet20-fashion-mnist-zeros-s7", "resnet20-cifar10-zeros-s7",
+                "resnet32-fashion-mnist-zeros-s7", "resnet32-cifar10-zeros-s7");
+        assertThat(s.epochs()).isEqualTo(200);
+    }
+
+    @Test
+    void flagsOverrideTheFile() throws IOException {
+        SweepForm base = SweepForm.read(file("a.yaml", "arch: resnet20\ndataset: mnist\ninits: zeros\nseeds: 0..4\nepochs: 9\n"));
+        SweepForm flags = new SweepForm();
+        flags.epochs = 2;
+        flags.seeds = new com.fasterxml.jackson.databind.node.TextNode("3");
+        SweepSpec s = base.overriddenBy(flags).toSpec();
+        assertThat(s.epochs()).isEqualTo(2);
+        assertThat(s.seeds()).containsExactly(3L);
+        assertThat(s.inits()).containsExactly("zeros");
+    }
+
+    @Test
+    void aValidationSweepEvaluatesEveryCellOnHeldOutImagesAndOthersStoreNoSuchField() throws IOException {
+        SweepSpec v = SweepForm.read(file("v.yaml", "arch: resnet20\ndataset: fashion-mnist\ninits: zeros\nseeds: 0..1\n"
+                + "test-subset: 500\nvalidation: true\n")).toSpec();
+        assertThat(v.cells()).allSatisfy(c -> assertThat(c.spec().validation()).isTrue());
+        SweepSpec t = SweepForm.read(file("t.yaml", "arch: resnet20\ndataset: fashion-mnist\ninits: zeros\nseeds: 0..1\n"
+                + "test-subset: 500\n")).toSpec();
+        assertThat(t.cells()).noneSatisfy(c -> assertThat(c.spec().validation()).isTrue());
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        assertThat(json.writeValueAsString(t)).doesNotContain("validation");
+        assertThat(json.readValue(json.writeValueAsString(v), SweepSpec.class)).isEqualTo(v);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SweepForm.read(file("w.yaml",
+                "arch: resnet20\ndataset: fashion-mnist\ninits: zeros\nseeds: 0\nvalidation: true\n")).toSpec().cells())
+                .hasMessageContaining("--validation needs --test-subset N");
+    }
+
+    @Test
+    void warmupReachesEveryCellAndIsAbsentFromStoredSpecsWhenOff() throws IOException {
+        SweepSpec on = SweepForm.read(file("w.yaml", "arch: resnet20\ndataset: fashion-mnist\ninits: zeros\n"
+                + "seeds: 0..1\nepochs: 4\nwarmup-epochs: 2\n")).toSpec();
+        assertThat(on.cells()).hasSize(2).allSatisfy(c -> assertThat(c.spec().schedule().warmupEpochs()).isEqualTo(2));
+        SweepSpec off = SweepForm.read(file("o.yaml", "arch: resnet20\ndataset: fashion-mnist\ninits: zeros\nseeds: 0\n"))
+                .toSpec();
+        assertThat(off.cells().get(0).spec().warmupEpochs()).isZero();
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        assertThat(json.writeValueAsString(off)).doesNotContain("warmup");
+        assertThat(json.writeValueAsString(off.cells().get(0).spec())).doesNotContain("warmup");
+        assertThat(json.readValue(json.writeValueAsString(on), SweepSpec.class)).isEqualTo(on);
+        assertThat(json.readValue(json.writeValueAsString(on.cells().get(0).spec()), TrainSpec.class))
+                .isEqualTo(on.cells().get(0).spec());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SweepForm.read(file("x.yaml",
+                "arch: resnet20\ndataset: fashion-mnist\ninits: zeros\nseeds: 0\nepochs: 3\nwarmup-epochs: 4\n"))
+                .toSpec().cells()).hasMessageContaining("--warmup-epochs must be in [0, epochs = 3], got 4");
+    }
+
+    @Test
+    void fixupsScalarLrReachesEveryCellAndIsAbsentFromStoredSpecsWhenOff() throws IOException {
+        SweepSpec on = SweepForm.read(file("f.yaml", "arch: resnet20\ndataset: fashion-mnist\ninits: fixup-original\n"
+                + "seeds: 0..1\nnorm: none\nfixup-scalar-lr: true\n")).toSpec();
+        assertThat(on.cells()).hasSize(2).allSatisfy(c -> {
+            assertThat(c.spec().fixupScalarLr()).isTrue();
+            assertThat(c.spec().sgd().scalarLrFactor()).isEqualTo(SgdConfig.FIXUP_SCALAR_LR);
+        });
+        SweepSpec off = SweepForm.read(file("g.yaml", "arch: resnet20\ndataset: fashion-mnist\ninits: zeros\nseeds: 0\n"))
+                .toSpec();
+        assertThat(off.cells().get(0).spec().sgd().scalarLrFactor()).isEqualTo(1.0);
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        assertThat(json.writeValueAsString(off)).doesNotContain("fixupScalarLr");
+        assertThat(json.writeValueAsString(off.cells().get(0).spec())).doesNotContain("fixupScalarLr");
+        assertThat(json.readValue(json.writeValueAsString(on), SweepSpec.class)).isEqualTo(on);
+        assertThat(json.readValue(json.writeValueAsString(on.cells().get(0).spec()), TrainSpec.class))
+                .isEqualTo(on.cells().get(0).spec());
+    }
+
+    @Test
+    void initListsKeepTheirOwnOptions() {
+        assertThat(SweepSpec.splitInits("kaiming-normal:mode=fan_in,a=0, orthogonal,fixup:depth=3"))
+                .containsExactly("kaiming-normal:mode=fan_in,a=0", "orthogonal", "fixup:depth=3");
+    }
+
+    @Test
+    void seeds() {
+        assertThat(SweepSpec.parseSeeds("0..3")).containsExactly(0L, 1L, 2L, 3L);
+        assertThat(SweepSpec.parseSeeds("5, 9")).containsExactly(5L, 9L);
+        assertThatThrownBy(() -> SweepSpec.parseSeeds("4..1")).isInstanceOf(BadInputException.class);
+        assertThatThrownBy(() -> SweepSpec.parseSeeds("a..b")).hasMessageContaining("bad seeds 'a..b'");
+    }
+
+    @Test
+    void anUnknownFieldIsNamedWithItsLine() throws IOException {
+        Path f = file("bad.yaml", "arch: resnet20\ndataset: mnist\nepoch: 3\n");
+        assertThatThrownBy(() -> SweepForm.read(f)).isInstanceOf(BadInputException.class)
+                .hasMessageStartingWith("sweep spec " + f + " line 3: unknown field 'epoch'")
+                .hasMessageContaining("epochs");
+    }
+
+    @Test
+    void aWrongTypeIsNamedWithItsFieldAndLine() throws IOException {
+        Path f = file("bad.yaml", "arch: resnet20\ndataset: mnist\ninits: zeros\nseeds: 1\nepochs: many\n");
+        assertThatThrownBy(() -> SweepForm.read(f)).isInstanceOf(BadInputException.class)
+                .hasMessageStartingWith("sweep spec " + f + " line 5: bad value for field 'epochs'");
+        Path g = file("m.yaml", "models:\n  - {arch: resnet20, dataset: mnist, widht: 2}\n");
+        assertThatThrownBy(() -> SweepForm.read(g)).hasMessageContaining("line 2: unknown field 'widht'");
+    }
+
+    @Test
+    void brokenSyntaxAndMissingFiles() throws IOException {
+        Path f = file("bad.yaml", "arch: [resnet20\n");
+        assertThatThrownBy(() -> SweepForm.read(f)).isInstanceOf(BadInputException.class).hasMessageContaining("not valid YAML");
+        assertThatThrownBy(() -> SweepForm.read(dir.resolve("none.yaml"))).hasMessageContaining("does not exist");
+        assertThatThrownBy(() -> SweepForm.read(file("empty.yaml", ""))).hasMessageContaining("is empty");
+    }
+
+    @Test
+    void anEmptyOrRepeatingGridIsRefused() throws IOException {
+        assertThatThrownBy(() -> SweepForm.read(file("e.yaml", "arch: resnet20\ndataset: mnist\nseeds: 0..1\n")).toSpec())
+                .isInstanceOf(BadInputException.class).hasMessageContaining("the sweep is empty").hasMessageContaining("0 inits");
+        assertThatThrownBy(() -> SweepForm.read(file("r.yaml", "arch: resnet20\ndataset: mnist\ninits: zeros\nseeds: 1,1\n")).toSpec())
+                .hasMessageContaining("seeds repeat");
+        assertThatThrownBy(() -> SweepForm.read(file("b.yaml", "arch: resnet20\nmodels: []\ninits: zeros\nseeds: 1\n")).toSpec())
+                .hasMessageContaining("either 'models' or 'arch'");
+    }
+}
