@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * A live single-node Slurm for tests ({@code ../shared/reference/slurm-notes.md}): Debian's {@code
+ * A live single-node Slurm for tests (docs/cluster.md): Debian's {@code
  * slurm-wlm} and {@code munge} (installed with apt when missing and running as root), {@code munged}
  * (reused when one runs already), and {@code slurmctld} + {@code slurmd} on this host with a {@code
  * slurm.conf} in a temporary directory (loopback ports picked free, {@code proctrack/linuxproc},
