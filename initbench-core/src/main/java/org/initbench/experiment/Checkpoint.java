@@ -138,7 +138,8 @@ public final class Checkpoint {
                 NDArray saved = params.remove(p.getKey());
                 NDArray target = p.getValue().getArray();
                 if (saved == null || !saved.getShape().equals(target.getShape())) {
-                    throw new IOException("checkpoint " + file + " does not match the model at parameter " + p.getKey());
+                    throw new IOException("checkpoint " + file + " does not match the model at parameter "
+                            + p.getKey());
                 }
                 target.set(saved.toByteBuffer());
             }

@@ -176,7 +176,8 @@ public final class RunDirectory {
     @SuppressWarnings("unchecked")
     public void recordResume(int epoch, int steps) throws IOException {
         Path file = dir.resolve(MANIFEST);
-        Map<String, Object> manifest = Files.exists(file) ? JSON.readValue(file.toFile(), Map.class) : new LinkedHashMap<>();
+        Map<String, Object> manifest =
+                Files.exists(file) ? JSON.readValue(file.toFile(), Map.class) : new LinkedHashMap<>();
         List<Object> resumed = (List<Object>) manifest.computeIfAbsent("resumed", k -> new ArrayList<>());
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("after_epoch", epoch);

@@ -85,7 +85,8 @@ public final class Models {
     static {
         for (int n : new int[] {3, 5, 7, 9, 18}) {
             int depth = 6 * n + 2;
-            FACTORIES.put("resnet" + depth, (in, classes, width, norm) -> resnet("resnet" + depth, n, in, classes, width, norm));
+            FACTORIES.put("resnet" + depth,
+                    (in, classes, width, norm) -> resnet("resnet" + depth, n, in, classes, width, norm));
         }
         FACTORIES.put("vgg11bn", (in, c, w, norm) -> vgg("vgg11bn", VGG11, in, c, w, norm));
         FACTORIES.put("vgg13bn", (in, c, w, norm) -> vgg("vgg13bn", VGG13, in, c, w, norm));

@@ -68,11 +68,13 @@ public final class LayoutBench {
         List<Process> children = new ArrayList<>();
         try {
             for (int i = 0; i < workers; i++) {
-                children.add(new ProcessBuilder(command(c, threads)).redirectError(ProcessBuilder.Redirect.DISCARD).start());
+                children.add(new ProcessBuilder(command(c, threads))
+                        .redirectError(ProcessBuilder.Redirect.DISCARD).start());
             }
             List<BufferedReader> outs = new ArrayList<>();
             for (Process p : children) {
-                BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+                BufferedReader r =
+                        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
                 outs.add(r);
                 expect(r, "ready");
             }

@@ -38,8 +38,8 @@ public final class LayoutChoice {
      * @param arch architecture the measurement trained
      * @param measuredAt ISO-8601 time of the measurement
      */
-    public record Entry(String cpu, int cores, int workers, int threadsPerWorker, List<LayoutBench.Measurement> measurements,
-            String arch, String measuredAt) {}
+    public record Entry(String cpu, int cores, int workers, int threadsPerWorker,
+            List<LayoutBench.Measurement> measurements, String arch, String measuredAt) {}
 
     private LayoutChoice() {}
 

@@ -219,7 +219,8 @@ public final class Plots {
             }
         }
         if (shown.size() < epochs) {
-            chart.setTitle(chart.getTitle() + " (epochs 1, " + shown.get(1) + ", " + shown.get(2) + ", ..., " + epochs + ")");
+            chart.setTitle(chart.getTitle() + " (epochs 1, " + shown.get(1) + ", " + shown.get(2) + ", ..., "
+                    + epochs + ")");
         }
         chart.addSeries("mean test accuracy (%)", shown, ys, heat);
         var st = chart.getStyler();

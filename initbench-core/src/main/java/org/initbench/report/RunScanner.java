@@ -181,7 +181,8 @@ public final class RunScanner {
         requireFields(n, REQUIRED_RESULT_FIELDS);
         RunResult r = JSON.treeToValue(n, RunResult.class);
         if (r.status() == null || !RESULT_STATUSES.contains(r.status())) {
-            throw new IllegalArgumentException("unknown status '" + r.status() + "' (expected done, diverged or failed)");
+            throw new IllegalArgumentException("unknown status '" + r.status()
+                    + "' (expected done, diverged or failed)");
         }
         if (RunResult.DONE.equals(r.status())) {
             for (double v : new double[] {r.bestTestAcc(), r.finalTestAcc()}) {

@@ -33,7 +33,6 @@ import org.initbench.model.Models;
 import org.initbench.model.Network;
 import org.initbench.model.Role;
 import org.initbench.model.TestNets;
-import org.initbench.experiment.TrainingRun;
 import org.junit.jupiter.api.Test;
 
 /**
