@@ -1,9 +1,9 @@
 package org.initbench.cli;
 
-import org.initbench.train.EpochMetrics;
-import org.initbench.train.TrainListener;
 import java.io.PrintWriter;
 import java.util.Locale;
+import org.initbench.train.EpochMetrics;
+import org.initbench.train.TrainListener;
 
 /**
  * Progress on a console: on a terminal, one bar redrawn in place (epoch, batch, loss, accuracy,

@@ -6,19 +6,19 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.initbench.BadInputException;
 import org.initbench.data.DatasetLocator;
+import org.initbench.experiment.StopRequest;
+import org.initbench.experiment.SweepDirectory;
+import org.initbench.experiment.SweepRunner;
+import org.initbench.experiment.SweepSpec;
+import org.initbench.experiment.TrainSpec;
 import org.initbench.init.InitRegistry;
 import org.initbench.report.Report;
 import org.initbench.report.ReportOptions;
 import org.initbench.report.ReportOutput;
-import org.initbench.experiment.SweepDirectory;
-import org.initbench.experiment.SweepRunner;
-import org.initbench.experiment.StopRequest;
-import org.initbench.experiment.SweepSpec;
-import org.initbench.experiment.TrainSpec;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code initbench demo}: the main job on the embedded default, offline. A small init comparison

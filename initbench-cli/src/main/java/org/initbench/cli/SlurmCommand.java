@@ -9,16 +9,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.initbench.BadInputException;
-import org.initbench.init.InitRegistry;
 import org.initbench.experiment.SweepDirectory;
 import org.initbench.experiment.SweepRunner;
 import org.initbench.experiment.SweepSpec;
+import org.initbench.init.InitRegistry;
 import org.initbench.train.Devices;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code initbench sweep slurm}: writes an sbatch job-array script with one task per cell that is

@@ -3,8 +3,8 @@ package org.initbench.cli;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.initbench.BadInputException;
-import org.initbench.experiment.SweepDirectory;
 import org.initbench.experiment.StopRequest;
+import org.initbench.experiment.SweepDirectory;
 
 /**
  * The text of an sbatch job-array script for the unfinished cells of a sweep: array task id = cell

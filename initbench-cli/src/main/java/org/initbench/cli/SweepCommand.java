@@ -12,21 +12,20 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.initbench.BadInputException;
 import org.initbench.data.DatasetLocator;
-import org.initbench.init.InitRegistry;
+import org.initbench.experiment.Checkpoint;
+import org.initbench.experiment.StopRequest;
 import org.initbench.experiment.SweepDirectory;
 import org.initbench.experiment.SweepRunner;
 import org.initbench.experiment.SweepSpec;
-import org.initbench.experiment.Checkpoint;
-
-import org.initbench.train.Devices;
+import org.initbench.init.InitRegistry;
 import org.initbench.perf.LayoutChoice;
-import org.initbench.experiment.StopRequest;
+import org.initbench.train.Devices;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code initbench sweep}: runs a grid of arch × dataset × init × seed (design §7), each cell a run
@@ -70,7 +69,8 @@ public final class SweepCommand implements Callable<Integer> {
     /** How the cells of a sweep are run: in this process, in child JVMs, or one of them. */
     static final class Execution {
         @Option(names = "--workers", description = "Child JVMs running cells in parallel, each with cores/K threads;"
-                + " 1 = in this process; default the faster layout `initbench bench --layout` measured on this machine, else 1.")
+                + " 1 = in this process; default the faster layout `initbench bench --layout` measured on this"
+                + " machine, else 1.")
         Integer workers;
 
         @Option(names = "--index", description = "Run only cell I (see `sweep plan`; Slurm: $SLURM_ARRAY_TASK_ID).")

@@ -8,19 +8,18 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.initbench.BadInputException;
 import org.initbench.data.DatasetLocator;
-import org.initbench.init.InitRegistry;
-import org.initbench.model.Models;
-
-import org.initbench.train.Devices;
 import org.initbench.experiment.RunDirectory;
 import org.initbench.experiment.RunResult;
 import org.initbench.experiment.StopRequest;
 import org.initbench.experiment.TrainSpec;
 import org.initbench.experiment.TrainingRun;
+import org.initbench.init.InitRegistry;
+import org.initbench.model.Models;
+import org.initbench.train.Devices;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code initbench train}: one run of the seed's recipe, with every file of the run on disk. */
 @Command(
@@ -112,9 +111,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "Intra-op threads; default all cores.")
     Integer threads;
 
-    @Option(names = "--log-layer-stats", paramLabel = "N", description = "Record per-layer gradient norms and activation"
-            + " std every N training steps into layer-stats.jsonl (at most 16 records per epoch;"
-            + " same training result); default off.")
+    @Option(names = "--log-layer-stats", paramLabel = "N",
+            description = "Record per-layer gradient norms and activation std every N training steps into"
+            + " layer-stats.jsonl (at most 16 records per epoch; same training result); default off.")
     Integer logLayerStats;
 
     @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu (GPU 0 of those visible; a CUDA "

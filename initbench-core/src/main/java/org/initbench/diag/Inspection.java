@@ -1,6 +1,5 @@
 package org.initbench.diag;
 
-import org.initbench.train.TrainStep;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -44,6 +43,7 @@ import org.initbench.model.Models;
 import org.initbench.model.Moments;
 import org.initbench.model.Network;
 import org.initbench.model.Norm;
+import org.initbench.train.TrainStep;
 
 /**
  * Signal propagation at init, the engine of {@code initbench inspect}: for each init, a fresh model

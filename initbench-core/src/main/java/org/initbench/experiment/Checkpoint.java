@@ -1,6 +1,5 @@
 package org.initbench.experiment;
 
-import org.initbench.train.EpochMetrics;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -24,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32;
+import org.initbench.train.EpochMetrics;
 
 /**
  * A run's state at the end of an epoch (design §7), or after any step when a {@link StopRequest} stops

@@ -1,13 +1,13 @@
 package org.initbench.experiment;
 
-import org.initbench.train.CosineSchedule;
-import org.initbench.train.SgdConfig;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.Nulls;
 import org.initbench.BadInputException;
 import org.initbench.model.Models;
 import org.initbench.model.Norm;
+import org.initbench.train.CosineSchedule;
+import org.initbench.train.SgdConfig;
 
 /**
  * One training run, fully resolved: what {@code initbench train} fills in from its flags and what

@@ -1,12 +1,5 @@
 package org.initbench.experiment;
 
-import org.initbench.train.CosineSchedule;
-import org.initbench.train.Devices;
-import org.initbench.train.EpochMetrics;
-import org.initbench.train.LayerStatsLog;
-import org.initbench.train.Sgd;
-import org.initbench.train.TrainListener;
-import org.initbench.train.TrainStep;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
@@ -36,6 +29,13 @@ import org.initbench.init.SampleBatch;
 import org.initbench.model.Models;
 import org.initbench.model.Network;
 import org.initbench.model.Norm;
+import org.initbench.train.CosineSchedule;
+import org.initbench.train.Devices;
+import org.initbench.train.EpochMetrics;
+import org.initbench.train.LayerStatsLog;
+import org.initbench.train.Sgd;
+import org.initbench.train.TrainListener;
+import org.initbench.train.TrainStep;
 
 /**
  * One training run, the seed's recipe in Java (design §5): data → model → init → SGD with a cosine

@@ -1,11 +1,5 @@
 package org.initbench.perf;
 
-import org.initbench.experiment.Manifest;
-import org.initbench.experiment.TrainSpec;
-import org.initbench.train.Devices;
-import org.initbench.train.Sgd;
-import org.initbench.train.SgdConfig;
-import org.initbench.train.TrainStep;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -28,12 +22,18 @@ import org.initbench.data.DatasetName;
 import org.initbench.data.DeviceBatches;
 import org.initbench.data.HostBatch;
 import org.initbench.data.ImageSet;
+import org.initbench.experiment.Manifest;
+import org.initbench.experiment.TrainSpec;
 import org.initbench.init.InitContext;
 import org.initbench.init.InitRegistry;
 import org.initbench.init.ResolvedInit;
 import org.initbench.init.SampleBatch;
 import org.initbench.model.Models;
 import org.initbench.model.Network;
+import org.initbench.train.Devices;
+import org.initbench.train.Sgd;
+import org.initbench.train.SgdConfig;
+import org.initbench.train.TrainStep;
 
 /**
  * Throughput of the real training code path on synthetic data of a dataset's shape: train steps

@@ -15,10 +15,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import org.initbench.BadInputException;
-import org.initbench.train.EpochMetrics;
 import org.initbench.experiment.RunDirectory;
 import org.initbench.experiment.RunResult;
 import org.initbench.experiment.TrainSpec;
+import org.initbench.train.EpochMetrics;
 
 /**
  * Finds the runs under a runs directory: every directory holding a {@code spec.json} (design §7).

@@ -1,6 +1,5 @@
 package org.initbench.experiment;
 
-import org.initbench.train.EpochMetrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -17,6 +16,7 @@ import org.initbench.init.InitRegistry;
 import org.initbench.model.Models;
 import org.initbench.model.Network;
 import org.initbench.model.Norm;
+import org.initbench.train.EpochMetrics;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -52,7 +52,8 @@ import org.initbench.model.Role;
  *       with d the L branches together move Θ(η) per step (Fixup), with d³ they start d⁴ =
  *       L^(−2/(m−1)) as fast (L² times slower on a ResNet), and leave that small start in a time that
  *       grows only with log(1/s), an implicit warm-up. Fixup's factor let the seed's recipe (lr 0.1, no
- *       warm-up, scalars at lr) catapult the norm-free net within 35 steps and then kill it through its scalar biases (own-init.md).
+ *       warm-up, scalars at lr) catapult the norm-free net within 35 steps and then kill it through its
+ *       scalar biases (own-init.md).
  *       {@code on}: d everywhere; {@code slow}: d³ under weight norm too; {@code slower-none}: d⁴ without
  *       any normalization (a rejected candidate of the fifth iteration); {@code off}: 1. BN nets have
  *       no depth factor: a conv feeding BN computes the same function at any scale.
@@ -322,7 +323,8 @@ public final class RoleAware implements InitStrategyProvider {
                 InitOption.choice("conv", "orthogonal", "conv weights: orthogonal or gaussian, same variance",
                         List.of("orthogonal", "gaussian")),
                 InitOption.choice("depth", "slow-none", "norm-free nets: inner branch convs × Fixup's d ="
-                        + " L^(-1/(2m-2)) (on), d³ = L^(-3/(2m-2)) (slow: the branches start L^(2/(m-1)) times slower), d³ without any"
+                        + " L^(-1/(2m-2)) (on), d³ = L^(-3/(2m-2)) (slow: the branches start L^(2/(m-1)) times"
+                        + " slower), d³ without any"
                         + " normalization and d under weight norm (slow-none), d⁴ without any normalization and d under"
                         + " weight norm (slower-none), or 1 (off)",
                         List.of("on", "slow", "slow-none", "slower-none", "off")),
