@@ -17,11 +17,11 @@ import org.initbench.data.DatasetName;
 import org.initbench.init.InitRegistry;
 import org.initbench.model.Models;
 import org.initbench.perf.BenchComparison;
-import org.initbench.train.Devices;
 import org.initbench.perf.LayoutBench;
 import org.initbench.perf.LayoutChoice;
 import org.initbench.perf.ThroughputBench;
 import org.initbench.perf.TorchReference;
+import org.initbench.train.Devices;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -50,13 +50,16 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "3", description = "Untimed steps; default ${DEFAULT-VALUE}.")
     int warmup;
 
-    @Option(names = "--steps", defaultValue = "10", description = "Timed steps per repetition; default ${DEFAULT-VALUE}.")
+    @Option(names = "--steps", defaultValue = "10",
+            description = "Timed steps per repetition; default ${DEFAULT-VALUE}.")
     int steps;
 
-    @Option(names = "--repeats", defaultValue = "3", description = "Repetitions (median, min, max); default ${DEFAULT-VALUE}.")
+    @Option(names = "--repeats", defaultValue = "3",
+            description = "Repetitions (median, min, max); default ${DEFAULT-VALUE}.")
     int repeats;
 
-    @Option(names = "--width", defaultValue = "1.0", description = "Channel width multiplier; default ${DEFAULT-VALUE}.")
+    @Option(names = "--width", defaultValue = "1.0",
+            description = "Channel width multiplier; default ${DEFAULT-VALUE}.")
     double width;
 
     @Option(names = "--inits", split = ",", defaultValue = "orthogonal,autoinit,pa-rewiring,lsuv",
@@ -122,7 +125,8 @@ public final class BenchCommand implements Callable<Integer> {
         Path script = null;
         if (compareTorch) {
             if (width != 1.0) {
-                throw new BadInputException("--compare-torch needs --width 1 (the PyTorch reference builds the full models)");
+                throw new BadInputException(
+                        "--compare-torch needs --width 1 (the PyTorch reference builds the full models)");
             }
             if (!d.equals(ai.djl.Device.cpu())) {
                 throw new BadInputException("--compare-torch compares on the CPU; use scripts/gpu/bench.sh on a GPU");
@@ -222,7 +226,8 @@ public final class BenchCommand implements Callable<Integer> {
         int cores = Runtime.getRuntime().availableProcessors();
         PrintWriter out = spec.commandLine().getOut();
         List<LayoutBench.Measurement> ms = new ArrayList<>();
-        StringBuilder table = new StringBuilder("| workers × threads | total train img/s | per worker img/s |\n|---|---|---|\n");
+        StringBuilder table = new StringBuilder(
+                "| workers × threads | total train img/s | per worker img/s |\n|---|---|---|\n");
         for (int[] l : LayoutBench.candidates(cores)) {
             out.println("measuring " + l[0] + " worker(s) × " + l[1] + " thread(s) on " + arch + " ...");
             out.flush();

@@ -1,9 +1,9 @@
 package org.initbench.cli;
 
-import org.initbench.train.EpochMetrics;
-import org.initbench.train.TrainListener;
 import java.io.PrintWriter;
 import java.util.Locale;
+import org.initbench.train.EpochMetrics;
+import org.initbench.train.TrainListener;
 
 /**
  * Progress on a console: on a terminal, one bar redrawn in place (epoch, batch, loss, accuracy,
@@ -55,7 +55,8 @@ public final class ConsoleProgress implements TrainListener {
             out.print("\r" + " ".repeat(BAR + 100) + "\r");
         }
         out.println(String.format(Locale.ROOT,
-                "epoch %d/%d  lr %.5f  train loss %.4f acc %.2f%%  test loss %.4f acc %.2f%%  best %.2f%%  %.1fs  %.0f img/s",
+                "epoch %d/%d  lr %.5f  train loss %.4f acc %.2f%%  test loss %.4f acc %.2f%%  best %.2f%%"
+                        + "  %.1fs  %.0f img/s",
                 m.epoch(), epochs, m.lr(), m.trainLoss(), 100 * m.trainAcc(), m.testLoss(), 100 * m.testAcc(),
                 100 * m.bestTestAcc(), m.epochSeconds(), m.trainImagesPerSecond()));
         out.flush();

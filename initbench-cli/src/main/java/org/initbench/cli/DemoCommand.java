@@ -6,19 +6,19 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.initbench.BadInputException;
 import org.initbench.data.DatasetLocator;
+import org.initbench.experiment.StopRequest;
+import org.initbench.experiment.SweepDirectory;
+import org.initbench.experiment.SweepRunner;
+import org.initbench.experiment.SweepSpec;
+import org.initbench.experiment.TrainSpec;
 import org.initbench.init.InitRegistry;
 import org.initbench.report.Report;
 import org.initbench.report.ReportOptions;
 import org.initbench.report.ReportOutput;
-import org.initbench.experiment.SweepDirectory;
-import org.initbench.experiment.SweepRunner;
-import org.initbench.experiment.StopRequest;
-import org.initbench.experiment.SweepSpec;
-import org.initbench.experiment.TrainSpec;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code initbench demo}: the main job on the embedded default, offline. A small init comparison
@@ -35,7 +35,8 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Option(names = "--out", defaultValue = "runs/demo", description = "Sweep directory; default ${DEFAULT-VALUE} (delete it to start over).")
+    @Option(names = "--out", defaultValue = "runs/demo",
+            description = "Sweep directory; default ${DEFAULT-VALUE} (delete it to start over).")
     Path out;
 
     @Option(names = "--epochs", defaultValue = "3", description = "Epochs per run; default ${DEFAULT-VALUE}.")
@@ -61,8 +62,8 @@ public final class DemoCommand implements Callable<Integer> {
         SweepRunner.validate(sweep, registry);
         o.println("demo: ResNet-20 on the shipped FashionMNIST subset (3,000 train / 1,000 test images), "
                 + String.join(", ", INITS) + " x seeds 0, 1, " + epochs + " epochs -> " + out);
-        SweepCommand.runInProcess(sweep, new SweepRunner(sweep, new DatasetLocator(List.of(), List.of(), mini), registry),
-                new StopRequest(), o);
+        SweepCommand.runInProcess(sweep,
+                new SweepRunner(sweep, new DatasetLocator(List.of(), List.of(), mini), registry), new StopRequest(), o);
         int code = SweepCommand.summary(sweep, o);
         ReportOutput r = Report.write(out, new ReportOptions(null, "kaiming-normal"));
         o.println();

@@ -6,8 +6,8 @@ import org.initbench.init.InitOption;
 import org.initbench.init.InitRegistry;
 import org.initbench.init.InitStrategyProvider;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /** {@code initbench inits}: every registered init strategy, its options and its source. */
 @Command(name = "inits", mixinStandardHelpOptions = true,

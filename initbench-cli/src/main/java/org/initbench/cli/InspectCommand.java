@@ -51,10 +51,12 @@ public final class InspectCommand implements Callable<Integer> {
             + "one for every init; autoinit always gets its own prediction.")
     boolean predict;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Run seed (init draws, batch); default ${DEFAULT-VALUE}.")
+    @Option(names = "--seed", defaultValue = "42",
+            description = "Run seed (init draws, batch); default ${DEFAULT-VALUE}.")
     long seed;
 
-    @Option(names = "--width", defaultValue = "1.0", description = "Channel width multiplier; default ${DEFAULT-VALUE}.")
+    @Option(names = "--width", defaultValue = "1.0",
+            description = "Channel width multiplier; default ${DEFAULT-VALUE}.")
     double width;
 
     @Option(names = "--norm", description = "bn, none or weightnorm; default the arch's own.")

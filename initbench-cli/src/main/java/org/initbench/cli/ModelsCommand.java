@@ -7,9 +7,9 @@ import org.initbench.model.Models;
 import org.initbench.model.Network;
 import org.initbench.model.Norm;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code initbench models}: every architecture with its parameter count and depth. */
 @Command(name = "models", mixinStandardHelpOptions = true,

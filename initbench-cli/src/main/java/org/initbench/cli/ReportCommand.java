@@ -7,10 +7,10 @@ import org.initbench.report.Report;
 import org.initbench.report.ReportOptions;
 import org.initbench.report.ReportOutput;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code initbench report RUNS_DIR}: results.csv, report.md, a self-contained report.html and PNG

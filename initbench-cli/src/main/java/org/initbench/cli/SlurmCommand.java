@@ -9,16 +9,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.initbench.BadInputException;
-import org.initbench.init.InitRegistry;
 import org.initbench.experiment.SweepDirectory;
 import org.initbench.experiment.SweepRunner;
 import org.initbench.experiment.SweepSpec;
+import org.initbench.init.InitRegistry;
 import org.initbench.train.Devices;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code initbench sweep slurm}: writes an sbatch job-array script with one task per cell that is
@@ -33,18 +33,24 @@ final class SlurmCommand implements Callable<Integer> {
     @Mixin SweepGrid grid;
 
     @Option(names = "--partition", description = "Slurm partition.") String partition;
-    @Option(names = "--time", defaultValue = "24:00:00", description = "Time limit per task; default ${DEFAULT-VALUE}.") String time;
-    @Option(names = "--cpus", defaultValue = "2", description = "CPUs per task (the run's threads); default ${DEFAULT-VALUE}.") int cpus;
+    @Option(names = "--time", defaultValue = "24:00:00", description = "Time limit per task; default ${DEFAULT-VALUE}.")
+    String time;
+    @Option(names = "--cpus", defaultValue = "2",
+            description = "CPUs per task (the run's threads); default ${DEFAULT-VALUE}.") int cpus;
     @Option(names = "--mem", description = "Memory per task, e.g. 8G.") String mem;
     @Option(names = "--gres", description = "Generic resources per task, e.g. gpu:1 (with --device gpu).") String gres;
     @Option(names = "--max-parallel", description = "At most this many tasks at once (%%K).") Integer maxParallel;
     @Option(names = "--signal-before", defaultValue = "300", description = "Seconds before the time limit at which"
-            + " Slurm sends USR1: the cell checkpoints and the task requeues itself; default ${DEFAULT-VALUE}.") int signalBefore;
-    @Option(names = "--device", defaultValue = "cpu", description = "The runs' device: cpu, gpu or auto; default ${DEFAULT-VALUE}.") String device;
+            + " Slurm sends USR1: the cell checkpoints and the task requeues itself; default ${DEFAULT-VALUE}.")
+    int signalBefore;
+    @Option(names = "--device", defaultValue = "cpu",
+            description = "The runs' device: cpu, gpu or auto; default ${DEFAULT-VALUE}.") String device;
     @Option(names = "--data-dir", description = "Data root the tasks use (else their own defaults).") Path dataDir;
-    @Option(names = "--script", description = "Where to write the script; default <sweep dir>/sweep.sbatch.") Path script;
+    @Option(names = "--script", description = "Where to write the script; default <sweep dir>/sweep.sbatch.")
+    Path script;
     @Option(names = "--submit", description = "Run sbatch on the script and record the job id.") boolean submit;
-    @Option(names = "--sbatch", defaultValue = "sbatch", description = "The sbatch command; default ${DEFAULT-VALUE}.") String sbatch;
+    @Option(names = "--sbatch", defaultValue = "sbatch", description = "The sbatch command; default ${DEFAULT-VALUE}.")
+    String sbatch;
 
     @Override
     public Integer call() throws IOException, InterruptedException {
@@ -63,10 +69,12 @@ final class SlurmCommand implements Callable<Integer> {
             }
         }
         if (pending.isEmpty()) {
-            out.println("no cell of " + sweep.path() + " is left to submit (" + running + " running, the rest finished)");
+            out.println("no cell of " + sweep.path() + " is left to submit (" + running
+                    + " running, the rest finished)");
             return 0;
         }
-        SlurmScript.Options o = new SlurmScript.Options(partition, time, cpus, mem, gres, maxParallel, signalBefore, device);
+        SlurmScript.Options o =
+                new SlurmScript.Options(partition, time, cpus, mem, gres, maxParallel, signalBefore, device);
         Path file = script != null ? script : sweep.path().resolve("sweep.sbatch");
         String text = SlurmScript.render(sweep, pending, o, SweepWorkers.javaCommand(),
                 dataDir == null ? null : dataDir.toAbsolutePath().toString());
@@ -84,8 +92,8 @@ final class SlurmCommand implements Callable<Integer> {
         }
         String job = submit(file);
         SlurmJobs.record(sweep.path(), job, pending);
-        out.println("submitted job array " + job + " (" + pending.size() + " tasks); watch it with: initbench sweep status "
-                + sweep.path());
+        out.println("submitted job array " + job + " (" + pending.size()
+                + " tasks); watch it with: initbench sweep status " + sweep.path());
         return 0;
     }
 
@@ -93,7 +101,8 @@ final class SlurmCommand implements Callable<Integer> {
     private String submit(Path file) throws IOException, InterruptedException {
         Process p;
         try {
-            p = new ProcessBuilder(sbatch, "--parsable", file.toAbsolutePath().toString()).redirectErrorStream(true).start();
+            p = new ProcessBuilder(sbatch, "--parsable", file.toAbsolutePath().toString())
+                    .redirectErrorStream(true).start();
         } catch (IOException e) {
             throw new BadInputException("cannot run " + sbatch + " (" + e.getMessage() + "); the script is written: "
                     + "submit " + file + " on a machine with Slurm");

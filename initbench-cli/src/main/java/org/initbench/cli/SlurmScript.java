@@ -3,8 +3,8 @@ package org.initbench.cli;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.initbench.BadInputException;
-import org.initbench.experiment.SweepDirectory;
 import org.initbench.experiment.StopRequest;
+import org.initbench.experiment.SweepDirectory;
 
 /**
  * The text of an sbatch job-array script for the unfinished cells of a sweep: array task id = cell
@@ -81,9 +81,11 @@ final class SlurmScript {
         b.append("trap 'kill -USR1 $pid 2>/dev/null' USR1\n");
         b.append("trap 'kill -TERM $pid 2>/dev/null' TERM\n");
         b.append("wait $pid; rc=$?\n");
-        b.append("while [ $rc -gt 128 ] && kill -0 $pid 2>/dev/null; do wait $pid; rc=$?; done  # wait cut short by a trap\n");
+        b.append("while [ $rc -gt 128 ] && kill -0 $pid 2>/dev/null; do wait $pid; rc=$?; done")
+                .append("  # wait cut short by a trap\n");
         b.append("if [ $rc -eq ").append(StopRequest.EXIT_CODE).append(" ]; then\n");
-        b.append("  echo \"initbench: cell $SLURM_ARRAY_TASK_ID stopped at a checkpoint; requeueing job $SLURM_JOB_ID\"\n");
+        b.append("  echo \"initbench: cell $SLURM_ARRAY_TASK_ID stopped at a checkpoint;")
+                .append(" requeueing job $SLURM_JOB_ID\"\n");
         b.append("  scontrol requeue \"$SLURM_JOB_ID\"\n");
         b.append("fi\n");
         b.append("exit $rc\n");

@@ -12,21 +12,20 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.initbench.BadInputException;
 import org.initbench.data.DatasetLocator;
-import org.initbench.init.InitRegistry;
+import org.initbench.experiment.Checkpoint;
+import org.initbench.experiment.StopRequest;
 import org.initbench.experiment.SweepDirectory;
 import org.initbench.experiment.SweepRunner;
 import org.initbench.experiment.SweepSpec;
-import org.initbench.experiment.Checkpoint;
-
-import org.initbench.train.Devices;
+import org.initbench.init.InitRegistry;
 import org.initbench.perf.LayoutChoice;
-import org.initbench.experiment.StopRequest;
+import org.initbench.train.Devices;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code initbench sweep}: runs a grid of arch × dataset × init × seed (design §7), each cell a run
@@ -69,20 +68,24 @@ public final class SweepCommand implements Callable<Integer> {
 
     /** How the cells of a sweep are run: in this process, in child JVMs, or one of them. */
     static final class Execution {
-        @Option(names = "--workers", description = "Child JVMs running cells in parallel, each with cores/K threads; 1 = in this process;"
-                + " default the faster layout `initbench bench --layout` measured on this machine, else 1.")
+        @Option(names = "--workers", description = "Child JVMs running cells in parallel, each with cores/K threads;"
+                + " 1 = in this process; default the faster layout `initbench bench --layout` measured on this"
+                + " machine, else 1.")
         Integer workers;
 
         @Option(names = "--index", description = "Run only cell I (see `sweep plan`; Slurm: $SLURM_ARRAY_TASK_ID).")
         Integer index;
 
-        @Option(names = "--threads", description = "Intra-op threads per run; default all cores (with --workers: cores/K).")
+        @Option(names = "--threads",
+                description = "Intra-op threads per run; default all cores (with --workers: cores/K).")
         Integer threads;
 
-        @Option(names = "--data-dir", description = "Data root (else $INITBENCH_DATA, ~/.initbench/data, Debian's datasets, the shipped subset).")
+        @Option(names = "--data-dir", description = "Data root (else $INITBENCH_DATA, ~/.initbench/data,"
+                + " Debian's datasets, the shipped subset).")
         Path dataDir;
 
-        @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu or auto, as for `train`; default ${DEFAULT-VALUE}.")
+        @Option(names = "--device", defaultValue = "cpu",
+                description = "cpu, gpu or auto, as for `train`; default ${DEFAULT-VALUE}.")
         String device;
 
         /**
@@ -99,7 +102,8 @@ public final class SweepCommand implements Callable<Integer> {
             Device d = Devices.parse(device);
             InitRegistry registry = InitRegistry.load();
             int cores = Runtime.getRuntime().availableProcessors();
-            int k = index != null ? 1 : Math.min(workers != null ? workers : LayoutChoice.workersFor(cores), sweep.cells().size());
+            int k = index != null ? 1
+                    : Math.min(workers != null ? workers : LayoutChoice.workersFor(cores), sweep.cells().size());
             // before anything loads the engine (validation does): the threads are fixed when it loads
             Threads.configure(k > 1 ? Integer.valueOf(1) : threads);
             SweepRunner.validate(sweep, registry);
@@ -150,7 +154,8 @@ public final class SweepCommand implements Callable<Integer> {
             }
             out.println(String.format(Locale.ROOT, "[%d/%d] %s", c.index() + 1, cells.size(), c.name()));
             SweepRunner.Outcome o = runner.run(c, new ConsoleProgress(out, System.console() != null));
-            out.println(String.format(Locale.ROOT, "[%d/%d] %s: %s", c.index() + 1, cells.size(), c.name(), describe(o)));
+            out.println(String.format(Locale.ROOT, "[%d/%d] %s: %s",
+                    c.index() + 1, cells.size(), c.name(), describe(o)));
         }
     }
 
@@ -179,7 +184,8 @@ public final class SweepCommand implements Callable<Integer> {
     }
 
     /** {@code initbench sweep plan}: the cells with their indices and states; writes nothing. */
-    @Command(name = "plan", mixinStandardHelpOptions = true, description = "List the cells of a sweep with indices and states.")
+    @Command(name = "plan", mixinStandardHelpOptions = true,
+            description = "List the cells of a sweep with indices and states.")
     static final class Plan implements Callable<Integer> {
         @Spec CommandSpec spec;
         @Mixin SweepGrid grid;
@@ -189,7 +195,8 @@ public final class SweepCommand implements Callable<Integer> {
             PrintWriter out = spec.commandLine().getOut();
             SweepDirectory sweep = grid.view();
             SweepRunner.validate(sweep, InitRegistry.load());
-            out.println(String.format(Locale.ROOT, "%5s  %-9s %6s %8s  %s", "index", "state", "epochs", "best", "cell"));
+            out.println(String.format(Locale.ROOT, "%5s  %-9s %6s %8s  %s",
+                    "index", "state", "epochs", "best", "cell"));
             for (SweepSpec.Cell c : sweep.cells()) {
                 SweepDirectory.Status s = sweep.status(c);
                 String best = s.result() != null && s.state() != SweepDirectory.State.FAILED
@@ -215,7 +222,8 @@ public final class SweepCommand implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "DIR", description = "Sweep directory (holding sweep.json).")
         Path dir;
 
-        @Option(names = "--squeue", defaultValue = "squeue", description = "The squeue command; default ${DEFAULT-VALUE}"
+        @Option(names = "--squeue", defaultValue = "squeue",
+                description = "The squeue command; default ${DEFAULT-VALUE}"
                 + " (not required: without it the status comes from the run directories alone).")
         String squeue;
 
@@ -238,7 +246,8 @@ public final class SweepCommand implements Callable<Integer> {
             }
             Map<String, String> queue = SlurmJobs.queueStates(squeue, tasks.stream().filter(t -> t != null)
                     .collect(java.util.stream.Collectors.toCollection(java.util.LinkedHashSet::new)));
-            out.println(String.format(Locale.ROOT, "%5s  %-9s %7s  %-22s %s", "index", "state", "epochs", "slurm", "cell: detail"));
+            out.println(String.format(Locale.ROOT, "%5s  %-9s %7s  %-22s %s",
+                    "index", "state", "epochs", "slurm", "cell: detail"));
             Map<SweepDirectory.State, Integer> counts = new EnumMap<>(SweepDirectory.State.class);
             for (SweepSpec.Cell c : cells) {
                 SweepDirectory.Status s = states.get(c.index());
@@ -247,7 +256,8 @@ public final class SweepCommand implements Callable<Integer> {
                 String slurm = task == null ? "" : task + (queue.containsKey(task) ? " " + queue.get(task) : "");
                 String detail = detail(sweep, c, s, attempts.get(c.index()));
                 out.println(String.format(Locale.ROOT, "%5d  %-9s %7s  %-22s %s", c.index(), s.state().label(),
-                        s.epochsDone() + "/" + c.spec().epochs(), slurm, c.name() + (detail.isEmpty() ? "" : ": " + detail)));
+                        s.epochsDone() + "/" + c.spec().epochs(), slurm,
+                        c.name() + (detail.isEmpty() ? "" : ": " + detail)));
             }
             List<String> parts = new ArrayList<>();
             counts.forEach((st, n) -> parts.add(n + " " + st.label()));
@@ -258,8 +268,8 @@ public final class SweepCommand implements Callable<Integer> {
         private static String detail(SweepDirectory sweep, SweepSpec.Cell c, SweepDirectory.Status s,
                 SweepDirectory.Attempt a) {
             return switch (s.state()) {
-                case DONE -> String.format(Locale.ROOT, "best %.2f%% (epoch %d), %.0f s", 100 * s.result().bestTestAcc(),
-                        s.result().bestEpoch(), s.result().wallSeconds());
+                case DONE -> String.format(Locale.ROOT, "best %.2f%% (epoch %d), %.0f s",
+                        100 * s.result().bestTestAcc(), s.result().bestEpoch(), s.result().wallSeconds());
                 case DIVERGED, FAILED -> s.result() == null ? "result.json unreadable; retried on the next pass"
                         : String.valueOf(s.result().reason());
                 case RUNNING -> {
@@ -273,7 +283,8 @@ public final class SweepCommand implements Callable<Integer> {
                                 + (st.partial() != null ? " and step " + st.partial().batches() + " of the next" : "")
                                 + "; resumes there on the next attempt";
                     } catch (IOException | RuntimeException e) {
-                        yield "checkpoint unreadable (" + e.getMessage() + "); the next attempt restarts the cell from scratch";
+                        yield "checkpoint unreadable (" + e.getMessage()
+                                + "); the next attempt restarts the cell from scratch";
                     }
                 }
                 case PENDING -> "";

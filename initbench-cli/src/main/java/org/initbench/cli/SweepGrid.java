@@ -15,7 +15,8 @@ import picocli.CommandLine.Parameters;
  * sweep stored in {@code --out} is used.
  */
 final class SweepGrid {
-    @Parameters(index = "0", arity = "0..1", paramLabel = "SPEC", description = "Sweep spec file (YAML, or JSON for .json).")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "SPEC",
+            description = "Sweep spec file (YAML, or JSON for .json).")
     Path specFile;
 
     @Option(names = "--out", description = "Sweep directory; default runs/<name> (the spec file's name, or 'sweep').")
@@ -30,7 +31,8 @@ final class SweepGrid {
     @Option(names = "--dataset", description = "Datasets, comma-separated.")
     String dataset;
 
-    @Option(names = {"--init", "--inits"}, description = "Init specs, comma-separated (an init's own options may follow it: kaiming-normal:mode=fan_in,a=0,orthogonal).")
+    @Option(names = {"--init", "--inits"}, description = "Init specs, comma-separated (an init's own options may"
+            + " follow it: kaiming-normal:mode=fan_in,a=0,orthogonal).")
     String inits;
 
     @Option(names = "--seeds", description = "Seeds: FROM..TO, a comma-separated list, or one seed.")
@@ -45,9 +47,11 @@ final class SweepGrid {
     @Option(names = "--train-subset", description = "Class-balanced training subset (0 = all).") Integer trainSubset;
     @Option(names = "--test-subset", description = "Class-balanced test subset (0 = all).") Integer testSubset;
     @Option(names = "--width", description = "Width multiplier; default 1.0.") Double width;
-    @Option(names = "--norm", description = "Norm variant (bn, none, weightnorm); default each arch's own.") String norm;
-    @Option(names = "--log-layer-stats", paramLabel = "N", description = "Record per-layer gradient norms and activation"
-            + " std every N training steps in each run's layer-stats.jsonl (at most 16 records per epoch); default off.")
+    @Option(names = "--norm", description = "Norm variant (bn, none, weightnorm); default each arch's own.")
+    String norm;
+    @Option(names = "--log-layer-stats", paramLabel = "N", description = "Record per-layer gradient norms and"
+            + " activation std every N training steps in each run's layer-stats.jsonl (at most 16 records per epoch);"
+            + " default off.")
     Integer logLayerStats;
 
     @Option(names = "--validation", description = "Evaluate every run on --test-subset images held out of its training"

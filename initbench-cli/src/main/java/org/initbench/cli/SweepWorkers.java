@@ -11,10 +11,10 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ExecutionException;
 import org.initbench.experiment.SweepDirectory;
 import org.initbench.experiment.SweepSpec;
 
@@ -47,7 +47,8 @@ final class SweepWorkers {
     }
 
     void run() throws InterruptedException, IOException {
-        out.println("running with " + workers + " workers x " + threads + " threads (child JVMs; logs in each cell's " + LOG + ")");
+        out.println("running with " + workers + " workers x " + threads
+                + " threads (child JVMs; logs in each cell's " + LOG + ")");
         out.flush();
         ConcurrentLinkedQueue<SweepSpec.Cell> queue = new ConcurrentLinkedQueue<>();
         for (SweepSpec.Cell c : sweep.cells()) {
@@ -94,7 +95,8 @@ final class SweepWorkers {
         }
         long start = System.nanoTime();
         synchronized (out) {
-            out.println(String.format(Locale.ROOT, "[%d/%d] %s: started", c.index() + 1, sweep.cells().size(), c.name()));
+            out.println(String.format(Locale.ROOT, "[%d/%d] %s: started",
+                    c.index() + 1, sweep.cells().size(), c.name()));
             out.flush();
         }
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
@@ -123,9 +125,11 @@ final class SweepWorkers {
     /** java, this JVM's -D/-X options, the classpath and the main class. */
     static List<String> javaCommand() {
         List<String> cmd = new ArrayList<>();
-        cmd.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.add(ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if ((a.startsWith("-D") && !a.startsWith("-Dai.djl.pytorch.num_threads")) || a.startsWith("-Xmx") || a.startsWith("-Xss")) {
+            if ((a.startsWith("-D") && !a.startsWith("-Dai.djl.pytorch.num_threads"))
+                    || a.startsWith("-Xmx") || a.startsWith("-Xss")) {
                 cmd.add(a);
             }
         }

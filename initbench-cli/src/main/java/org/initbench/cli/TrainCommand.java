@@ -8,19 +8,18 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.initbench.BadInputException;
 import org.initbench.data.DatasetLocator;
-import org.initbench.init.InitRegistry;
-import org.initbench.model.Models;
-
-import org.initbench.train.Devices;
 import org.initbench.experiment.RunDirectory;
 import org.initbench.experiment.RunResult;
 import org.initbench.experiment.StopRequest;
 import org.initbench.experiment.TrainSpec;
 import org.initbench.experiment.TrainingRun;
+import org.initbench.init.InitRegistry;
+import org.initbench.model.Models;
+import org.initbench.train.Devices;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code initbench train}: one run of the seed's recipe, with every file of the run on disk. */
 @Command(
@@ -31,37 +30,46 @@ import picocli.CommandLine.Model.CommandSpec;
 public final class TrainCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--arch", defaultValue = "resnet20", description = "Architecture (see `initbench models`); default ${DEFAULT-VALUE}.")
+    @Option(names = "--arch", defaultValue = "resnet20",
+            description = "Architecture (see `initbench models`); default ${DEFAULT-VALUE}.")
     String arch;
 
-    @Option(names = "--dataset", defaultValue = "cifar10", description = "cifar10, cifar100, fashion-mnist or mnist; default ${DEFAULT-VALUE}.")
+    @Option(names = "--dataset", defaultValue = "cifar10",
+            description = "cifar10, cifar100, fashion-mnist or mnist; default ${DEFAULT-VALUE}.")
     String dataset;
 
     @Option(names = "--seed", defaultValue = "42", description = "Run seed; default ${DEFAULT-VALUE}.")
     long seed;
 
-    @Option(names = "--init", defaultValue = "pytorch-default", description = "Init spec, e.g. kaiming-normal:mode=fan_out (see `initbench inits`); default ${DEFAULT-VALUE}.")
+    @Option(names = "--init", defaultValue = "pytorch-default", description = "Init spec, e.g."
+            + " kaiming-normal:mode=fan_out (see `initbench inits`); default ${DEFAULT-VALUE}.")
     String init;
 
-    @Option(names = "--epochs", defaultValue = "" + TrainSpec.DEFAULT_EPOCHS, description = "Epochs (cosine period); default ${DEFAULT-VALUE}.")
+    @Option(names = "--epochs", defaultValue = "" + TrainSpec.DEFAULT_EPOCHS,
+            description = "Epochs (cosine period); default ${DEFAULT-VALUE}.")
     int epochs;
 
-    @Option(names = "--batch-size", defaultValue = "" + TrainSpec.DEFAULT_BATCH_SIZE, description = "Batch size; default ${DEFAULT-VALUE}.")
+    @Option(names = "--batch-size", defaultValue = "" + TrainSpec.DEFAULT_BATCH_SIZE,
+            description = "Batch size; default ${DEFAULT-VALUE}.")
     int batchSize;
 
-    @Option(names = "--lr", defaultValue = "" + TrainSpec.DEFAULT_LR, description = "Initial learning rate; default ${DEFAULT-VALUE}.")
+    @Option(names = "--lr", defaultValue = "" + TrainSpec.DEFAULT_LR,
+            description = "Initial learning rate; default ${DEFAULT-VALUE}.")
     double lr;
 
-    @Option(names = "--momentum", defaultValue = "" + TrainSpec.DEFAULT_MOMENTUM, description = "SGD momentum; default ${DEFAULT-VALUE}.")
+    @Option(names = "--momentum", defaultValue = "" + TrainSpec.DEFAULT_MOMENTUM,
+            description = "SGD momentum; default ${DEFAULT-VALUE}.")
     double momentum;
 
-    @Option(names = "--weight-decay", defaultValue = "" + TrainSpec.DEFAULT_WEIGHT_DECAY, description = "Weight decay on every parameter; default ${DEFAULT-VALUE}.")
+    @Option(names = "--weight-decay", defaultValue = "" + TrainSpec.DEFAULT_WEIGHT_DECAY,
+            description = "Weight decay on every parameter; default ${DEFAULT-VALUE}.")
     double weightDecay;
 
     @Option(names = "--nesterov", description = "Nesterov momentum.")
     boolean nesterov;
 
-    @Option(names = "--train-subset", defaultValue = "0", description = "Class-balanced training subset size (0 = all).")
+    @Option(names = "--train-subset", defaultValue = "0",
+            description = "Class-balanced training subset size (0 = all).")
     int trainSubset;
 
     @Option(names = "--test-subset", defaultValue = "0", description = "Class-balanced test subset size (0 = all).")
@@ -86,7 +94,8 @@ public final class TrainCommand implements Callable<Integer> {
             + " default the arch's own (bn; none for plaincnn).")
     String norm;
 
-    @Option(names = "--width", defaultValue = "1.0", description = "Channel width multiplier (for quick proxies); default ${DEFAULT-VALUE}.")
+    @Option(names = "--width", defaultValue = "1.0",
+            description = "Channel width multiplier (for quick proxies); default ${DEFAULT-VALUE}.")
     double width;
 
     @Option(names = "--out", description = "Run directory; default runs/<arch>[-<norm>]-<dataset>-<init>-s<seed>.")
@@ -95,19 +104,21 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Overwrite a finished run in --out.")
     boolean force;
 
-    @Option(names = "--data-dir", description = "Data root (else $INITBENCH_DATA, ~/.initbench/data, Debian's datasets, the shipped subset).")
+    @Option(names = "--data-dir", description = "Data root (else $INITBENCH_DATA, ~/.initbench/data,"
+            + " Debian's datasets, the shipped subset).")
     Path dataDir;
 
     @Option(names = "--threads", description = "Intra-op threads; default all cores.")
     Integer threads;
 
-    @Option(names = "--log-layer-stats", paramLabel = "N", description = "Record per-layer gradient norms and activation"
-            + " std every N training steps into layer-stats.jsonl (at most 16 records per epoch; same training result);"
-            + " default off.")
+    @Option(names = "--log-layer-stats", paramLabel = "N",
+            description = "Record per-layer gradient norms and activation std every N training steps into"
+            + " layer-stats.jsonl (at most 16 records per epoch; same training result); default off.")
     Integer logLayerStats;
 
     @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu (GPU 0 of those visible; a CUDA "
-            + "build of the engine, see docs/gpu.md) or auto (gpu if one is visible, else cpu); default ${DEFAULT-VALUE}.")
+            + "build of the engine, see docs/gpu.md) or auto (gpu if one is visible, else cpu);"
+            + " default ${DEFAULT-VALUE}.")
     String device;
 
     @Override
@@ -144,15 +155,16 @@ public final class TrainCommand implements Callable<Integer> {
                 .withLayerStats(layerStats).stoppingOn(stop);
         Path dir = outDir != null ? outDir : defaultOut(run.spec());
         RunDirectory rd = RunDirectory.create(dir, force);
-        out.println("training " + run.spec().arch() + " (norm " + run.spec().norm() + ") on " + run.spec().dataset() + " with "
-                + run.spec().init() + ", seed " + ts.seed() + ", " + ts.epochs() + " epochs on " + Devices.describe(device)
-                + " -> " + dir);
+        out.println("training " + run.spec().arch() + " (norm " + run.spec().norm() + ") on " + run.spec().dataset()
+                + " with " + run.spec().init() + ", seed " + ts.seed() + ", " + ts.epochs() + " epochs on "
+                + Devices.describe(device) + " -> " + dir);
         RunResult r = run.run(rd);
         if (r.interrupted()) {
             out.println("run directory: " + dir + " (stopped at a checkpoint; rerun the same command to resume)");
             return StopRequest.EXIT_CODE;
         }
-        out.println(String.format(Locale.ROOT, "%s: best test accuracy %.2f%% (epoch %d), final %.2f%%, %.0f s, %.0f img/s, peak RSS %.0f MiB",
+        out.println(String.format(Locale.ROOT,
+                "%s: best test accuracy %.2f%% (epoch %d), final %.2f%%, %.0f s, %.0f img/s, peak RSS %.0f MiB",
                 r.status(), 100 * r.bestTestAcc(), r.bestEpoch(), 100 * r.finalTestAcc(), r.wallSeconds(),
                 r.trainImagesPerSecond(), r.peakRssMib()));
         out.println("run directory: " + dir);

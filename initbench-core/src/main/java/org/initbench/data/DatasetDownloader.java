@@ -49,7 +49,8 @@ public final class DatasetDownloader {
     record Source(URI base, List<RemoteFile> files, boolean archive) {}
 
     static final Map<DatasetName, Source> OFFICIAL = Map.of(
-            DatasetName.FASHION_MNIST, new Source(URI.create("http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/"),
+            DatasetName.FASHION_MNIST, new Source(
+                    URI.create("http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/"),
                     List.of(new RemoteFile("train-images-idx3-ubyte.gz", "8d4fb7e6c68d591d4c3dfef9ec88bf0d"),
                             new RemoteFile("train-labels-idx1-ubyte.gz", "25c81989df183df01b3e8a0aad5dffbe"),
                             new RemoteFile("t10k-images-idx3-ubyte.gz", "bef4ecab320f06d8554ea6380940ec79"),

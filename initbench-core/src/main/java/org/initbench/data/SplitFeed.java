@@ -12,16 +12,16 @@ public final class SplitFeed implements AutoCloseable {
     private final ImageSet train;
     private final ImageSet test;
     private final ChannelStats stats;
-    private final DeviceBatches trainOnDevice;
-    private final DeviceBatches testOnDevice;
+    /** Both splits on the compute device, or null when the host prepares the batches. */
+    private final OnDevice onDevice;
 
-    private SplitFeed(ImageSet train, ImageSet test, ChannelStats stats, DeviceBatches trainOnDevice,
-            DeviceBatches testOnDevice) {
+    private record OnDevice(DeviceBatches train, DeviceBatches test) {}
+
+    private SplitFeed(ImageSet train, ImageSet test, ChannelStats stats, OnDevice onDevice) {
         this.train = train;
         this.test = test;
         this.stats = stats;
-        this.trainOnDevice = trainOnDevice;
-        this.testOnDevice = testOnDevice;
+        this.onDevice = onDevice;
     }
 
     /**
@@ -32,11 +32,11 @@ public final class SplitFeed implements AutoCloseable {
     public static SplitFeed open(boolean resident, ImageSet train, ImageSet test, ChannelStats stats,
             NDManager manager) {
         if (!resident) {
-            return new SplitFeed(train, test, stats, null, null);
+            return new SplitFeed(train, test, stats, null);
         }
         DeviceBatches tr = DeviceBatches.upload(train, stats, manager);
         try {
-            return new SplitFeed(train, test, stats, tr, DeviceBatches.upload(test, stats, manager));
+            return new SplitFeed(train, test, stats, new OnDevice(tr, DeviceBatches.upload(test, stats, manager)));
         } catch (RuntimeException e) {
             tr.close();
             throw e;
@@ -45,26 +45,26 @@ public final class SplitFeed implements AutoCloseable {
 
     /** {@code "device"} when the splits live on the compute device, else {@code "host"}. */
     public String placement() {
-        return trainOnDevice != null ? "device" : "host";
+        return onDevice != null ? "device" : "host";
     }
 
     /** The shuffled, augmented training batches of {@code epoch}. */
     public BatchSource training(int batchSize, long seed, int epoch) {
-        return trainOnDevice != null ? trainOnDevice.training(batchSize, seed, epoch)
+        return onDevice != null ? onDevice.train().training(batchSize, seed, epoch)
                 : BatchLoader.training(train, stats, batchSize, seed, epoch);
     }
 
     /** The test split in order, without augmentation. */
     public BatchSource evaluation(int batchSize) {
-        return testOnDevice != null ? testOnDevice.evaluation(batchSize)
+        return onDevice != null ? onDevice.test().evaluation(batchSize)
                 : BatchLoader.evaluation(test, stats, batchSize);
     }
 
     @Override
     public void close() {
-        if (trainOnDevice != null) {
-            trainOnDevice.close();
-            testOnDevice.close();
+        if (onDevice != null) {
+            onDevice.train().close();
+            onDevice.test().close();
         }
     }
 }

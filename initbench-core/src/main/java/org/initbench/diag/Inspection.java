@@ -1,6 +1,5 @@
 package org.initbench.diag;
 
-import org.initbench.train.TrainStep;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -34,7 +33,6 @@ import org.initbench.init.ResolvedInit;
 import org.initbench.init.SampleBatch;
 import org.initbench.init.builtin.AutoInitPropagation;
 import org.initbench.model.Layer;
-import org.initbench.model.LayerKind;
 import org.initbench.model.ModelGraph;
 import org.initbench.model.ModelGraph.Leaf;
 import org.initbench.model.ModelGraph.Node;
@@ -45,7 +43,7 @@ import org.initbench.model.Models;
 import org.initbench.model.Moments;
 import org.initbench.model.Network;
 import org.initbench.model.Norm;
-import org.initbench.experiment.TrainingRun;
+import org.initbench.train.TrainStep;
 
 /**
  * Signal propagation at init, the engine of {@code initbench inspect}: for each init, a fresh model
@@ -187,7 +185,8 @@ public final class Inspection {
                 NDArray lossArray;
                 try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                     out = graph.forward(ps, x, true, (node, o) -> {
-                        stats.put(node, measure(o, node instanceof Leaf l && (l.op() == Op.RELU || l.op() == Op.RELU6)));
+                        boolean relu = node instanceof Leaf l && (l.op() == Op.RELU || l.op() == Op.RELU6);
+                        stats.put(node, measure(o, relu));
                         return true;
                     });
                     lossArray = TrainStep.crossEntropy(out, labels, net.numClasses());
@@ -213,7 +212,8 @@ public final class Inspection {
             List<LayerStats> layers = layerStats(structure, stats, predicted, weightOf, net);
             List<ResidualStats> residuals = residualStats(structure, stats, predicted);
             Double ratio = layers.isEmpty() ? null
-                    : InspectReport.ratio(layers.get(0).weightGradNorm(), layers.get(layers.size() - 1).weightGradNorm());
+                    : InspectReport.ratio(layers.get(0).weightGradNorm(),
+                            layers.get(layers.size() - 1).weightGradNorm());
             NetworkStats network = new NetworkStats(InspectReport.finite(input.mean()), input.std(),
                     logits.std(), InspectReport.finite(loss), Math.log(net.numClasses()), ratio,
                     layers.isEmpty() ? null : layers.get(0).path(),

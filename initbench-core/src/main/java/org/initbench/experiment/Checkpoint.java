@@ -1,6 +1,5 @@
 package org.initbench.experiment;
 
-import org.initbench.train.EpochMetrics;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -24,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32;
+import org.initbench.train.EpochMetrics;
 
 /**
  * A run's state at the end of an epoch (design §7), or after any step when a {@link StopRequest} stops
@@ -138,7 +138,8 @@ public final class Checkpoint {
                 NDArray saved = params.remove(p.getKey());
                 NDArray target = p.getValue().getArray();
                 if (saved == null || !saved.getShape().equals(target.getShape())) {
-                    throw new IOException("checkpoint " + file + " does not match the model at parameter " + p.getKey());
+                    throw new IOException("checkpoint " + file + " does not match the model at parameter "
+                            + p.getKey());
                 }
                 target.set(saved.toByteBuffer());
             }

@@ -1,8 +1,5 @@
 package org.initbench.experiment;
 
-import org.initbench.train.EpochMetrics;
-import org.initbench.train.LayerStatsLog;
-import org.initbench.train.LayerStatsRecord;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
@@ -17,6 +14,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.initbench.BadInputException;
+import org.initbench.train.EpochMetrics;
+import org.initbench.train.LayerStatsLog;
+import org.initbench.train.LayerStatsRecord;
 
 /**
  * A run's files (design §7): {@code spec.json}, {@code manifest.json}, {@code metrics.jsonl} (one
@@ -50,6 +50,15 @@ public final class RunDirectory {
             throw new BadInputException("output directory " + dir
                     + " holds a finished run (result.json); pass --force to overwrite or choose another --out");
         }
+        requireWritable(dir);
+        return new RunDirectory(dir);
+    }
+
+    /**
+     * Creates {@code dir} (with its parents) and proves it writable with a probe file, for any output
+     * directory (a run's, a report's); a {@link BadInputException} when it cannot.
+     */
+    public static void requireWritable(Path dir) {
         try {
             Files.createDirectories(dir);
             Path probe = Files.createTempFile(dir, ".write-check", ".tmp");
@@ -59,7 +68,6 @@ public final class RunDirectory {
         } catch (IOException e) {
             throw new BadInputException("cannot write to output directory " + dir + ": " + e.getMessage(), e);
         }
-        return new RunDirectory(dir);
     }
 
     public Path path() {
@@ -176,7 +184,8 @@ public final class RunDirectory {
     @SuppressWarnings("unchecked")
     public void recordResume(int epoch, int steps) throws IOException {
         Path file = dir.resolve(MANIFEST);
-        Map<String, Object> manifest = Files.exists(file) ? JSON.readValue(file.toFile(), Map.class) : new LinkedHashMap<>();
+        Map<String, Object> manifest =
+                Files.exists(file) ? JSON.readValue(file.toFile(), Map.class) : new LinkedHashMap<>();
         List<Object> resumed = (List<Object>) manifest.computeIfAbsent("resumed", k -> new ArrayList<>());
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("after_epoch", epoch);

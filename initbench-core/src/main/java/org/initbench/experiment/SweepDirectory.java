@@ -146,7 +146,8 @@ public final class SweepDirectory {
     /** The cell with index {@code i}, or a bad-input error naming the valid range. */
     public SweepSpec.Cell cell(int i) {
         if (i < 0 || i >= cells.size()) {
-            throw new BadInputException("--index " + i + " is out of range: the sweep has cells 0.." + (cells.size() - 1));
+            throw new BadInputException("--index " + i + " is out of range: the sweep has cells 0.."
+                    + (cells.size() - 1));
         }
         return cells.get(i);
     }
@@ -282,7 +283,8 @@ public final class SweepDirectory {
 
         public static CellLock tryAcquire(Path cellDir) throws IOException {
             Files.createDirectories(cellDir);
-            FileChannel ch = FileChannel.open(cellDir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileChannel ch =
+                    FileChannel.open(cellDir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             try {
                 FileLock l = ch.tryLock();
                 if (l == null) {

@@ -103,7 +103,8 @@ public final class SweepForm {
             if (e.getCause() instanceof StreamReadException syntax) {
                 throw notValid(file, mapper, syntax);
             }
-            String field = e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+            String field = e.getPath().stream()
+                    .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
                     .collect(Collectors.joining("."));
             throw new BadInputException(where(file, e.getLocation()) + ": bad value for field '" + field + "': "
                     + e.getOriginalMessage().lines().findFirst().orElse(""));
@@ -169,7 +170,8 @@ public final class SweepForm {
                 if (m == null || m.arch == null || m.dataset == null) {
                     throw new BadInputException("models[" + i + "] needs both 'arch' and 'dataset'");
                 }
-                pairs.add(new SweepSpec.Model(m.arch, m.dataset, m.width, m.norm, m.trainSubset, m.testSubset, m.epochs));
+                pairs.add(new SweepSpec.Model(m.arch, m.dataset, m.width, m.norm, m.trainSubset, m.testSubset,
+                        m.epochs));
             }
         } else {
             List<String> archs = list("arch", arch, s -> List.of(s.split(",")));

@@ -1,17 +1,16 @@
 package org.initbench.experiment;
 
+import ai.djl.Device;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.Map;
-import ai.djl.Device;
 import org.initbench.BadInputException;
 import org.initbench.data.DatasetLocator;
 import org.initbench.data.DatasetName;
 import org.initbench.data.LoadedDataset;
 import org.initbench.init.InitRegistry;
-
 import org.initbench.train.TrainListener;
 
 

@@ -189,7 +189,8 @@ public record SweepSpec(
             }
             return out;
         } catch (NumberFormatException e) {
-            throw new BadInputException("bad seeds '" + text + "': expected FROM..TO, a comma-separated list or one number");
+            throw new BadInputException("bad seeds '" + text
+                    + "': expected FROM..TO, a comma-separated list or one number");
         }
     }
 }

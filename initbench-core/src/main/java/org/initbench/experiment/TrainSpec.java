@@ -1,13 +1,13 @@
 package org.initbench.experiment;
 
-import org.initbench.train.CosineSchedule;
-import org.initbench.train.SgdConfig;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.Nulls;
 import org.initbench.BadInputException;
 import org.initbench.model.Models;
 import org.initbench.model.Norm;
+import org.initbench.train.CosineSchedule;
+import org.initbench.train.SgdConfig;
 
 /**
  * One training run, fully resolved: what {@code initbench train} fills in from its flags and what
@@ -85,7 +85,8 @@ public record TrainSpec(
             throw new BadInputException("--train-subset/--test-subset must be >= 0 (0 = all)");
         }
         if (validation && testSubset == 0) {
-            throw new BadInputException("--validation needs --test-subset N: the number of training images to hold out");
+            throw new BadInputException(
+                    "--validation needs --test-subset N: the number of training images to hold out");
         }
         if (!(width > 0) || width > 16) {
             throw new BadInputException("--width must be in (0, 16], got " + width);

@@ -1,18 +1,8 @@
 package org.initbench.experiment;
 
-import org.initbench.train.CosineSchedule;
-import org.initbench.train.Devices;
-import org.initbench.train.EpochMetrics;
-import org.initbench.train.LayerStatsLog;
-import org.initbench.train.Sgd;
-import org.initbench.train.TrainListener;
-import org.initbench.train.TrainStep;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -39,6 +29,13 @@ import org.initbench.init.SampleBatch;
 import org.initbench.model.Models;
 import org.initbench.model.Network;
 import org.initbench.model.Norm;
+import org.initbench.train.CosineSchedule;
+import org.initbench.train.Devices;
+import org.initbench.train.EpochMetrics;
+import org.initbench.train.LayerStatsLog;
+import org.initbench.train.Sgd;
+import org.initbench.train.TrainListener;
+import org.initbench.train.TrainStep;
 
 /**
  * One training run, the seed's recipe in Java (design §5): data → model → init → SGD with a cosine
@@ -280,7 +277,8 @@ public final class TrainingRun {
                     while (loader.hasNext()) {
                         Batch batch = loader.next();
                         LayerStatsLog.Step probe = layerStats == null ? null : layerStats.stepOrNull(e, b, batches);
-                        TrainStep.Result r = TrainStep.train(net, ps, sgd, root, batch, schedule.lr(e, b, batches), probe);
+                        TrainStep.Result r =
+                                TrainStep.train(net, ps, sgd, root, batch, schedule.lr(e, b, batches), probe);
                         if (!Float.isFinite(r.loss())) {
                             return finish(dir, RunResult.DIVERGED, "loss " + r.loss() + " at epoch " + (e + 1)
                                     + ", batch " + (b + 1), e, best, bestEpoch, last, before, start, history);
@@ -300,7 +298,8 @@ public final class TrainingRun {
                         if (stop.requested()) {
                             Checkpoint.write(dir.checkpoint(), new Checkpoint.State(e, best, bestEpoch, last,
                                     before + (System.nanoTime() - start) / 1e9, history,
-                                    new Checkpoint.Partial(b, lossSum, correct, seen, elapsed)), net.block(), sgd.state());
+                                    new Checkpoint.Partial(b, lossSum, correct, seen, elapsed)),
+                                    net.block(), sgd.state());
                             return interrupted(dir, e, b, batches, best, bestEpoch, last, before, start);
                         }
                     }

@@ -13,10 +13,10 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.training.initializer.ConstantInitializer;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.LinkedHashMap;
 import java.util.function.Function;
 import org.initbench.BadInputException;
 import org.initbench.model.LayerRecorder.Pos;
@@ -85,7 +85,8 @@ public final class Models {
     static {
         for (int n : new int[] {3, 5, 7, 9, 18}) {
             int depth = 6 * n + 2;
-            FACTORIES.put("resnet" + depth, (in, classes, width, norm) -> resnet("resnet" + depth, n, in, classes, width, norm));
+            FACTORIES.put("resnet" + depth,
+                    (in, classes, width, norm) -> resnet("resnet" + depth, n, in, classes, width, norm));
         }
         FACTORIES.put("vgg11bn", (in, c, w, norm) -> vgg("vgg11bn", VGG11, in, c, w, norm));
         FACTORIES.put("vgg13bn", (in, c, w, norm) -> vgg("vgg13bn", VGG13, in, c, w, norm));

@@ -40,7 +40,8 @@ public final class Relu6 extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
+            PairList<String, Object> params) {
         return new NDList(apply(inputs.singletonOrThrow(), training));
     }
 

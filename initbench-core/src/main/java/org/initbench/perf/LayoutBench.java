@@ -1,9 +1,5 @@
 package org.initbench.perf;
 
-import org.initbench.experiment.TrainSpec;
-import org.initbench.train.Sgd;
-import org.initbench.train.SgdConfig;
-import org.initbench.train.TrainStep;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
 import java.io.BufferedReader;
@@ -12,18 +8,22 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.nio.file.Path;
 import java.util.List;
 import org.initbench.data.BatchInput;
 import org.initbench.data.DatasetName;
 import org.initbench.data.HostBatch;
+import org.initbench.experiment.TrainSpec;
 import org.initbench.init.InitContext;
 import org.initbench.init.InitRegistry;
 import org.initbench.init.SampleBatch;
 import org.initbench.model.Models;
 import org.initbench.model.Network;
+import org.initbench.train.Sgd;
+import org.initbench.train.SgdConfig;
+import org.initbench.train.TrainStep;
 
 /**
  * Sweep layouts measured: {@code k} child JVMs, each training with {@code cores/k} intra-op threads
@@ -68,11 +68,13 @@ public final class LayoutBench {
         List<Process> children = new ArrayList<>();
         try {
             for (int i = 0; i < workers; i++) {
-                children.add(new ProcessBuilder(command(c, threads)).redirectError(ProcessBuilder.Redirect.DISCARD).start());
+                children.add(new ProcessBuilder(command(c, threads))
+                        .redirectError(ProcessBuilder.Redirect.DISCARD).start());
             }
             List<BufferedReader> outs = new ArrayList<>();
             for (Process p : children) {
-                BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+                BufferedReader r =
+                        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
                 outs.add(r);
                 expect(r, "ready");
             }

@@ -1,6 +1,5 @@
 package org.initbench.perf;
 
-import org.initbench.experiment.Manifest;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -11,6 +10,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import org.initbench.BadInputException;
+import org.initbench.experiment.Manifest;
 
 /**
  * How a sweep splits a machine's cores between parallel runs (child JVMs): the layout {@code
@@ -38,8 +38,8 @@ public final class LayoutChoice {
      * @param arch architecture the measurement trained
      * @param measuredAt ISO-8601 time of the measurement
      */
-    public record Entry(String cpu, int cores, int workers, int threadsPerWorker, List<LayoutBench.Measurement> measurements,
-            String arch, String measuredAt) {}
+    public record Entry(String cpu, int cores, int workers, int threadsPerWorker,
+            List<LayoutBench.Measurement> measurements, String arch, String measuredAt) {}
 
     private LayoutChoice() {}
 

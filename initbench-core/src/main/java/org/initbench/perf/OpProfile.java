@@ -166,7 +166,8 @@ public record OpProfile(int steps, double stepMs, double betweenOpsMs, double op
     /** A Markdown table of the rows, with the between-ops time and the step's span. */
     public String markdown(String title) {
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "%s: %d profiled steps, %.1f ms per step, %.0f top-level op calls per step%n%n",
+        b.append(String.format(Locale.ROOT,
+                "%s: %d profiled steps, %.1f ms per step, %.0f top-level op calls per step%n%n",
                 title, steps, stepMs, opCallsPerStep));
         b.append("| op | calls/step | ms/step | % of step |\n|---|---|---|---|\n");
         for (Row r : rows) {

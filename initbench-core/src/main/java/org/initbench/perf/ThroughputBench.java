@@ -1,11 +1,5 @@
 package org.initbench.perf;
 
-import org.initbench.experiment.Manifest;
-import org.initbench.experiment.TrainSpec;
-import org.initbench.train.Devices;
-import org.initbench.train.Sgd;
-import org.initbench.train.SgdConfig;
-import org.initbench.train.TrainStep;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -28,12 +22,18 @@ import org.initbench.data.DatasetName;
 import org.initbench.data.DeviceBatches;
 import org.initbench.data.HostBatch;
 import org.initbench.data.ImageSet;
+import org.initbench.experiment.Manifest;
+import org.initbench.experiment.TrainSpec;
 import org.initbench.init.InitContext;
 import org.initbench.init.InitRegistry;
 import org.initbench.init.ResolvedInit;
 import org.initbench.init.SampleBatch;
 import org.initbench.model.Models;
 import org.initbench.model.Network;
+import org.initbench.train.Devices;
+import org.initbench.train.Sgd;
+import org.initbench.train.SgdConfig;
+import org.initbench.train.TrainStep;
 
 /**
  * Throughput of the real training code path on synthetic data of a dataset's shape: train steps
@@ -114,7 +114,8 @@ public final class ThroughputBench {
             Batch batch = pass != null ? pass.next() : syntheticBatch(c.batchSize(), dataset, 1);
             Models.materialize(net, root);
             InitContext.apply(net, registry.resolve("kaiming-normal").strategy(), 1);
-            Sgd sgd = new Sgd(net.trainableParameters(), new SgdConfig(TrainSpec.DEFAULT_MOMENTUM, TrainSpec.DEFAULT_WEIGHT_DECAY, false), root);
+            Sgd sgd = new Sgd(net.trainableParameters(),
+                    new SgdConfig(TrainSpec.DEFAULT_MOMENTUM, TrainSpec.DEFAULT_WEIGHT_DECAY, false), root);
             ParameterStore ps = new ParameterStore(root, false);
             for (int i = 0; i < c.warmup(); i++) {
                 TrainStep.train(net, ps, sgd, root, batch, 0.01);
@@ -256,7 +257,8 @@ public final class ThroughputBench {
     /** A Markdown table of the results (img/s as median [min–max]). */
     public static String markdown(List<ArchResult> results) {
         StringBuilder b = new StringBuilder();
-        b.append("| arch | data shape | params | batch | train img/s | eval img/s | data pipeline img/s | init s | peak RSS MiB | RSS growth MiB |\n");
+        b.append("| arch | data shape | params | batch | train img/s | eval img/s | data pipeline img/s | init s")
+                .append(" | peak RSS MiB | RSS growth MiB |\n");
         b.append("|---|---|---|---|---|---|---|---|---|---|\n");
         for (ArchResult r : results) {
             StringBuilder inits = new StringBuilder();

@@ -12,9 +12,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.ToDoubleFunction;
+import org.initbench.experiment.RunDirectory;
 import org.initbench.train.EpochMetrics;
 import org.initbench.train.LayerStatsRecord;
-import org.initbench.experiment.RunDirectory;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -219,7 +219,8 @@ public final class Plots {
             }
         }
         if (shown.size() < epochs) {
-            chart.setTitle(chart.getTitle() + " (epochs 1, " + shown.get(1) + ", " + shown.get(2) + ", ..., " + epochs + ")");
+            chart.setTitle(chart.getTitle() + " (epochs 1, " + shown.get(1) + ", " + shown.get(2) + ", ..., "
+                    + epochs + ")");
         }
         chart.addSeries("mean test accuracy (%)", shown, ys, heat);
         var st = chart.getStyler();

@@ -2,8 +2,6 @@ package org.initbench.report;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -13,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.initbench.BadInputException;
+import org.initbench.experiment.RunDirectory;
 
 /**
  * {@code initbench report RUNS_DIR}: reads every run under a runs directory and writes {@code
@@ -296,20 +295,10 @@ public final class Report {
     }
 
     private static void prepare(Path out) {
-        try {
-            if (Files.exists(out) && !Files.isDirectory(out)) {
-                throw new BadInputException("--out " + out + " exists and is not a directory");
-            }
-            Files.createDirectories(out);
-            Path probe = Files.createTempFile(out, ".write-check", ".tmp");
-            Files.delete(probe);
-        } catch (AccessDeniedException e) {
-            throw new BadInputException("output directory " + out + " is not writable", e);
-        } catch (FileSystemException e) {
-            throw new BadInputException("cannot write to output directory " + out + ": " + e.getMessage(), e);
-        } catch (IOException e) {
-            throw new BadInputException("cannot write to output directory " + out + ": " + e.getMessage(), e);
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new BadInputException("--out " + out + " exists and is not a directory");
         }
+        RunDirectory.requireWritable(out);
     }
 
     private static void atomicWrite(Path target, byte[] bytes) throws IOException {

@@ -3,9 +3,9 @@ package org.initbench.report;
 import java.nio.file.Path;
 import java.util.List;
 import org.initbench.data.DatasetName;
-import org.initbench.train.EpochMetrics;
 import org.initbench.experiment.RunResult;
 import org.initbench.experiment.TrainSpec;
+import org.initbench.train.EpochMetrics;
 
 /**
  * One run directory as read by {@link RunScanner}.

@@ -15,10 +15,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import org.initbench.BadInputException;
-import org.initbench.train.EpochMetrics;
 import org.initbench.experiment.RunDirectory;
 import org.initbench.experiment.RunResult;
 import org.initbench.experiment.TrainSpec;
+import org.initbench.train.EpochMetrics;
 
 /**
  * Finds the runs under a runs directory: every directory holding a {@code spec.json} (design §7).
@@ -181,7 +181,8 @@ public final class RunScanner {
         requireFields(n, REQUIRED_RESULT_FIELDS);
         RunResult r = JSON.treeToValue(n, RunResult.class);
         if (r.status() == null || !RESULT_STATUSES.contains(r.status())) {
-            throw new IllegalArgumentException("unknown status '" + r.status() + "' (expected done, diverged or failed)");
+            throw new IllegalArgumentException("unknown status '" + r.status()
+                    + "' (expected done, diverged or failed)");
         }
         if (RunResult.DONE.equals(r.status())) {
             for (double v : new double[] {r.bestTestAcc(), r.finalTestAcc()}) {

@@ -41,7 +41,10 @@ public final class Sgd {
     private final List<Parameter> parameters;
     private final SgdConfig config;
     private final NDManager stateManager;
-    /** Per parameter, in {@link #parameters} order: the weight, its gradient and its buffer (null before the first step). */
+    /**
+     * Per parameter, in {@link #parameters} order: the weight, its gradient and its buffer (null before the first
+     * step).
+     */
     private final NDArray[] weights;
     private final NDArray[] gradients;
     private final NDArray[] buffers;
@@ -83,7 +86,8 @@ public final class Sgd {
                 this.lr.close();
             }
             this.lr = stateManager.create(rate);
-            scalarLr = config.scalarLrFactor() == 1 ? this.lr : stateManager.create((float) (lr * config.scalarLrFactor()));
+            scalarLr = config.scalarLrFactor() == 1 ? this.lr
+                    : stateManager.create((float) (lr * config.scalarLrFactor()));
             lrValue = rate;
         }
         boolean useMomentum = config.momentum() != 0;

@@ -1,6 +1,5 @@
 package org.initbench.diag;
 
-import org.initbench.train.TrainStep;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -33,7 +32,7 @@ import org.initbench.model.Models;
 import org.initbench.model.Network;
 import org.initbench.model.Role;
 import org.initbench.model.TestNets;
-import org.initbench.experiment.TrainingRun;
+import org.initbench.train.TrainStep;
 import org.junit.jupiter.api.Test;
 
 /**

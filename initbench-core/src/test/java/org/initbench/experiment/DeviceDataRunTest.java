@@ -1,6 +1,5 @@
 package org.initbench.experiment;
 
-import org.initbench.train.TrainListener;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.Device;
@@ -13,6 +12,7 @@ import java.util.List;
 import org.initbench.data.DatasetLocator;
 import org.initbench.init.InitRegistry;
 import org.initbench.testkit.FakeData;
+import org.initbench.train.TrainListener;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,8 +1,5 @@
 package org.initbench.experiment;
 
-import org.initbench.train.Sgd;
-import org.initbench.train.SgdConfig;
-import org.initbench.train.TrainStep;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDManager;
@@ -15,6 +12,9 @@ import org.initbench.model.Layer;
 import org.initbench.model.Models;
 import org.initbench.model.Network;
 import org.initbench.model.Norm;
+import org.initbench.train.Sgd;
+import org.initbench.train.SgdConfig;
+import org.initbench.train.TrainStep;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 

@@ -13,7 +13,6 @@ import org.initbench.BadInputException;
 import org.initbench.data.DatasetLocator;
 import org.initbench.init.InitRegistry;
 import org.initbench.testkit.FakeData;
-
 import org.initbench.train.TrainListener;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

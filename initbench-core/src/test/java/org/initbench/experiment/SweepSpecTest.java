@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.List;
 import org.initbench.BadInputException;
 import org.initbench.train.SgdConfig;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

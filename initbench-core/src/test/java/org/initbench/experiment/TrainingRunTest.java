@@ -1,7 +1,5 @@
 package org.initbench.experiment;
 
-import org.initbench.train.EpochMetrics;
-import org.initbench.train.TrainListener;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,6 +13,8 @@ import org.initbench.data.DatasetLocator;
 import org.initbench.init.InitRegistry;
 import org.initbench.testkit.FakeData;
 import org.initbench.testkit.RunFiles;
+import org.initbench.train.EpochMetrics;
+import org.initbench.train.TrainListener;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -12,9 +12,9 @@ import java.util.Set;
 import org.initbench.BadInputException;
 import org.initbench.init.InitContext;
 import org.initbench.init.builtin.PytorchDefault;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class ModelsTest {
 

@@ -14,10 +14,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
-import org.initbench.testkit.FakeRuns;
-import org.initbench.train.LayerStatsRecord;
 import org.initbench.experiment.RunDirectory;
 import org.initbench.experiment.RunResult;
+import org.initbench.testkit.FakeRuns;
+import org.initbench.train.LayerStatsRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -4,10 +4,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
-import org.initbench.train.EpochMetrics;
 import org.initbench.experiment.RunDirectory;
 import org.initbench.experiment.RunResult;
 import org.initbench.experiment.TrainSpec;
+import org.initbench.train.EpochMetrics;
 
 /**
  * Writes fake run directories in the real format ({@link RunDirectory}): spec.json, metrics.jsonl

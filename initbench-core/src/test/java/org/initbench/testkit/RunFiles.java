@@ -11,12 +11,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.initbench.data.DatasetName;
-import org.initbench.model.Models;
-import org.initbench.model.Network;
-import org.initbench.model.Norm;
 import org.initbench.experiment.Checkpoint;
 import org.initbench.experiment.RunDirectory;
 import org.initbench.experiment.TrainSpec;
+import org.initbench.model.Models;
+import org.initbench.model.Network;
+import org.initbench.model.Norm;
 
 /** Reads a run directory back for comparisons: metrics without wall-clock fields, final parameters. */
 public final class RunFiles {

@@ -3,7 +3,6 @@ package org.initbench.example;
 import java.util.List;
 import java.util.Map;
 import org.initbench.init.Fans;
-import org.initbench.init.InitContext;
 import org.initbench.init.InitOption;
 import org.initbench.init.InitStrategy;
 import org.initbench.init.InitStrategyProvider;

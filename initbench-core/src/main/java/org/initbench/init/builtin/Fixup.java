@@ -31,8 +31,8 @@ import org.initbench.model.Role;
  *       W = 0, b = 0, Fixup's rule 1 and its official code (on a weight-normed net g = 0 with a unit
  *       direction v, {@link InitContext#zeroWeight}, so the classifier can learn). With the branches
  *       off as well the logits start at 0 and the first SGD step moves only the classifier (W_fcᵀδ =
- *       0 upstream); that is not a dead start, because the features reaching the classifier are not zero (stem, identity
- *       skips, shortcut projections, MobileNetV2 blocks without a skip) so δ·hᵀ ≠ 0, and from the
+ *       0 upstream); that is not a dead start, because the features reaching the classifier are not zero (stem,
+ *       identity skips, shortcut projections, MobileNetV2 blocks without a skip) so δ·hᵀ ≠ 0, and from the
  *       second step on gradients flow everywhere, as in Fixup itself. {@code kaiming}: N(0,
  *       2/fan_out), b = 0, as {@code kaiming-normal}, so the two baselines differ only in the Fixup
  *       rules. {@code default}: PyTorch's W, b ~ U(±1/√fan_in), what a torchvision ResNet leaves.

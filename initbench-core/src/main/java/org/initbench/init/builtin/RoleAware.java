@@ -51,8 +51,9 @@ import org.initbench.model.Role;
  *       the end conv's gradient, which is ∝ the inner convs' scale s, so its output moves ∝ s² per step:
  *       with d the L branches together move Θ(η) per step (Fixup), with d³ they start d⁴ =
  *       L^(−2/(m−1)) as fast (L² times slower on a ResNet), and leave that small start in a time that
- *       grows only with log(1/s), an implicit warm-up. Fixup's factor let the seed's recipe (lr 0.1, no warm-up, scalars at lr) catapult the
- *       norm-free net within 35 steps and then kill it through its scalar biases (own-init.md).
+ *       grows only with log(1/s), an implicit warm-up. Fixup's factor let the seed's recipe (lr 0.1, no
+ *       warm-up, scalars at lr) catapult the norm-free net within 35 steps and then kill it through its
+ *       scalar biases (own-init.md).
  *       {@code on}: d everywhere; {@code slow}: d³ under weight norm too; {@code slower-none}: d⁴ without
  *       any normalization (a rejected candidate of the fifth iteration); {@code off}: 1. BN nets have
  *       no depth factor: a conv feeding BN computes the same function at any scale.
@@ -321,15 +322,17 @@ public final class RoleAware implements InitStrategyProvider {
                         List.of("identity", "plain")),
                 InitOption.choice("conv", "orthogonal", "conv weights: orthogonal or gaussian, same variance",
                         List.of("orthogonal", "gaussian")),
-                InitOption.choice("depth", "slow-none", "norm-free nets: inner branch convs × Fixup's d = L^(-1/(2m-2))"
-                        + " (on), d³ = L^(-3/(2m-2)) (slow: the branches start L^(2/(m-1)) times slower), d³ without any"
+                InitOption.choice("depth", "slow-none", "norm-free nets: inner branch convs × Fixup's d ="
+                        + " L^(-1/(2m-2)) (on), d³ = L^(-3/(2m-2)) (slow: the branches start L^(2/(m-1)) times"
+                        + " slower), d³ without any"
                         + " normalization and d under weight norm (slow-none), d⁴ without any normalization and d under"
                         + " weight norm (slower-none), or 1 (off)",
                         List.of("on", "slow", "slow-none", "slower-none", "off")),
                 InitOption.choice("end", "depth", "BN nets: branch-end conv at its gain (unit), or × L^(-1/2) (depth:"
                         + " L× its effective learning rate, as the seed's Fixup)", List.of("unit", "depth")),
-                InitOption.choice("fan", "depthwise-out", "BN nets: conv variance gain²/fan_in (in), gain²/fan_out for every conv"
-                        + " (out), gain²/max(fan_in, fan_out) (max) or fan_out for depthwise convs only (depthwise-out);"
+                InitOption.choice("fan", "depthwise-out", "BN nets: conv variance gain²/fan_in (in), gain²/fan_out"
+                        + " for every conv (out), gain²/max(fan_in, fan_out) (max) or fan_out for depthwise convs only"
+                        + " (depthwise-out);"
                         + " PyTorch's fan_out", List.of("in", "out", "max", "depthwise-out")),
                 InitOption.choice("readout", "unit", "BN nets whose classifier reads max-pooled BN→ReLU features (VGG):"
                         + " that BN's γ = 1 (bn) or √(2/d), d = classifier fan_in (unit: E‖h‖² ≈ 1 at init); unit-all:"
@@ -346,7 +349,8 @@ public final class RoleAware implements InitStrategyProvider {
                         + " sixth iteration), or off",
                         List.of("off", "none")),
                 InitOption.number("vscale", "4", "weight norm: v = k·W with g unchanged, the same effective weight"
-                        + " with k = vscale, so each direction's effective learning rate is 1/k² as large (> 0; 1: v = W)"),
+                        + " with k = vscale, so each direction's effective learning rate is 1/k² as large"
+                        + " (> 0; 1: v = W)"),
                 InitOption.choice("trunk", "linear-none", "nets without BN: stem and shortcut convs at gain √2 (relu),"
                         + " 1 (linear), or 1 only without any normalization and √2 under weight norm (linear-none), or"
                         + " 1/√2 only without any normalization (half-none)",
@@ -397,7 +401,8 @@ public final class RoleAware implements InitStrategyProvider {
                     }
                     if (layer == readoutConv) {
                         float[] drawnV = layer.weightNormalized() ? ctx.get(layer, "weight_v") : null;
-                        ctx.set(layer, "weight", scaled(ctx.get(layer, "weight"), Math.sqrt(2.0 / classifierFanIn(net))));
+                        ctx.set(layer, "weight",
+                                scaled(ctx.get(layer, "weight"), Math.sqrt(2.0 / classifierFanIn(net))));
                         if (drawnV != null) {
                             ctx.set(layer, "weight_v", drawnV); // weight norm: only g takes the factor
                         }
@@ -484,7 +489,8 @@ public final class RoleAware implements InitStrategyProvider {
         float[] w = new float[layer.outChannels() * cols];
         for (int g = 0; g < layer.groups(); g++) {
             float[] block = !rule.orthogonal() ? centeredGaussian(rng, rows, cols, gain / Math.sqrt(fanIn))
-                    : centered ? Orthogonals.centered(rng, rows, cols, scale) : Orthogonals.matrix(rng, rows, cols, scale);
+                    : centered ? Orthogonals.centered(rng, rows, cols, scale)
+                    : Orthogonals.matrix(rng, rows, cols, scale);
             System.arraycopy(block, 0, w, g * rows * cols, rows * cols);
         }
         ctx.set(layer, "weight", w);

@@ -49,7 +49,8 @@ public final class StabilizeStrength implements InitStrategyProvider {
 
     @Override
     public String citation() {
-        return "Scabini, De Baets, Bruno 2022, Improving DNN Random Initialization Through Neuronal Rewiring, arXiv:2207.08148";
+        return "Scabini, De Baets, Bruno 2022, Improving DNN Random Initialization Through Neuronal Rewiring,"
+                + " arXiv:2207.08148";
     }
 
     @Override
