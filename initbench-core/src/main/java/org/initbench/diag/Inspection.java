@@ -57,6 +57,10 @@ import org.initbench.train.TrainStep;
  * prediction with the spec's options; with {@link InspectConfig#predict()} every other init gets
  * {@link AutoInitPropagation#predictGiven} on its realized parameters, from the measured moments of
  * the input batch. Must run on the thread that loaded the engine, as training does.
+ *
+ * <p>Longer than the project's 300-line guide, on purpose: the probe's hooks, the per-layer and per-add
+ * statistics and the AutoInit cross-check all read the state of the one forward/backward pass, and
+ * splitting them would pass that state around instead of reading it in one place.
  */
 public final class Inspection {
     private final InspectConfig config;
