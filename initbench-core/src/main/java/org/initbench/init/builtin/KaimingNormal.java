@@ -5,7 +5,6 @@ import java.util.Map;
 import org.initbench.init.Fans;
 import org.initbench.init.InitOption;
 import org.initbench.init.InitStrategy;
-import org.initbench.init.InitStrategyProvider;
 import org.initbench.init.Nonlinearity;
 
 /**
@@ -18,28 +17,14 @@ import org.initbench.init.Nonlinearity;
  * drawn weight and g = ‖v‖ per row. Defaults follow the benchmark seed's baseline N(0, sqrt(2/fan_out)): {@code
  * mode=fan_out}, {@code nonlinearity=relu}, {@code a=0}.
  */
-public final class KaimingNormal implements InitStrategyProvider {
+public final class KaimingNormal extends Scheme {
     static final String DEFAULT_MODE = "fan_out";
     static final String DEFAULT_NONLINEARITY = "relu";
 
-    @Override
-    public String id() {
-        return "kaiming-normal";
-    }
-
-    @Override
-    public String summary() {
-        return "He normal: W ~ N(0, gain²/fan), fan_out and relu by default; biases 0; BN γ=1, β=0";
-    }
-
-    @Override
-    public String citation() {
-        return "He, Zhang, Ren, Sun 2015, Delving Deep into Rectifiers, arXiv:1502.01852";
-    }
-
-    @Override
-    public List<InitOption> options() {
-        return List.of(
+    public KaimingNormal() {
+        super("kaiming-normal",
+                "He normal: W ~ N(0, gain²/fan), fan_out and relu by default; biases 0; BN γ=1, β=0",
+                "He, Zhang, Ren, Sun 2015, Delving Deep into Rectifiers, arXiv:1502.01852",
                 InitOption.choice("mode", DEFAULT_MODE, "which fan keeps its variance",
                         List.of("fan_in", "fan_out")),
                 InitOption.choice("nonlinearity", DEFAULT_NONLINEARITY, "gain of calculate_gain",

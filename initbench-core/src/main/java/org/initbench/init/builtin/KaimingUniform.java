@@ -5,7 +5,6 @@ import java.util.Map;
 import org.initbench.init.Fans;
 import org.initbench.init.InitOption;
 import org.initbench.init.InitStrategy;
-import org.initbench.init.InitStrategyProvider;
 import org.initbench.init.Nonlinearity;
 
 /**
@@ -18,30 +17,16 @@ import org.initbench.init.Nonlinearity;
  * {@code nonlinearity=leaky_relu}, {@code a=0}, whose gain √(2/(1+0²)) = √2 equals relu's, so b =
  * √(6/fan_in).
  */
-public final class KaimingUniform implements InitStrategyProvider {
+public final class KaimingUniform extends Scheme {
     static final String DEFAULT_MODE = "fan_in";
     static final String DEFAULT_NONLINEARITY = "leaky_relu";
     static final String DEFAULT_A = "0";
 
-    @Override
-    public String id() {
-        return "kaiming-uniform";
-    }
-
-    @Override
-    public String summary() {
-        return "He uniform: W ~ U(±√3·gain/√fan), fan_in and leaky_relu(0) = √2 by default; "
-                + "biases 0; BN γ=1, β=0";
-    }
-
-    @Override
-    public String citation() {
-        return "He, Zhang, Ren, Sun 2015, Delving Deep into Rectifiers, arXiv:1502.01852";
-    }
-
-    @Override
-    public List<InitOption> options() {
-        return List.of(
+    public KaimingUniform() {
+        super("kaiming-uniform",
+                "He uniform: W ~ U(±√3·gain/√fan), fan_in and leaky_relu(0) = √2 by default; "
+                + "biases 0; BN γ=1, β=0",
+                "He, Zhang, Ren, Sun 2015, Delving Deep into Rectifiers, arXiv:1502.01852",
                 InitOption.choice("mode", DEFAULT_MODE, "which fan keeps its variance",
                         List.of("fan_in", "fan_out")),
                 InitOption.choice("nonlinearity", DEFAULT_NONLINEARITY, "gain of calculate_gain",

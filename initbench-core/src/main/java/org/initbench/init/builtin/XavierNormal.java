@@ -1,11 +1,9 @@
 package org.initbench.init.builtin;
 
-import java.util.List;
 import java.util.Map;
 import org.initbench.init.Fans;
 import org.initbench.init.InitOption;
 import org.initbench.init.InitStrategy;
-import org.initbench.init.InitStrategyProvider;
 
 /**
  * Glorot and Bengio 2010, "Understanding the difficulty of training deep feedforward neural
@@ -16,28 +14,15 @@ import org.initbench.init.InitStrategyProvider;
  * #DEFAULT_GAIN}, torch's. (The paper states the uniform form; this is its normal counterpart of
  * equal variance.)
  */
-public final class XavierNormal implements InitStrategyProvider {
+public final class XavierNormal extends Scheme {
     static final String DEFAULT_GAIN = "1";
 
-    @Override
-    public String id() {
-        return "xavier-normal";
-    }
-
-    @Override
-    public String summary() {
-        return "Glorot normal: W ~ N(0, gain²·2/(fan_in+fan_out)); biases 0; BN γ=1, β=0";
-    }
-
-    @Override
-    public String citation() {
-        return "Glorot, Bengio 2010, Understanding the difficulty of training deep feedforward "
-                + "neural networks, AISTATS (PMLR 9:249-256)";
-    }
-
-    @Override
-    public List<InitOption> options() {
-        return List.of(InitOption.number("gain", DEFAULT_GAIN, "scale factor (calculate_gain)"));
+    public XavierNormal() {
+        super("xavier-normal",
+                "Glorot normal: W ~ N(0, gain²·2/(fan_in+fan_out)); biases 0; BN γ=1, β=0",
+                "Glorot, Bengio 2010, Understanding the difficulty of training deep feedforward "
+                + "neural networks, AISTATS (PMLR 9:249-256)",
+                InitOption.number("gain", DEFAULT_GAIN, "scale factor (calculate_gain)"));
     }
 
     @Override
