@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.random.RandomGenerator;
 import org.initbench.init.Fans;
-import org.initbench.init.InitContext;
 import org.initbench.init.InitOption;
 import org.initbench.init.InitStrategy;
 import org.initbench.init.Orthogonals;

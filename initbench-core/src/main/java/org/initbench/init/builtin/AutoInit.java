@@ -59,11 +59,11 @@ public final class AutoInit extends Scheme {
 
     @Override
     public InitStrategy create(Map<String, String> options) {
-        double var = Double.parseDouble(options.get("input-var"));
+        double var = number(options, "input-var");
         if (!(var > 0)) {
             throw new BadInputException("autoinit: input-var must be > 0, got " + var);
         }
-        Moments input = new Moments(Double.parseDouble(options.get("input-mean")), var);
+        Moments input = new Moments(number(options, "input-mean"), var);
         String distribution = options.get("distribution");
         boolean compensate = options.get("padding").equals("compensate");
         boolean sampled = options.get("moments").equals("sampled");

@@ -41,7 +41,7 @@ public final class DeltaOrthogonal extends Scheme {
 
     @Override
     public InitStrategy create(Map<String, String> options) {
-        double gain = Double.parseDouble(options.get("gain"));
+        double gain = number(options, "gain");
         return EveryWeight.strategy((ctx, layer) ->
                 ctx.set(layer, "weight", kernel(ctx.rng(layer, "weight"), layer, gain)));
     }

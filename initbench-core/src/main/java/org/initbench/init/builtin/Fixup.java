@@ -49,7 +49,8 @@ public final class Fixup extends Scheme {
     public Fixup() {
         super("fixup",
                 "seed's BN Fixup: He fan_out; branch-last conv × L^-1/2 and its BN γ=0; other BN 1/0",
-                "Zhang, Dauphin, Ma 2019, Fixup Initialization, ICLR, arXiv:1901.09321 (benchmark seed's BN adaptation)",
+                "Zhang, Dauphin, Ma 2019, Fixup Initialization, ICLR, arXiv:1901.09321"
+                + " (benchmark seed's BN adaptation)",
                 InitOption.choice("classifier", DEFAULT_CLASSIFIER,
                 "classifier W, b: zero (Fixup), kaiming (He fan_out, b=0) or default (PyTorch U)",
                 List.of("zero", "kaiming", "default")));

@@ -1,11 +1,8 @@
 package org.initbench.init.builtin;
 
-import java.util.List;
 import java.util.Map;
 import org.initbench.init.Fans;
-import org.initbench.init.InitOption;
 import org.initbench.init.InitStrategy;
-import org.initbench.init.Nonlinearity;
 
 /**
  * He et al. 2015, "Delving Deep into Rectifiers: Surpassing Human-Level Performance on ImageNet
@@ -27,18 +24,13 @@ public final class KaimingUniform extends Scheme {
                 "He uniform: W ~ U(±√3·gain/√fan), fan_in and leaky_relu(0) = √2 by default; "
                 + "biases 0; BN γ=1, β=0",
                 "He, Zhang, Ren, Sun 2015, Delving Deep into Rectifiers, arXiv:1502.01852",
-                InitOption.choice("mode", DEFAULT_MODE, "which fan keeps its variance",
-                        List.of("fan_in", "fan_out")),
-                InitOption.choice("nonlinearity", DEFAULT_NONLINEARITY, "gain of calculate_gain",
-                        List.of(Nonlinearity.ids().split(", "))),
-                InitOption.number("a", DEFAULT_A, "negative slope for leaky_relu"));
+                KaimingNormal.options(DEFAULT_MODE, DEFAULT_NONLINEARITY, DEFAULT_A));
     }
 
     @Override
     public InitStrategy create(Map<String, String> options) {
         String mode = options.get("mode");
-        double gain = Fans.gain(Nonlinearity.parse(options.get("nonlinearity")),
-                Double.parseDouble(options.get("a")));
+        double gain = KaimingNormal.gain(options);
         return EveryWeight.strategy((ctx, layer) -> ctx.uniform(layer, "weight",
                 Math.sqrt(3.0) * gain / Math.sqrt(Fans.of(layer).select(mode))));
     }

@@ -56,8 +56,8 @@ public final class Lsuv extends Scheme {
 
     @Override
     public InitStrategy create(Map<String, String> options) {
-        double tol = Double.parseDouble(options.get("tol"));
-        int maxIter = (int) Double.parseDouble(options.get("max-iter"));
+        double tol = number(options, "tol");
+        int maxIter = (int) number(options, "max-iter");
         boolean train = options.get("bn-mode").equals("train");
         return ctx -> {
             SampleBatch batch = ctx.sampleBatch();

@@ -25,8 +25,8 @@ public final class Normal extends Scheme {
 
     @Override
     public InitStrategy create(Map<String, String> options) {
-        double mean = Double.parseDouble(options.get("mean"));
-        double std = Double.parseDouble(options.get("std"));
+        double mean = number(options, "mean");
+        double std = number(options, "std");
         if (std < 0) {
             throw new BadInputException("init 'normal': std must be >= 0, got " + std);
         }

@@ -1,7 +1,6 @@
 package org.initbench.init.builtin;
 
 import java.util.Map;
-import org.initbench.init.InitOption;
 import org.initbench.init.InitStrategy;
 import org.initbench.init.Orthogonals;
 
@@ -27,12 +26,12 @@ public final class Orthogonal extends Scheme {
                 + "BN γ=1, β=0",
                 "Saxe, McClelland, Ganguli 2014, Exact solutions to the nonlinear dynamics of learning "
                 + "in deep linear neural networks, ICLR, arXiv:1312.6120",
-                InitOption.number("gain", DEFAULT_GAIN, "scale factor (calculate_gain)"));
+                gainOption(DEFAULT_GAIN));
     }
 
     @Override
     public InitStrategy create(Map<String, String> options) {
-        double gain = Double.parseDouble(options.get("gain"));
+        double gain = number(options, "gain");
         return EveryWeight.strategy((ctx, layer) -> {
             int rows = Math.toIntExact(layer.weightShape().get(0));
             int cols = ctx.size(layer, "weight") / rows;

@@ -77,8 +77,9 @@ public final class RoleAware extends Scheme {
                         + " the rejected identity and fan_out starts: " + CANDIDATES + ")", List.of("drawn")),
                 InitOption.choice("rebalance", "off", "no rebalancing of a norm-free ResNet's first stage (the"
                         + " only value; the rejected candidate: " + CANDIDATES + ")", List.of("off")),
-                InitOption.number("vscale", "4", "weight norm: v = k·W with g unchanged, the same effective weight"
-                        + " with k = vscale, so each direction's effective learning rate is 1/k² as large (> 0; 1: v = W)"),
+                InitOption.number("vscale", "4", "weight norm: v = k·W with g unchanged, the same effective"
+                        + " weight with k = vscale, so each direction's effective learning rate is 1/k² as large"
+                        + " (> 0; 1: v = W)"),
                 InitOption.choice("trunk", "linear-none", "nets without BN: stem and shortcut convs at gain 1"
                         + " without any normalization and √2 under weight norm (linear-none), 1 in both (linear),"
                         + " or √2 in both (relu)", List.of("relu", "linear", "linear-none")));

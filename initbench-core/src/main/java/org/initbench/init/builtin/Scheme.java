@@ -1,6 +1,7 @@
 package org.initbench.init.builtin;
 
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.initbench.init.InitOption;
 import org.initbench.init.InitStrategyProvider;
@@ -25,6 +26,16 @@ abstract class Scheme implements InitStrategyProvider {
         this.summary = summary;
         this.citation = citation;
         this.options = options;
+    }
+
+    /** The {@code gain} option of the torch.nn.init schemes that take one ({@code calculate_gain}'s factor). */
+    static InitOption gainOption(String defaultGain) {
+        return InitOption.number("gain", defaultGain, "scale factor (calculate_gain)");
+    }
+
+    /** A declared number option, parsed (the registry has checked that it is a finite number). */
+    static double number(Map<String, String> options, String name) {
+        return Double.parseDouble(options.get(name));
     }
 
     @Override

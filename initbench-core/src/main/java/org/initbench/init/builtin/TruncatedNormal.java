@@ -45,10 +45,10 @@ public final class TruncatedNormal extends Scheme {
 
     @Override
     public InitStrategy create(Map<String, String> options) {
-        double mean = Double.parseDouble(options.get("mean"));
-        double std = Double.parseDouble(options.get("std"));
-        double a = Double.parseDouble(options.get("a"));
-        double b = Double.parseDouble(options.get("b"));
+        double mean = number(options, "mean");
+        double std = number(options, "std");
+        double a = number(options, "a");
+        double b = number(options, "b");
         if (!(std > 0) || !(a < b)) {
             throw new BadInputException("init 'truncated-normal': needs std > 0 and a < b, got std="
                     + std + ", a=" + a + ", b=" + b);

@@ -25,8 +25,8 @@ public final class Uniform extends Scheme {
 
     @Override
     public InitStrategy create(Map<String, String> options) {
-        double a = Double.parseDouble(options.get("a"));
-        double b = Double.parseDouble(options.get("b"));
+        double a = number(options, "a");
+        double b = number(options, "b");
         if (a > b) {
             throw new BadInputException("init 'uniform': needs a <= b, got a=" + a + ", b=" + b);
         }

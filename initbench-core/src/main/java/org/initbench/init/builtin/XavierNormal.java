@@ -2,8 +2,8 @@ package org.initbench.init.builtin;
 
 import java.util.Map;
 import org.initbench.init.Fans;
-import org.initbench.init.InitOption;
 import org.initbench.init.InitStrategy;
+import org.initbench.model.Layer;
 
 /**
  * Glorot and Bengio 2010, "Understanding the difficulty of training deep feedforward neural
@@ -16,21 +16,26 @@ import org.initbench.init.InitStrategy;
  */
 public final class XavierNormal extends Scheme {
     static final String DEFAULT_GAIN = "1";
+    /** The paper, for both Xavier schemes. */
+    static final String CITATION = "Glorot, Bengio 2010, Understanding the difficulty of training deep feedforward"
+            + " neural networks, AISTATS (PMLR 9:249-256)";
 
     public XavierNormal() {
         super("xavier-normal",
                 "Glorot normal: W ~ N(0, gain²·2/(fan_in+fan_out)); biases 0; BN γ=1, β=0",
-                "Glorot, Bengio 2010, Understanding the difficulty of training deep feedforward "
-                + "neural networks, AISTATS (PMLR 9:249-256)",
-                InitOption.number("gain", DEFAULT_GAIN, "scale factor (calculate_gain)"));
+                CITATION,
+                gainOption(DEFAULT_GAIN));
     }
 
     @Override
     public InitStrategy create(Map<String, String> options) {
-        double gain = Double.parseDouble(options.get("gain"));
-        return EveryWeight.strategy((ctx, layer) -> {
-            Fans f = Fans.of(layer);
-            ctx.normal(layer, "weight", gain * Math.sqrt(2.0 / (f.fanIn() + f.fanOut())));
-        });
+        double gain = number(options, "gain");
+        return EveryWeight.strategy((ctx, layer) -> ctx.normal(layer, "weight", gain * Math.sqrt(2.0 / fanSum(layer))));
+    }
+
+    /** fan_in + fan_out, the denominator of both Xavier schemes. */
+    static long fanSum(Layer layer) {
+        Fans f = Fans.of(layer);
+        return f.fanIn() + f.fanOut();
     }
 }

@@ -1,8 +1,6 @@
 package org.initbench.init.builtin;
 
 import java.util.Map;
-import org.initbench.init.Fans;
-import org.initbench.init.InitOption;
 import org.initbench.init.InitStrategy;
 
 /**
@@ -19,17 +17,14 @@ public final class XavierUniform extends Scheme {
     public XavierUniform() {
         super("xavier-uniform",
                 "Glorot uniform: W ~ U(±gain·√(6/(fan_in+fan_out))); biases 0; BN γ=1, β=0",
-                "Glorot, Bengio 2010, Understanding the difficulty of training deep feedforward "
-                + "neural networks, AISTATS (PMLR 9:249-256)",
-                InitOption.number("gain", DEFAULT_GAIN, "scale factor (calculate_gain)"));
+                XavierNormal.CITATION,
+                gainOption(DEFAULT_GAIN));
     }
 
     @Override
     public InitStrategy create(Map<String, String> options) {
-        double gain = Double.parseDouble(options.get("gain"));
-        return EveryWeight.strategy((ctx, layer) -> {
-            Fans f = Fans.of(layer);
-            ctx.uniform(layer, "weight", gain * Math.sqrt(6.0 / (f.fanIn() + f.fanOut())));
-        });
+        double gain = number(options, "gain");
+        return EveryWeight.strategy((ctx, layer) ->
+                ctx.uniform(layer, "weight", gain * Math.sqrt(6.0 / XavierNormal.fanSum(layer))));
     }
 }

@@ -1,8 +1,6 @@
 package org.initbench.init.builtin;
 
-import java.util.List;
 import java.util.Map;
-import org.initbench.init.InitOption;
 import org.initbench.init.InitStrategy;
 import org.initbench.model.Layer;
 import org.initbench.model.LayerKind;
@@ -24,7 +22,7 @@ import org.initbench.model.LayerKind;
  * <p>{@code base} is a plain id: spec values cannot hold {@code ,} or {@code :}, so the base runs
  * with its defaults; {@code zero-gamma} itself is refused.
  */
-public final class ZeroGamma extends Scheme {
+public final class ZeroGamma extends Bases.Wrapper {
     static final String ID = "zero-gamma";
     /** torchvision's ResNet init, which its {@code zero_init_residual} goes with. */
     static final String DEFAULT_BASE = "kaiming-normal";
@@ -33,12 +31,11 @@ public final class ZeroGamma extends Scheme {
         super(ID,
                 "base scheme, then γ=0 on the last BN of each residual branch (identity blocks)",
                 "Goyal et al. 2017, Accurate, Large Minibatch SGD, arXiv:1706.02677",
-                () -> List.of(Bases.option(ID, DEFAULT_BASE)));
+                DEFAULT_BASE);
     }
 
     @Override
-    public InitStrategy create(Map<String, String> options) {
-        InitStrategy base = Bases.resolve(ID, options.get("base"));
+    InitStrategy wrap(InitStrategy base, Map<String, String> options) {
         return ctx -> {
             Residuals.requireBranchBn(ctx, ID);
             base.initialize(ctx);
