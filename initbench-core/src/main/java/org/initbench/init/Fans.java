@@ -55,14 +55,4 @@ public record Fans(long fanIn, long fanOut) {
             case SELU -> 0.75;
         };
     }
-
-    /**
-     * The extra gain 1/√(1 − 1/π) ≈ 1.2114 of a mean-free (row-centered) weight reading a ReLU's output:
-     * for z ~ N(0, σ²), relu(z) has second moment σ²/2 and variance σ²(1 − 1/π)/2, and a weight whose
-     * rows sum to 0 sees only the variance; this gain restores the output's second moment to that of
-     * an uncentered weight of the same norm (Brock, De, Smith 2021, arXiv:2101.08692, Scaled WS).
-     */
-    public static double centeredReluGain() {
-        return 1 / Math.sqrt(1 - 1 / Math.PI);
-    }
 }

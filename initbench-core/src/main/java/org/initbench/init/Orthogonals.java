@@ -36,36 +36,6 @@ public final class Orthogonals {
         return out;
     }
 
-    /**
-     * A rows × cols matrix (cols ≥ 2) whose rows each sum to 0: {@link #matrix} drawn rows × (cols − 1) and
-     * mapped into the subspace orthogonal to the all-ones vector by the Householder reflection H that swaps
-     * e_cols and u = 1/√cols (H's first cols − 1 columns are an orthonormal basis of that subspace), so
-     * rows are orthonormal × gain when rows ≤ cols − 1, columns otherwise. With v = e_cols − u·1 and a
-     * row q padded by 0: w = q − 2(q·v)/‖v‖²·v, i.e. w_j = q_j − u²S/(1 − u) for j &lt; cols and w_cols =
-     * uS, S = Σq.
-     */
-    public static float[] centered(RandomGenerator rng, int rows, int cols, double gain) {
-        if (cols < 2) {
-            throw new IllegalArgumentException("a centered row needs at least 2 columns, got " + cols);
-        }
-        int n = cols - 1;
-        float[] q = matrix(rng, rows, n, gain);
-        double u = 1 / Math.sqrt(cols);
-        float[] out = new float[rows * cols];
-        for (int i = 0; i < rows; i++) {
-            double sum = 0;
-            for (int j = 0; j < n; j++) {
-                sum += q[i * n + j];
-            }
-            double shift = u * u * sum / (1 - u);
-            for (int j = 0; j < n; j++) {
-                out[i * cols + j] = (float) (q[i * n + j] - shift);
-            }
-            out[i * cols + n] = (float) (u * sum);
-        }
-        return out;
-    }
-
     /** The Q (m × n, m ≥ n) of the QR decomposition of {@code a} whose R has a positive diagonal. */
     static double[][] qWithPositiveR(double[][] a) {
         int m = a.length;

@@ -51,32 +51,6 @@ class OrthogonalsTest {
         }
     }
 
-    /**
-     * centered: every row sums to 0; rows ≤ cols − 1 are orthonormal × gain; with more rows, the columns
-     * span the (cols − 1)-dimensional mean-free subspace, so WᵀW = gain²·(I − 11ᵀ/cols).
-     */
-    @ParameterizedTest(name = "{0}x{1}")
-    @CsvSource({"16, 144", "8, 9", "1, 9", "16, 8", "64, 64", "2, 2"})
-    void centeredRowsSumToZeroAndStayOrthogonal(int rows, int cols) {
-        double gain = 1.5;
-        float[] w = Orthogonals.centered(new SplittableRandom(rows * 17L + cols), rows, cols, gain);
-        for (int i = 0; i < rows; i++) {
-            double sum = 0;
-            for (int j = 0; j < cols; j++) {
-                sum += w[i * cols + j];
-            }
-            assertThat(sum).as("row %d", i).isCloseTo(0, within(1e-5));
-        }
-        boolean byRows = rows <= cols - 1;
-        int n = byRows ? rows : cols;
-        for (int a = 0; a < n; a++) {
-            for (int b = 0; b < n; b++) {
-                double expected = byRows ? (a == b ? 1 : 0) : (a == b ? 1 : 0) - 1.0 / cols;
-                assertThat(dot(w, rows, cols, byRows, a, b)).as("(%d,%d)", a, b).isCloseTo(gain * gain * expected, within(1e-5));
-            }
-        }
-    }
-
     /** Row a · row b of the row-major rows × cols {@code w}, or column a · column b when {@code byRows} is false. */
     static double dot(float[] w, int rows, int cols, boolean byRows, int a, int b) {
         double dot = 0;

@@ -7,7 +7,6 @@ import java.util.random.RandomGenerator;
 import org.initbench.init.Fans;
 import org.initbench.init.InitOption;
 import org.initbench.init.InitStrategy;
-import org.initbench.init.InitStrategyProvider;
 import org.initbench.init.Orthogonals;
 import org.initbench.model.Layer;
 import org.initbench.model.LayerKind;
@@ -38,74 +37,47 @@ import org.initbench.model.Norm;
  *       a WN net, g = ‖w‖ per row: the same effective weight).
  * </ul>
  */
-public final class Arpit implements InitStrategyProvider {
+public final class Arpit extends Scheme {
     static final String DEFAULT_DIRECTION = "orthogonal";
     /** γ of a layer followed by a ReLU. */
     static final double RELU_GAMMA = 2.0;
 
-    @Override
-    public String id() {
-        return "arpit";
-    }
-
-    @Override
-    public String summary() {
-        return "WeightNorm init: orthogonal v, g = √(γ·fan_in/fan_out), γ = 2 (ReLU), 1/B_k (last branch conv),"
-                + " 1 (shortcut); classifier PyTorch default";
-    }
-
-    @Override
-    public String citation() {
-        return "Arpit, Campos, Bengio 2019, How to Initialize your Network? Robust Initialization for"
-                + " WeightNorm & ResNets, NeurIPS 2019, arXiv:1906.02341";
-    }
-
-    @Override
-    public List<InitOption> options() {
-        return List.of(InitOption.choice("direction", DEFAULT_DIRECTION,
+    public Arpit() {
+        super("arpit",
+                "WeightNorm init: orthogonal v, g = √(γ·fan_in/fan_out), γ = 2 (ReLU), 1/B_k (last branch conv),"
+                + " 1 (shortcut); classifier PyTorch default",
+                "Arpit, Campos, Bengio 2019, How to Initialize your Network? Robust Initialization for"
+                + " WeightNorm & ResNets, NeurIPS 2019, arXiv:1906.02341",
+                InitOption.choice("direction", DEFAULT_DIRECTION,
                 "direction of each weight row (orthogonal_proposed or proposed)", List.of("orthogonal", "gaussian")));
     }
 
     @Override
     public InitStrategy create(Map<String, String> options) {
         boolean orthogonal = options.get("direction").equals("orthogonal");
-        return ctx -> {
-            Network net = ctx.network();
-            for (Layer layer : net.layers()) {
-                if (ctx.initScalar(layer)) {
-                    continue;
-                }
-                if (layer.kind() == LayerKind.BATCH_NORM) {
-                    ctx.fill(layer, "weight", 1f);
-                    ctx.fill(layer, "bias", 0f);
-                    continue;
-                }
-                Fans fans = Fans.of(layer);
-                if (layer.kind() == LayerKind.LINEAR) {
-                    double bound = 1.0 / Math.sqrt(fans.fanIn());
-                    ctx.uniform(layer, "weight", bound);
-                    ctx.uniform(layer, "bias", bound);
-                    continue;
-                }
-                if (ctx.has(layer, "bias")) {
-                    ctx.fill(layer, "bias", 0f);
-                }
-                if (net.norm() == Norm.BN) {
-                    ctx.normal(layer, "weight", Math.sqrt(RELU_GAMMA / fans.fanOut()));
-                    continue;
-                }
-                double g = Math.sqrt(gamma(net, layer) * fans.fanIn() / (fans.fanOut() / layer.groups()));
-                float[] v = direction(ctx.rng(layer, "weight"), layer.outChannels(), (int) fans.fanIn(), orthogonal);
-                if (layer.weightNormalized()) {
-                    ctx.set(layer, "weight_v", v);
-                    float[] gs = new float[layer.outChannels()];
-                    Arrays.fill(gs, (float) g);
-                    ctx.set(layer, "weight_g", gs);
-                } else {
-                    ctx.set(layer, "weight", rowsWithNorm(v, layer.outChannels(), g));
-                }
+        return ctx -> EveryWeight.forEach(ctx, (c, layer) -> {
+            Network net = c.network();
+            Fans fans = Fans.of(layer);
+            if (layer.kind() == LayerKind.LINEAR) {
+                PytorchDefault.reset(c, layer);
+                return;
             }
-        };
+            EveryWeight.zeroBias(c, layer);
+            if (net.norm() == Norm.BN) {
+                c.normal(layer, "weight", Math.sqrt(RELU_GAMMA / fans.fanOut()));
+                return;
+            }
+            double g = Math.sqrt(gamma(net, layer) * fans.fanIn() / (fans.fanOut() / layer.groups()));
+            float[] v = direction(c.rng(layer, "weight"), layer.outChannels(), (int) fans.fanIn(), orthogonal);
+            if (layer.weightNormalized()) {
+                c.set(layer, "weight_v", v);
+                float[] gs = new float[layer.outChannels()];
+                Arrays.fill(gs, (float) g);
+                c.set(layer, "weight_g", gs);
+            } else {
+                c.set(layer, "weight", rowsWithNorm(v, layer.outChannels(), g));
+            }
+        });
     }
 
     /** γ of a conv by its role; see the class comment. */

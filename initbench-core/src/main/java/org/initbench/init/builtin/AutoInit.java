@@ -7,7 +7,6 @@ import org.initbench.BadInputException;
 import org.initbench.init.InitContext;
 import org.initbench.init.InitOption;
 import org.initbench.init.InitStrategy;
-import org.initbench.init.InitStrategyProvider;
 import org.initbench.model.Layer;
 import org.initbench.model.Moments;
 
@@ -26,7 +25,7 @@ import org.initbench.model.Moments;
  * assumes BN outputs (0, 1)). Defaults: {@code input-mean=0}, {@code input-var=1}, {@code
  * distribution=truncated_normal}, {@code padding=ignore}, {@code moments=sampled}.
  */
-public final class AutoInit implements InitStrategyProvider {
+public final class AutoInit extends Scheme {
     static final String DEFAULT_INPUT_MEAN = "0";
     static final String DEFAULT_INPUT_VAR = "1";
     static final String DEFAULT_DISTRIBUTION = "truncated_normal";
@@ -43,25 +42,11 @@ public final class AutoInit implements InitStrategyProvider {
     /** Std of N(0, 1) truncated to ±2. */
     static final double TRUNCATED_STD = 0.87962566103423978;
 
-    @Override
-    public String id() {
-        return "autoinit";
-    }
-
-    @Override
-    public String summary() {
-        return "AutoInit: analytic mean/variance propagation, Var(W) = 1/(fan_in·E[x²_in]); biases 0; BN γ=1, β=0";
-    }
-
-    @Override
-    public String citation() {
-        return "Bingham, Miikkulainen 2023, AutoInit: Analytic Signal-Preserving Weight Initialization for "
-                + "Neural Networks, AAAI 2023, arXiv:2109.08958";
-    }
-
-    @Override
-    public List<InitOption> options() {
-        return List.of(
+    public AutoInit() {
+        super("autoinit",
+                "AutoInit: analytic mean/variance propagation, Var(W) = 1/(fan_in·E[x²_in]); biases 0; BN γ=1, β=0",
+                "Bingham, Miikkulainen 2023, AutoInit: Analytic Signal-Preserving Weight Initialization for "
+                + "Neural Networks, AAAI 2023, arXiv:2109.08958",
                 InitOption.number("input-mean", DEFAULT_INPUT_MEAN, "assumed mean of the input pixels"),
                 InitOption.number("input-var", DEFAULT_INPUT_VAR, "assumed variance of the input pixels"),
                 InitOption.choice("distribution", DEFAULT_DISTRIBUTION, "weight distribution",
@@ -74,11 +59,11 @@ public final class AutoInit implements InitStrategyProvider {
 
     @Override
     public InitStrategy create(Map<String, String> options) {
-        double var = Double.parseDouble(options.get("input-var"));
+        double var = number(options, "input-var");
         if (!(var > 0)) {
             throw new BadInputException("autoinit: input-var must be > 0, got " + var);
         }
-        Moments input = new Moments(Double.parseDouble(options.get("input-mean")), var);
+        Moments input = new Moments(number(options, "input-mean"), var);
         String distribution = options.get("distribution");
         boolean compensate = options.get("padding").equals("compensate");
         boolean sampled = options.get("moments").equals("sampled");

@@ -1,6 +1,8 @@
 package org.initbench.init.builtin;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.initbench.BadInputException;
 import org.initbench.init.InitOption;
 import org.initbench.init.InitRegistry;
@@ -30,5 +32,28 @@ final class Bases {
             throw new BadInputException("init '" + ownId + "': base cannot be " + ownId + " itself");
         }
         return InitRegistry.load().resolve(baseId).strategy();
+    }
+
+    /**
+     * A scheme that runs a {@code base} scheme (with its defaults) and then changes what it wrote: the {@code
+     * base} option first, then the scheme's own.
+     */
+    abstract static class Wrapper extends Scheme {
+        Wrapper(String id, String summary, String citation, String defaultBase, InitOption... own) {
+            super(id, summary, citation, () -> {
+                List<InitOption> all = new ArrayList<>();
+                all.add(option(id, defaultBase));
+                all.addAll(List.of(own));
+                return List.copyOf(all);
+            });
+        }
+
+        @Override
+        public final InitStrategy create(Map<String, String> options) {
+            return wrap(resolve(id(), options.get("base")), options);
+        }
+
+        /** The strategy around {@code base}, from the scheme's own options. */
+        abstract InitStrategy wrap(InitStrategy base, Map<String, String> options);
     }
 }

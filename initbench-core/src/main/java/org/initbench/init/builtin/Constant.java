@@ -1,10 +1,8 @@
 package org.initbench.init.builtin;
 
-import java.util.List;
 import java.util.Map;
 import org.initbench.init.InitOption;
 import org.initbench.init.InitStrategy;
-import org.initbench.init.InitStrategyProvider;
 
 /**
  * A constant weight, {@code torch.nn.init.constant_(W, value)}: every Conv2d and Linear weight
@@ -17,27 +15,14 @@ import org.initbench.init.InitStrategyProvider;
  * al. 2012, so that it isolates the missing randomness from a scale effect (and unlike 0 it lets
  * signals and gradients flow).
  */
-public final class Constant implements InitStrategyProvider {
+public final class Constant extends Scheme {
     static final String DEFAULT_VALUE = "0.01";
 
-    @Override
-    public String id() {
-        return "constant";
-    }
-
-    @Override
-    public String summary() {
-        return "W = value (0.01) for every conv and linear; biases 0; BN γ=1, β=0 (symmetric init)";
-    }
-
-    @Override
-    public String citation() {
-        return "PyTorch torch.nn.init.constant_";
-    }
-
-    @Override
-    public List<InitOption> options() {
-        return List.of(InitOption.number("value", DEFAULT_VALUE, "every conv and linear weight"));
+    public Constant() {
+        super("constant",
+                "W = value (0.01) for every conv and linear; biases 0; BN γ=1, β=0 (symmetric init)",
+                "PyTorch torch.nn.init.constant_",
+                InitOption.number("value", DEFAULT_VALUE, "every conv and linear weight"));
     }
 
     @Override

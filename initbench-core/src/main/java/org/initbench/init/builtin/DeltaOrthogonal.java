@@ -1,11 +1,9 @@
 package org.initbench.init.builtin;
 
-import java.util.List;
 import java.util.Map;
 import java.util.random.RandomGenerator;
 import org.initbench.init.InitOption;
 import org.initbench.init.InitStrategy;
-import org.initbench.init.InitStrategyProvider;
 import org.initbench.init.Orthogonals;
 import org.initbench.model.Layer;
 import org.initbench.model.LayerKind;
@@ -30,33 +28,20 @@ import org.initbench.model.LayerKind;
  * orthogonal map needs gain √2 to keep ‖x‖² through conv + ReLU. Use {@code gain=1} for the paper's
  * linear/tanh setting.
  */
-public final class DeltaOrthogonal implements InitStrategyProvider {
+public final class DeltaOrthogonal extends Scheme {
     static final double DEFAULT_GAIN = Math.sqrt(2.0);
 
-    @Override
-    public String id() {
-        return "delta-orthogonal";
-    }
-
-    @Override
-    public String summary() {
-        return "conv centre tap = gain·orthogonal (per group), other taps 0; linear orthogonal; b=0; BN 1/0";
-    }
-
-    @Override
-    public String citation() {
-        return "Xiao et al. 2018, Dynamical Isometry and a Mean Field Theory of CNNs, ICML, arXiv:1806.05393";
-    }
-
-    @Override
-    public List<InitOption> options() {
-        return List.of(InitOption.number("gain", Double.toString(DEFAULT_GAIN),
+    public DeltaOrthogonal() {
+        super("delta-orthogonal",
+                "conv centre tap = gain·orthogonal (per group), other taps 0; linear orthogonal; b=0; BN 1/0",
+                "Xiao et al. 2018, Dynamical Isometry and a Mean Field Theory of CNNs, ICML, arXiv:1806.05393",
+                InitOption.number("gain", Double.toString(DEFAULT_GAIN),
                 "scale of the orthogonal centre tap (√2 for ReLU, 1 for linear/tanh)"));
     }
 
     @Override
     public InitStrategy create(Map<String, String> options) {
-        double gain = Double.parseDouble(options.get("gain"));
+        double gain = number(options, "gain");
         return EveryWeight.strategy((ctx, layer) ->
                 ctx.set(layer, "weight", kernel(ctx.rng(layer, "weight"), layer, gain)));
     }

@@ -22,24 +22,37 @@ final class EveryWeight {
         void set(InitContext ctx, Layer layer);
     }
 
+    /**
+     * The loop every scheme here shares: each layer in order, Fixup's scalars neutral ({@link
+     * InitContext#initScalar}), every BN γ = 1 and β = 0, and {@code rule} on every other layer (conv, linear).
+     */
+    static void forEach(InitContext ctx, Rule rule) {
+        for (Layer layer : ctx.network().layers()) {
+            if (ctx.initScalar(layer)) {
+                continue;
+            }
+            if (layer.kind() == LayerKind.BATCH_NORM) {
+                ctx.fill(layer, "weight", 1f);
+                ctx.fill(layer, "bias", 0f);
+                continue;
+            }
+            rule.set(ctx, layer);
+        }
+    }
+
     /** A strategy applying {@code weightRule} to every conv and linear weight; biases 0; BN 1/0. */
     static InitStrategy strategy(Rule weightRule) {
-        return ctx -> {
-            for (Layer layer : ctx.network().layers()) {
-                if (ctx.initScalar(layer)) {
-                    continue;
-                }
-                if (layer.kind() == LayerKind.BATCH_NORM) {
-                    ctx.fill(layer, "weight", 1f);
-                    ctx.fill(layer, "bias", 0f);
-                    continue;
-                }
-                weightRule.set(ctx, layer);
-                if (ctx.has(layer, "bias")) {
-                    ctx.fill(layer, "bias", 0f);
-                }
-            }
-        };
+        return ctx -> forEach(ctx, (c, layer) -> {
+            weightRule.set(c, layer);
+            zeroBias(c, layer);
+        });
+    }
+
+    /** Bias 0 where the layer has one. */
+    static void zeroBias(InitContext ctx, Layer layer) {
+        if (ctx.has(layer, "bias")) {
+            ctx.fill(layer, "bias", 0f);
+        }
     }
 
     /** Fills a parameter with i.i.d. draws of {@code sampler} from the parameter's own stream. */

@@ -6,7 +6,6 @@ import org.initbench.init.Fans;
 import org.initbench.init.InitContext;
 import org.initbench.init.InitOption;
 import org.initbench.init.InitStrategy;
-import org.initbench.init.InitStrategyProvider;
 import org.initbench.model.Layer;
 import org.initbench.model.LayerKind;
 import org.initbench.model.Role;
@@ -44,27 +43,15 @@ import org.initbench.model.Role;
  * ({@code --norm none}, {@code weightnorm}) are refused: there is no last BN to zero, and the
  * norm-free scheme is {@code fixup-original}.
  */
-public final class Fixup implements InitStrategyProvider {
+public final class Fixup extends Scheme {
     static final String DEFAULT_CLASSIFIER = "zero";
 
-    @Override
-    public String id() {
-        return "fixup";
-    }
-
-    @Override
-    public String summary() {
-        return "seed's BN Fixup: He fan_out; branch-last conv × L^-1/2 and its BN γ=0; other BN 1/0";
-    }
-
-    @Override
-    public String citation() {
-        return "Zhang, Dauphin, Ma 2019, Fixup Initialization, ICLR, arXiv:1901.09321 (benchmark seed's BN adaptation)";
-    }
-
-    @Override
-    public List<InitOption> options() {
-        return List.of(InitOption.choice("classifier", DEFAULT_CLASSIFIER,
+    public Fixup() {
+        super("fixup",
+                "seed's BN Fixup: He fan_out; branch-last conv × L^-1/2 and its BN γ=0; other BN 1/0",
+                "Zhang, Dauphin, Ma 2019, Fixup Initialization, ICLR, arXiv:1901.09321"
+                + " (benchmark seed's BN adaptation)",
+                InitOption.choice("classifier", DEFAULT_CLASSIFIER,
                 "classifier W, b: zero (Fixup), kaiming (He fan_out, b=0) or default (PyTorch U)",
                 List.of("zero", "kaiming", "default")));
     }

@@ -5,7 +5,6 @@ import org.initbench.BadInputException;
 import org.initbench.init.Fans;
 import org.initbench.init.InitContext;
 import org.initbench.init.InitStrategy;
-import org.initbench.init.InitStrategyProvider;
 import org.initbench.init.Nonlinearity;
 import org.initbench.model.Layer;
 import org.initbench.model.LayerKind;
@@ -31,23 +30,14 @@ import org.initbench.model.Norm;
  *   <li>No BN, and the convs have no biases, in this architecture.
  * </ul>
  */
-public final class FixupOriginal implements InitStrategyProvider, InitStrategy {
+public final class FixupOriginal extends Scheme implements InitStrategy {
 
-    @Override
-    public String id() {
-        return "fixup-original";
-    }
-
-    @Override
-    public String summary() {
-        return "Fixup for norm-free ResNets: branch conv1 He fan_out × L^(-1/(2m-2)), last branch conv 0,"
-                + " classifier 0, scalar biases 0, multipliers 1 (needs --norm none)";
-    }
-
-    @Override
-    public String citation() {
-        return "Zhang, Dauphin, Ma 2019, Fixup Initialization: Residual Learning Without Normalization,"
-                + " ICLR 2019, arXiv:1901.09321";
+    public FixupOriginal() {
+        super("fixup-original",
+                "Fixup for norm-free ResNets: branch conv1 He fan_out × L^(-1/(2m-2)), last branch conv 0,"
+                + " classifier 0, scalar biases 0, multipliers 1 (needs --norm none)",
+                "Zhang, Dauphin, Ma 2019, Fixup Initialization: Residual Learning Without Normalization,"
+                + " ICLR 2019, arXiv:1901.09321");
     }
 
     @Override

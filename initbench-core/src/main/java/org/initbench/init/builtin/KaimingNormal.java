@@ -5,7 +5,6 @@ import java.util.Map;
 import org.initbench.init.Fans;
 import org.initbench.init.InitOption;
 import org.initbench.init.InitStrategy;
-import org.initbench.init.InitStrategyProvider;
 import org.initbench.init.Nonlinearity;
 
 /**
@@ -18,41 +17,37 @@ import org.initbench.init.Nonlinearity;
  * drawn weight and g = ‖v‖ per row. Defaults follow the benchmark seed's baseline N(0, sqrt(2/fan_out)): {@code
  * mode=fan_out}, {@code nonlinearity=relu}, {@code a=0}.
  */
-public final class KaimingNormal implements InitStrategyProvider {
+public final class KaimingNormal extends Scheme {
     static final String DEFAULT_MODE = "fan_out";
     static final String DEFAULT_NONLINEARITY = "relu";
+    static final String DEFAULT_A = "0";
 
-    @Override
-    public String id() {
-        return "kaiming-normal";
-    }
-
-    @Override
-    public String summary() {
-        return "He normal: W ~ N(0, gain²/fan), fan_out and relu by default; biases 0; BN γ=1, β=0";
-    }
-
-    @Override
-    public String citation() {
-        return "He, Zhang, Ren, Sun 2015, Delving Deep into Rectifiers, arXiv:1502.01852";
-    }
-
-    @Override
-    public List<InitOption> options() {
-        return List.of(
-                InitOption.choice("mode", DEFAULT_MODE, "which fan keeps its variance",
-                        List.of("fan_in", "fan_out")),
-                InitOption.choice("nonlinearity", DEFAULT_NONLINEARITY, "gain of calculate_gain",
-                        List.of(Nonlinearity.ids().split(", "))),
-                InitOption.number("a", "0", "negative slope for leaky_relu"));
+    public KaimingNormal() {
+        super("kaiming-normal",
+                "He normal: W ~ N(0, gain²/fan), fan_out and relu by default; biases 0; BN γ=1, β=0",
+                "He, Zhang, Ren, Sun 2015, Delving Deep into Rectifiers, arXiv:1502.01852",
+                options(DEFAULT_MODE, DEFAULT_NONLINEARITY, DEFAULT_A));
     }
 
     @Override
     public InitStrategy create(Map<String, String> options) {
         String mode = options.get("mode");
-        double gain = Fans.gain(Nonlinearity.parse(options.get("nonlinearity")),
-                Double.parseDouble(options.get("a")));
+        double gain = gain(options);
         return EveryWeight.strategy((ctx, layer) ->
                 ctx.normal(layer, "weight", gain / Math.sqrt(Fans.of(layer).select(mode))));
+    }
+
+    /** The options both He schemes take: mode, nonlinearity and a, at these defaults. */
+    static InitOption[] options(String mode, String nonlinearity, String a) {
+        return new InitOption[] {
+            InitOption.choice("mode", mode, "which fan keeps its variance", List.of("fan_in", "fan_out")),
+            InitOption.choice("nonlinearity", nonlinearity, "gain of calculate_gain",
+                    List.of(Nonlinearity.ids().split(", "))),
+            InitOption.number("a", a, "negative slope for leaky_relu")};
+    }
+
+    /** {@link Fans#gain}(nonlinearity, a) of the options. */
+    static double gain(Map<String, String> options) {
+        return Fans.gain(Nonlinearity.parse(options.get("nonlinearity")), number(options, "a"));
     }
 }

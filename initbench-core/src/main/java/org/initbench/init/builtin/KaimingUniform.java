@@ -1,12 +1,8 @@
 package org.initbench.init.builtin;
 
-import java.util.List;
 import java.util.Map;
 import org.initbench.init.Fans;
-import org.initbench.init.InitOption;
 import org.initbench.init.InitStrategy;
-import org.initbench.init.InitStrategyProvider;
-import org.initbench.init.Nonlinearity;
 
 /**
  * He et al. 2015, "Delving Deep into Rectifiers: Surpassing Human-Level Performance on ImageNet
@@ -18,42 +14,23 @@ import org.initbench.init.Nonlinearity;
  * {@code nonlinearity=leaky_relu}, {@code a=0}, whose gain √(2/(1+0²)) = √2 equals relu's, so b =
  * √(6/fan_in).
  */
-public final class KaimingUniform implements InitStrategyProvider {
+public final class KaimingUniform extends Scheme {
     static final String DEFAULT_MODE = "fan_in";
     static final String DEFAULT_NONLINEARITY = "leaky_relu";
     static final String DEFAULT_A = "0";
 
-    @Override
-    public String id() {
-        return "kaiming-uniform";
-    }
-
-    @Override
-    public String summary() {
-        return "He uniform: W ~ U(±√3·gain/√fan), fan_in and leaky_relu(0) = √2 by default; "
-                + "biases 0; BN γ=1, β=0";
-    }
-
-    @Override
-    public String citation() {
-        return "He, Zhang, Ren, Sun 2015, Delving Deep into Rectifiers, arXiv:1502.01852";
-    }
-
-    @Override
-    public List<InitOption> options() {
-        return List.of(
-                InitOption.choice("mode", DEFAULT_MODE, "which fan keeps its variance",
-                        List.of("fan_in", "fan_out")),
-                InitOption.choice("nonlinearity", DEFAULT_NONLINEARITY, "gain of calculate_gain",
-                        List.of(Nonlinearity.ids().split(", "))),
-                InitOption.number("a", DEFAULT_A, "negative slope for leaky_relu"));
+    public KaimingUniform() {
+        super("kaiming-uniform",
+                "He uniform: W ~ U(±√3·gain/√fan), fan_in and leaky_relu(0) = √2 by default; "
+                + "biases 0; BN γ=1, β=0",
+                "He, Zhang, Ren, Sun 2015, Delving Deep into Rectifiers, arXiv:1502.01852",
+                KaimingNormal.options(DEFAULT_MODE, DEFAULT_NONLINEARITY, DEFAULT_A));
     }
 
     @Override
     public InitStrategy create(Map<String, String> options) {
         String mode = options.get("mode");
-        double gain = Fans.gain(Nonlinearity.parse(options.get("nonlinearity")),
-                Double.parseDouble(options.get("a")));
+        double gain = KaimingNormal.gain(options);
         return EveryWeight.strategy((ctx, layer) -> ctx.uniform(layer, "weight",
                 Math.sqrt(3.0) * gain / Math.sqrt(Fans.of(layer).select(mode))));
     }

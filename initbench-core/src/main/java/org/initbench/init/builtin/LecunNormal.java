@@ -3,7 +3,6 @@ package org.initbench.init.builtin;
 import java.util.Map;
 import org.initbench.init.Fans;
 import org.initbench.init.InitStrategy;
-import org.initbench.init.InitStrategyProvider;
 
 /**
  * LeCun, Bottou, Orr and Müller 1998, "Efficient BackProp", in Neural Networks: Tricks of the
@@ -15,22 +14,13 @@ import org.initbench.init.InitStrategyProvider;
  * (torch has no {@code lecun_normal}); Keras's and JAX's {@code lecun_normal} draw a truncated
  * normal of the same variance instead.
  */
-public final class LecunNormal implements InitStrategyProvider {
+public final class LecunNormal extends Scheme {
 
-    @Override
-    public String id() {
-        return "lecun-normal";
-    }
-
-    @Override
-    public String summary() {
-        return "LeCun normal: W ~ N(0, 1/fan_in); biases 0; BN γ=1, β=0";
-    }
-
-    @Override
-    public String citation() {
-        return "LeCun, Bottou, Orr, Müller 1998, Efficient BackProp, Neural Networks: Tricks of the "
-                + "Trade (LNCS 1524)";
+    public LecunNormal() {
+        super("lecun-normal",
+                "LeCun normal: W ~ N(0, 1/fan_in); biases 0; BN γ=1, β=0",
+                "LeCun, Bottou, Orr, Müller 1998, Efficient BackProp, Neural Networks: Tricks of the "
+                + "Trade (LNCS 1524)");
     }
 
     @Override

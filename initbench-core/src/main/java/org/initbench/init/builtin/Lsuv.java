@@ -11,7 +11,6 @@ import org.initbench.init.Fans;
 import org.initbench.init.InitContext;
 import org.initbench.init.InitOption;
 import org.initbench.init.InitStrategy;
-import org.initbench.init.InitStrategyProvider;
 import org.initbench.init.Orthogonals;
 import org.initbench.init.SampleBatch;
 import org.initbench.model.Layer;
@@ -35,29 +34,16 @@ import org.initbench.model.Moments;
  * {@code bn-mode=train}, on batch statistics (running stats are restored to 0/1 afterwards). One
  * forward pass serves all layers: a rescaled layer's output is corrected in place.
  */
-public final class Lsuv implements InitStrategyProvider {
+public final class Lsuv extends Scheme {
     static final String DEFAULT_TOL = "0.1";
     static final String DEFAULT_MAX_ITER = "10";
     static final String DEFAULT_BN_MODE = "eval";
 
-    @Override
-    public String id() {
-        return "lsuv";
-    }
-
-    @Override
-    public String summary() {
-        return "LSUV: orthonormal, then per layer W ← W/√Var(output) on a batch until |Var − 1| < tol";
-    }
-
-    @Override
-    public String citation() {
-        return "Mishkin, Matas 2016, All you need is a good init, ICLR 2016, arXiv:1511.06422";
-    }
-
-    @Override
-    public List<InitOption> options() {
-        return List.of(InitOption.number("tol", DEFAULT_TOL, "tolerance on the output variance"),
+    public Lsuv() {
+        super("lsuv",
+                "LSUV: orthonormal, then per layer W ← W/√Var(output) on a batch until |Var − 1| < tol",
+                "Mishkin, Matas 2016, All you need is a good init, ICLR 2016, arXiv:1511.06422",
+                InitOption.number("tol", DEFAULT_TOL, "tolerance on the output variance"),
                 InitOption.number("max-iter", DEFAULT_MAX_ITER, "most rescalings per layer"),
                 InitOption.choice("bn-mode", DEFAULT_BN_MODE, "batch norm during the passes",
                         List.of("eval", "train")));
@@ -70,8 +56,8 @@ public final class Lsuv implements InitStrategyProvider {
 
     @Override
     public InitStrategy create(Map<String, String> options) {
-        double tol = Double.parseDouble(options.get("tol"));
-        int maxIter = (int) Double.parseDouble(options.get("max-iter"));
+        double tol = number(options, "tol");
+        int maxIter = (int) number(options, "max-iter");
         boolean train = options.get("bn-mode").equals("train");
         return ctx -> {
             SampleBatch batch = ctx.sampleBatch();

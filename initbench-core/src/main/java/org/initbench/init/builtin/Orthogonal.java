@@ -1,10 +1,7 @@
 package org.initbench.init.builtin;
 
-import java.util.List;
 import java.util.Map;
-import org.initbench.init.InitOption;
 import org.initbench.init.InitStrategy;
-import org.initbench.init.InitStrategyProvider;
 import org.initbench.init.Orthogonals;
 
 /**
@@ -20,34 +17,21 @@ import org.initbench.init.Orthogonals;
  * {@value #DEFAULT_GAIN}, torch's (the paper's nets are linear; use gain √2 to match He's variance
  * under ReLU).
  */
-public final class Orthogonal implements InitStrategyProvider {
+public final class Orthogonal extends Scheme {
     static final String DEFAULT_GAIN = "1";
 
-    @Override
-    public String id() {
-        return "orthogonal";
-    }
-
-    @Override
-    public String summary() {
-        return "Haar-orthogonal rows (or columns) of W as [C_out, fan_in], × gain; biases 0; "
-                + "BN γ=1, β=0";
-    }
-
-    @Override
-    public String citation() {
-        return "Saxe, McClelland, Ganguli 2014, Exact solutions to the nonlinear dynamics of learning "
-                + "in deep linear neural networks, ICLR, arXiv:1312.6120";
-    }
-
-    @Override
-    public List<InitOption> options() {
-        return List.of(InitOption.number("gain", DEFAULT_GAIN, "scale factor (calculate_gain)"));
+    public Orthogonal() {
+        super("orthogonal",
+                "Haar-orthogonal rows (or columns) of W as [C_out, fan_in], × gain; biases 0; "
+                + "BN γ=1, β=0",
+                "Saxe, McClelland, Ganguli 2014, Exact solutions to the nonlinear dynamics of learning "
+                + "in deep linear neural networks, ICLR, arXiv:1312.6120",
+                gainOption(DEFAULT_GAIN));
     }
 
     @Override
     public InitStrategy create(Map<String, String> options) {
-        double gain = Double.parseDouble(options.get("gain"));
+        double gain = number(options, "gain");
         return EveryWeight.strategy((ctx, layer) -> {
             int rows = Math.toIntExact(layer.weightShape().get(0));
             int cols = ctx.size(layer, "weight") / rows;

@@ -1,10 +1,7 @@
 package org.initbench.init.builtin;
 
-import java.util.List;
 import java.util.Map;
-import org.initbench.init.InitOption;
 import org.initbench.init.InitStrategy;
-import org.initbench.init.InitStrategyProvider;
 import org.initbench.model.Layer;
 
 /**
@@ -26,35 +23,21 @@ import org.initbench.model.Layer;
  * base ({@code base=kaiming-normal}, the seed's baseline). For the README's "stabilize, then
  * rewire": {@code base=stabilize-strength}. The base runs with its own defaults.
  */
-public final class PaRewiring implements InitStrategyProvider {
+public final class PaRewiring extends Bases.Wrapper {
     static final String ID = "pa-rewiring";
     /** The reference's recommended and example base, {@code torch.nn.init.orthogonal_} (gain 1). */
     static final String DEFAULT_BASE = "orthogonal";
 
-    @Override
-    public String id() {
-        return ID;
+    public PaRewiring() {
+        super(ID,
+                "base scheme, then preferential-attachment rewiring of each conv/linear weight (same values)",
+                "Scabini, De Baets, Bruno 2022, Improving DNN Random Initialization Through Neuronal Rewiring,"
+                + " arXiv:2207.08148",
+                DEFAULT_BASE);
     }
 
     @Override
-    public String summary() {
-        return "base scheme, then preferential-attachment rewiring of each conv/linear weight (same values)";
-    }
-
-    @Override
-    public String citation() {
-        return "Scabini, De Baets, Bruno 2022, Improving DNN Random Initialization Through Neuronal Rewiring,"
-                + " arXiv:2207.08148";
-    }
-
-    @Override
-    public List<InitOption> options() {
-        return List.of(Bases.option(ID, DEFAULT_BASE));
-    }
-
-    @Override
-    public InitStrategy create(Map<String, String> options) {
-        InitStrategy base = Bases.resolve(ID, options.get("base"));
+    InitStrategy wrap(InitStrategy base, Map<String, String> options) {
         return ctx -> {
             base.initialize(ctx);
             for (Layer layer : ctx.network().layers()) {

@@ -4,9 +4,7 @@ import java.util.Map;
 import org.initbench.init.Fans;
 import org.initbench.init.InitContext;
 import org.initbench.init.InitStrategy;
-import org.initbench.init.InitStrategyProvider;
 import org.initbench.model.Layer;
-import org.initbench.model.LayerKind;
 
 /**
  * What a PyTorch user gets with no init code: each module's own {@code reset_parameters}.
@@ -26,21 +24,12 @@ import org.initbench.model.LayerKind;
  * reset_parameters}), {@code batchnorm.py} ({@code reset_parameters}); the a=√5 rationale is
  * discussed in pytorch/pytorch issues #15314 and #57109.
  */
-public final class PytorchDefault implements InitStrategyProvider, InitStrategy {
+public final class PytorchDefault extends Scheme implements InitStrategy {
 
-    @Override
-    public String id() {
-        return "pytorch-default";
-    }
-
-    @Override
-    public String summary() {
-        return "PyTorch module defaults: W, b ~ U(±1/√fan_in); BN γ=1, β=0";
-    }
-
-    @Override
-    public String citation() {
-        return "PyTorch torch.nn Conv2d/Linear/BatchNorm2d reset_parameters (kaiming_uniform_, a=√5)";
+    public PytorchDefault() {
+        super("pytorch-default",
+                "PyTorch module defaults: W, b ~ U(±1/√fan_in); BN γ=1, β=0",
+                "PyTorch torch.nn Conv2d/Linear/BatchNorm2d reset_parameters (kaiming_uniform_, a=√5)");
     }
 
     @Override
@@ -50,20 +39,15 @@ public final class PytorchDefault implements InitStrategyProvider, InitStrategy 
 
     @Override
     public void initialize(InitContext ctx) {
-        for (Layer layer : ctx.network().layers()) {
-            if (ctx.initScalar(layer)) {
-                continue;
-            }
-            if (layer.kind() == LayerKind.BATCH_NORM) {
-                ctx.fill(layer, "weight", 1f);
-                ctx.fill(layer, "bias", 0f);
-                continue;
-            }
-            double bound = 1.0 / Math.sqrt(Fans.of(layer).fanIn());
-            ctx.uniform(layer, "weight", bound);
-            if (ctx.has(layer, "bias")) {
-                ctx.uniform(layer, "bias", bound);
-            }
+        EveryWeight.forEach(ctx, PytorchDefault::reset);
+    }
+
+    /** One Conv2d or Linear at its {@code reset_parameters}: W and b ~ U(±1/√fan_in). */
+    static void reset(InitContext ctx, Layer layer) {
+        double bound = 1.0 / Math.sqrt(Fans.of(layer).fanIn());
+        ctx.uniform(layer, "weight", bound);
+        if (ctx.has(layer, "bias")) {
+            ctx.uniform(layer, "bias", bound);
         }
     }
 }

@@ -6,7 +6,6 @@ import org.initbench.BadInputException;
 import org.initbench.init.InitContext;
 import org.initbench.init.InitOption;
 import org.initbench.init.InitStrategy;
-import org.initbench.init.InitStrategyProvider;
 import org.initbench.model.Layer;
 
 /**
@@ -30,39 +29,24 @@ import org.initbench.model.Layer;
  * Householder QR of the 512 × 4608 layers), so {@code base=orthogonal} is for small nets or
  * small K.
  */
-public final class StabilizeStrength implements InitStrategyProvider {
+public final class StabilizeStrength extends Bases.Wrapper {
     static final String ID = "stabilize-strength";
     /** Not the README's orthogonal: see the class comment. */
     static final String DEFAULT_BASE = "kaiming-normal";
     /** The reference's default number of draws. */
     static final int DEFAULT_K = 100;
 
-    @Override
-    public String id() {
-        return ID;
+    public StabilizeStrength() {
+        super(ID,
+                "base scheme drawn K times; each conv/linear keeps the draw with the least strength variance",
+                "Scabini, De Baets, Bruno 2022, Improving DNN Random Initialization Through Neuronal Rewiring,"
+                + " arXiv:2207.08148",
+                DEFAULT_BASE, InitOption.number("K", Integer.toString(DEFAULT_K), "number of draws (integer >= 1)"));
     }
 
     @Override
-    public String summary() {
-        return "base scheme drawn K times; each conv/linear keeps the draw with the least strength variance";
-    }
-
-    @Override
-    public String citation() {
-        return "Scabini, De Baets, Bruno 2022, Improving DNN Random Initialization Through Neuronal Rewiring,"
-                + " arXiv:2207.08148";
-    }
-
-    @Override
-    public List<InitOption> options() {
-        return List.of(Bases.option(ID, DEFAULT_BASE),
-                InitOption.number("K", Integer.toString(DEFAULT_K), "number of draws (integer >= 1)"));
-    }
-
-    @Override
-    public InitStrategy create(Map<String, String> options) {
-        InitStrategy base = Bases.resolve(ID, options.get("base"));
-        double kValue = Double.parseDouble(options.get("K"));
+    InitStrategy wrap(InitStrategy base, Map<String, String> options) {
+        double kValue = number(options, "K");
         if (kValue < 1 || kValue != Math.rint(kValue) || kValue > 1_000_000) {
             throw new BadInputException("init '" + ID + "': K must be an integer in [1, 1000000], got "
                     + options.get("K"));

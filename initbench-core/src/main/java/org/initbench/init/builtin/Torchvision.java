@@ -7,7 +7,6 @@ import org.initbench.BadInputException;
 import org.initbench.init.Fans;
 import org.initbench.init.InitOption;
 import org.initbench.init.InitStrategy;
-import org.initbench.init.InitStrategyProvider;
 import org.initbench.model.Layer;
 import org.initbench.model.LayerKind;
 import org.initbench.model.Role;
@@ -29,30 +28,17 @@ import org.initbench.model.Role;
  * <p>plaincnn (no norm) is treated as a VGG. torchvision's VGG has three Linear layers, ours one;
  * the rule is the same for each.
  */
-public final class Torchvision implements InitStrategyProvider {
+public final class Torchvision extends Scheme {
     static final double LINEAR_STD = 0.01;
     static final String DEFAULT_ZERO_INIT_RESIDUAL = "false";
 
-    @Override
-    public String id() {
-        return "torchvision";
-    }
-
-    @Override
-    public String summary() {
-        return "torchvision model files: conv N(0, 2/fan_out), BN 1/0; FC default (ResNet) or "
-                + "N(0, 0.01²) (VGG, MobileNetV2); optional zero-init-residual";
-    }
-
-    @Override
-    public String citation() {
-        return "torchvision.models resnet.py / vgg.py / mobilenetv2.py; He et al. 2015 "
-                + "(arXiv:1502.01852); zero-init-residual: Goyal et al. 2017 (arXiv:1706.02677)";
-    }
-
-    @Override
-    public List<InitOption> options() {
-        return List.of(InitOption.choice("zero-init-residual", DEFAULT_ZERO_INIT_RESIDUAL,
+    public Torchvision() {
+        super("torchvision",
+                "torchvision model files: conv N(0, 2/fan_out), BN 1/0; FC default (ResNet) or "
+                + "N(0, 0.01²) (VGG, MobileNetV2); optional zero-init-residual",
+                "torchvision.models resnet.py / vgg.py / mobilenetv2.py; He et al. 2015 "
+                + "(arXiv:1502.01852); zero-init-residual: Goyal et al. 2017 (arXiv:1706.02677)",
+                InitOption.choice("zero-init-residual", DEFAULT_ZERO_INIT_RESIDUAL,
                 "ResNet: γ = 0 on the last BN of each residual branch", List.of("false", "true")));
     }
 
@@ -71,28 +57,22 @@ public final class Torchvision implements InitStrategyProvider {
                 throw new BadInputException("init 'torchvision': zero-init-residual needs a ResNet "
                         + "(torchvision's option), not '" + arch + "'");
             }
+            EveryWeight.forEach(ctx, (c, layer) -> {
+                if (layer.kind() == LayerKind.CONV) {
+                    c.normal(layer, "weight", Math.sqrt(2.0 / Fans.of(layer).fanOut()));
+                    EveryWeight.zeroBias(c, layer);
+                } else if (resnet) {
+                    PytorchDefault.reset(c, layer);
+                } else {
+                    c.normal(layer, "weight", LINEAR_STD);
+                    c.fill(layer, "bias", 0f);
+                }
+            });
             int zeroed = 0;
             for (Layer layer : ctx.network().layers()) {
-                if (ctx.initScalar(layer)) {
-                    continue;
-                }
-                if (layer.kind() == LayerKind.BATCH_NORM) {
-                    boolean zero = zeroInitResidual && layer.role() == Role.BRANCH_LAST;
-                    zeroed += zero ? 1 : 0;
-                    ctx.fill(layer, "weight", zero ? 0f : 1f);
-                    ctx.fill(layer, "bias", 0f);
-                } else if (layer.kind() == LayerKind.CONV) {
-                    ctx.normal(layer, "weight", Math.sqrt(2.0 / Fans.of(layer).fanOut()));
-                    if (ctx.has(layer, "bias")) {
-                        ctx.fill(layer, "bias", 0f);
-                    }
-                } else if (resnet) {
-                    double bound = 1 / Math.sqrt(Fans.of(layer).fanIn());
-                    ctx.uniform(layer, "weight", bound);
-                    ctx.uniform(layer, "bias", bound);
-                } else {
-                    ctx.normal(layer, "weight", LINEAR_STD);
-                    ctx.fill(layer, "bias", 0f);
+                if (zeroInitResidual && layer.kind() == LayerKind.BATCH_NORM && layer.role() == Role.BRANCH_LAST) {
+                    ctx.fill(layer, "weight", 0f);
+                    zeroed++;
                 }
             }
             if (zeroInitResidual && zeroed == 0) {

@@ -5,7 +5,6 @@ import java.util.Map;
 import org.initbench.BadInputException;
 import org.initbench.init.InitOption;
 import org.initbench.init.InitStrategy;
-import org.initbench.init.InitStrategyProvider;
 
 /**
  * A truncated normal, PyTorch's {@code trunc_normal_(W, mean, std, a, b)}: N(mean, σ²) restricted
@@ -24,32 +23,18 @@ import org.initbench.init.InitStrategyProvider;
  * special case of bounds at ±2σ; with absolute bounds σ must be solved for (bisection). A std at or
  * above that of U[a, b], (b − a)/√12, cannot be reached and is refused.
  */
-public final class TruncatedNormal implements InitStrategyProvider {
+public final class TruncatedNormal extends Scheme {
     static final String DEFAULT_MEAN = "0";
     static final String DEFAULT_STD = "1";
     static final String DEFAULT_A = "-2";
     static final String DEFAULT_B = "2";
     static final String DEFAULT_CORRECT = "false";
 
-    @Override
-    public String id() {
-        return "truncated-normal";
-    }
-
-    @Override
-    public String summary() {
-        return "W ~ N(mean, std²) truncated to absolute [a, b] (torch trunc_normal_), optionally "
-                + "variance-corrected; biases 0; BN γ=1, β=0";
-    }
-
-    @Override
-    public String citation() {
-        return "PyTorch torch.nn.init.trunc_normal_; correction as Keras VarianceScaling (0.87962566)";
-    }
-
-    @Override
-    public List<InitOption> options() {
-        return List.of(
+    public TruncatedNormal() {
+        super("truncated-normal",
+                "W ~ N(mean, std²) truncated to absolute [a, b] (torch trunc_normal_), optionally "
+                + "variance-corrected; biases 0; BN γ=1, β=0",
+                "PyTorch torch.nn.init.trunc_normal_; correction as Keras VarianceScaling (0.87962566)",
                 InitOption.number("mean", DEFAULT_MEAN, "mean before truncation"),
                 InitOption.number("std", DEFAULT_STD, "std before truncation, or after if correct"),
                 InitOption.number("a", DEFAULT_A, "absolute lower bound"),
@@ -60,10 +45,10 @@ public final class TruncatedNormal implements InitStrategyProvider {
 
     @Override
     public InitStrategy create(Map<String, String> options) {
-        double mean = Double.parseDouble(options.get("mean"));
-        double std = Double.parseDouble(options.get("std"));
-        double a = Double.parseDouble(options.get("a"));
-        double b = Double.parseDouble(options.get("b"));
+        double mean = number(options, "mean");
+        double std = number(options, "std");
+        double a = number(options, "a");
+        double b = number(options, "b");
         if (!(std > 0) || !(a < b)) {
             throw new BadInputException("init 'truncated-normal': needs std > 0 and a < b, got std="
                     + std + ", a=" + a + ", b=" + b);

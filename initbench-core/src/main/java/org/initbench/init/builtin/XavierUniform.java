@@ -1,11 +1,7 @@
 package org.initbench.init.builtin;
 
-import java.util.List;
 import java.util.Map;
-import org.initbench.init.Fans;
-import org.initbench.init.InitOption;
 import org.initbench.init.InitStrategy;
-import org.initbench.init.InitStrategyProvider;
 
 /**
  * Glorot and Bengio 2010, "Understanding the difficulty of training deep feedforward neural
@@ -15,36 +11,20 @@ import org.initbench.init.InitStrategyProvider;
  * with b = gain·√(6/(fan_in + fan_out)), i.e. std = gain·√(2/(fan_in + fan_out)); biases 0; BN γ =
  * 1, β = 0. Default gain {@value #DEFAULT_GAIN}, the paper's (and torch's).
  */
-public final class XavierUniform implements InitStrategyProvider {
+public final class XavierUniform extends Scheme {
     static final String DEFAULT_GAIN = "1";
 
-    @Override
-    public String id() {
-        return "xavier-uniform";
-    }
-
-    @Override
-    public String summary() {
-        return "Glorot uniform: W ~ U(±gain·√(6/(fan_in+fan_out))); biases 0; BN γ=1, β=0";
-    }
-
-    @Override
-    public String citation() {
-        return "Glorot, Bengio 2010, Understanding the difficulty of training deep feedforward "
-                + "neural networks, AISTATS (PMLR 9:249-256)";
-    }
-
-    @Override
-    public List<InitOption> options() {
-        return List.of(InitOption.number("gain", DEFAULT_GAIN, "scale factor (calculate_gain)"));
+    public XavierUniform() {
+        super("xavier-uniform",
+                "Glorot uniform: W ~ U(±gain·√(6/(fan_in+fan_out))); biases 0; BN γ=1, β=0",
+                XavierNormal.CITATION,
+                gainOption(DEFAULT_GAIN));
     }
 
     @Override
     public InitStrategy create(Map<String, String> options) {
-        double gain = Double.parseDouble(options.get("gain"));
-        return EveryWeight.strategy((ctx, layer) -> {
-            Fans f = Fans.of(layer);
-            ctx.uniform(layer, "weight", gain * Math.sqrt(6.0 / (f.fanIn() + f.fanOut())));
-        });
+        double gain = number(options, "gain");
+        return EveryWeight.strategy((ctx, layer) ->
+                ctx.uniform(layer, "weight", gain * Math.sqrt(6.0 / XavierNormal.fanSum(layer))));
     }
 }

@@ -1,10 +1,7 @@
 package org.initbench.init.builtin;
 
-import java.util.List;
 import java.util.Map;
-import org.initbench.init.InitOption;
 import org.initbench.init.InitStrategy;
-import org.initbench.init.InitStrategyProvider;
 import org.initbench.model.Layer;
 import org.initbench.model.LayerKind;
 
@@ -25,34 +22,20 @@ import org.initbench.model.LayerKind;
  * <p>{@code base} is a plain id: spec values cannot hold {@code ,} or {@code :}, so the base runs
  * with its defaults; {@code zero-gamma} itself is refused.
  */
-public final class ZeroGamma implements InitStrategyProvider {
+public final class ZeroGamma extends Bases.Wrapper {
     static final String ID = "zero-gamma";
     /** torchvision's ResNet init, which its {@code zero_init_residual} goes with. */
     static final String DEFAULT_BASE = "kaiming-normal";
 
-    @Override
-    public String id() {
-        return ID;
+    public ZeroGamma() {
+        super(ID,
+                "base scheme, then γ=0 on the last BN of each residual branch (identity blocks)",
+                "Goyal et al. 2017, Accurate, Large Minibatch SGD, arXiv:1706.02677",
+                DEFAULT_BASE);
     }
 
     @Override
-    public String summary() {
-        return "base scheme, then γ=0 on the last BN of each residual branch (identity blocks)";
-    }
-
-    @Override
-    public String citation() {
-        return "Goyal et al. 2017, Accurate, Large Minibatch SGD, arXiv:1706.02677";
-    }
-
-    @Override
-    public List<InitOption> options() {
-        return List.of(Bases.option(ID, DEFAULT_BASE));
-    }
-
-    @Override
-    public InitStrategy create(Map<String, String> options) {
-        InitStrategy base = Bases.resolve(ID, options.get("base"));
+    InitStrategy wrap(InitStrategy base, Map<String, String> options) {
         return ctx -> {
             Residuals.requireBranchBn(ctx, ID);
             base.initialize(ctx);

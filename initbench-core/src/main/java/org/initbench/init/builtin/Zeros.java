@@ -2,7 +2,6 @@ package org.initbench.init.builtin;
 
 import java.util.Map;
 import org.initbench.init.InitStrategy;
-import org.initbench.init.InitStrategyProvider;
 
 /**
  * All-zero weights, {@code torch.nn.init.zeros_}: the "no learning" baseline of seed 002's
@@ -12,21 +11,12 @@ import org.initbench.init.InitStrategyProvider;
  * <p>Every Conv2d and Linear weight (shortcut projections and the classifier included) = 0; biases
  * 0; BN γ = 1, β = 0. Deterministic: the seed does not matter. No options.
  */
-public final class Zeros implements InitStrategyProvider {
+public final class Zeros extends Scheme {
 
-    @Override
-    public String id() {
-        return "zeros";
-    }
-
-    @Override
-    public String summary() {
-        return "W = 0 for every conv and linear; biases 0; BN γ=1, β=0 (no-learning baseline)";
-    }
-
-    @Override
-    public String citation() {
-        return "PyTorch torch.nn.init.zeros_; baseline of seed 002's five-scheme study";
+    public Zeros() {
+        super("zeros",
+                "W = 0 for every conv and linear; biases 0; BN γ=1, β=0 (no-learning baseline)",
+                "PyTorch torch.nn.init.zeros_; baseline of seed 002's five-scheme study");
     }
 
     @Override

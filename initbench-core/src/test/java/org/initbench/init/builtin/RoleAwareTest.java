@@ -53,7 +53,7 @@ class RoleAwareTest {
 
     /**
      * The default is the second iteration's rule with the fourth's depth=slow-none and the eighth's vscale=4,
-     * each chosen on the validation split (docs/research/own-init.md); under weight norm the first rule differs
+     * each chosen on the validation split (docs/research/role-aware/log.md); under weight norm the first rule differs
      * from it only in vscale.
      */
     @ParameterizedTest
@@ -66,6 +66,34 @@ class RoleAwareTest {
         Map<String, float[]> first = init(arch, 0.25, norm, FIRST, 3);
         assertThat(first.keySet().stream().anyMatch(key -> !Arrays.equals(first.get(key), chosen.get(key))))
                 .as("the first iteration's rule differs").isEqualTo(differsFromFirst);
+    }
+
+    /**
+     * The table has a row for every role, and reads as the design doc's: gain 1 where the output stays linear
+     * (projection, classifier), √2 elsewhere; fan_out for depthwise convs only; the factors by role.
+     */
+    @Test
+    void theTableHasARowForEveryRole() {
+        for (Role role : Role.values()) {
+            RoleTable.Row row = RoleTable.RULE.get(role);
+            assertThat(row).as(role.name()).isNotNull();
+            boolean linear = role == Role.PROJECT || role == Role.CLASSIFIER;
+            assertThat(row.gain()).as(role.name()).isEqualTo(linear ? 1.0 : SQRT2, within(1e-15));
+            assertThat(row.fan()).as(role.name())
+                    .isEqualTo(role == Role.DEPTHWISE ? RoleTable.Fan.OUT : RoleTable.Fan.IN);
+        }
+        assertThat(RoleTable.RULE.get(Role.STEM).factor()).isEqualTo(RoleTable.Factor.TRUNK);
+        assertThat(RoleTable.RULE.get(Role.SHORTCUT).factor()).isEqualTo(RoleTable.Factor.TRUNK);
+        assertThat(RoleTable.RULE.get(Role.BRANCH_LAST).factor()).isEqualTo(RoleTable.Factor.BRANCH_END);
+        assertThat(RoleTable.RULE.get(Role.PROJECT).factor()).isEqualTo(RoleTable.Factor.BRANCH_END);
+        assertThat(RoleTable.RULE.get(Role.CLASSIFIER).factor()).isEqualTo(RoleTable.Factor.ZERO);
+        Network mobilenet = Models.build("mobilenetv2", 3, 10, 0.35);
+        for (Layer l : mobilenet.layers()) {
+            if (l.role() == Role.PROJECT) {
+                assertThat(RoleTable.factor(l)).as(l.path())
+                        .isEqualTo(Residuals.endsBranch(l) ? RoleTable.Factor.BRANCH_END : RoleTable.Factor.NONE);
+            }
+        }
     }
 
     /** BN nets: classifier exactly 0; γ = 0 exactly on the BN of each branch end, 1 elsewhere; β = 0. */
@@ -242,21 +270,6 @@ class RoleAwareTest {
         }
     }
 
-    @Test
-    void classifierSmallIsNormalWithStdOneHundredth() {
-        Map<String, float[]> full = init("resnet20", 0.25, FIRST, 9);
-        Map<String, float[]> small = init("resnet20", 0.25, rule("classifier=small"), 9);
-        full.forEach((key, value) -> {
-            if (!key.equals("fc.weight")) {
-                assertSame(key, small.get(key), value);
-            }
-        });
-        SplittableRandom rng = new SplittableRandom(Seeds.derive(9, "fc.weight"));
-        for (float x : small.get("fc.weight")) {
-            assertThat(x).isEqualTo((float) (rng.nextGaussian() * 0.01));
-        }
-    }
-
     /** end=depth: only the branch-end convs change, by L^(−1/2) (ResNet-20: L = 9; MobileNetV2: its skip blocks). */
     @ParameterizedTest
     @ValueSource(strings = {"resnet20", "mobilenetv2"})
@@ -279,12 +292,11 @@ class RoleAwareTest {
 
     /**
      * fan=out: every conv weight × √(fan_in/fan_out) (PyTorch's fans; a depthwise filter × 1/√C), the
-     * same Q; fan=max: only convs with fan_out > fan_in (so equal to fan=out on ResNets and VGG);
-     * fan=depthwise-out: the depthwise convs only; nothing else changes, and norm-free nets not at all.
+     * same Q; fan=depthwise-out: the depthwise convs only; nothing else changes, and norm-free nets not at all.
      */
     @ParameterizedTest
-    @CsvSource({"mobilenetv2, out", "mobilenetv2, max", "mobilenetv2, depthwise-out", "resnet20, out", "resnet20, max",
-            "resnet20, depthwise-out", "vgg11bn, max"})
+    @CsvSource({"mobilenetv2, out", "mobilenetv2, depthwise-out", "resnet20, out", "resnet20, depthwise-out",
+            "vgg11bn, out", "vgg11bn, depthwise-out"})
     void fanOutRescalesOnlyTheChosenConvs(String arch, String fan) {
         Network net = Models.build(arch, 3, 10, 0.25);
         Map<String, float[]> in = init(arch, 0.25, rule("end=depth"), 6);
@@ -300,13 +312,6 @@ class RoleAwareTest {
         long convs = net.layers().stream().filter(l -> l.kind() == LayerKind.CONV && chosen(l, fan)).count();
         assertThat(scaled).isEqualTo((int) convs);
         assertThat(scaled > 0).isEqualTo(!fan.equals("depthwise-out") || arch.equals("mobilenetv2"));
-        if (fan.equals("max")) {
-            boolean projections = arch.equals("mobilenetv2");
-            Map<String, float[]> all = init(arch, 0.25, rule("end=depth,fan=out"), 6);
-            assertThat(out.keySet().stream().allMatch(key -> Arrays.equals(out.get(key), all.get(key))))
-                    .as("fan=max is fan=out except where fan_in > fan_out (MobileNetV2's projections)")
-                    .isEqualTo(!projections);
-        }
         Map<String, float[]> free = init(arch, 0.25, Norm.NONE, FIRST, 6);
         init(arch, 0.25, Norm.NONE, rule("fan=" + fan), 6).forEach((key, value) -> assertSame(key, value, free.get(key)));
     }
@@ -325,7 +330,7 @@ class RoleAwareTest {
         Layer classifier = net.layers().get(net.layers().size() - 1);
         assertThat(classifier.role()).isEqualTo(Role.CLASSIFIER);
         float gamma = (float) Math.sqrt(2.0 / Fans.of(classifier).fanIn());
-        Layer readout = RoleAware.readoutNorm(net);
+        Layer readout = RoleAwareStrategy.Readout.norm(net);
         assertThat(readout != null).isEqualTo(changes);
         int scaled = onlyChanged(net, unit, bn, (l, name, key) -> {
             boolean gammaOfReadout = l == readout && name.equals("weight");
@@ -364,24 +369,17 @@ class RoleAwareTest {
 
     /** The convs {@code fan} rescales: all (out), those with fan_out > fan_in (max), or depthwise ones. */
     static boolean chosen(Layer l, String fan) {
-        Fans fans = Fans.of(l);
-        return switch (fan) {
-            case "out" -> true;
-            case "max" -> fans.fanOut() > fans.fanIn();
-            default -> l.role() == Role.DEPTHWISE;
-        };
+        return fan.equals("out") || l.role() == Role.DEPTHWISE;
     }
 
     /**
      * trunk=linear: on norm-free nets only the stem and shortcut weights (v and g) change, × 1/√2; BN
-     * nets not at all. trunk=linear-none: the same without any normalization, nothing under weight norm;
-     * trunk=half-none: × 1/2 (gain 1/√2) without any normalization, nothing under weight norm.
+     * nets not at all. trunk=linear-none: the same without any normalization, nothing under weight norm.
      */
     @ParameterizedTest
     @CsvSource({"resnet20, NONE, linear, 3", "resnet20, WEIGHTNORM, linear, 3", "mobilenetv2, NONE, linear, 1",
             "resnet20, BN, linear, 0", "resnet20, NONE, linear-none, 3", "mobilenetv2, NONE, linear-none, 1",
-            "resnet20, WEIGHTNORM, linear-none, 0", "resnet20, BN, linear-none, 0", "resnet20, NONE, half-none, 3",
-            "resnet20, WEIGHTNORM, half-none, 0", "resnet20, BN, half-none, 0"})
+            "resnet20, WEIGHTNORM, linear-none, 0", "resnet20, BN, linear-none, 0"})
     void trunkLinearHalvesOnlyTheNormFreeStemAndShortcuts(String arch, Norm norm, String trunk, int expected) {
         Network net = Models.build(arch, 3, 10, 0.25, norm);
         Map<String, float[]> relu = init(arch, 0.25, norm, FIRST, 8);
@@ -390,94 +388,11 @@ class RoleAwareTest {
             boolean stemOrShortcut = (l.role() == Role.STEM || l.role() == Role.SHORTCUT) && l.kind() == LayerKind.CONV
                     && expected > 0 && !name.equals("bias");
             if (stemOrShortcut) {
-                assertProportional(key, linear.get(key), relu.get(key), trunk.equals("half-none") ? 0.5 : 1 / SQRT2);
+                assertProportional(key, linear.get(key), relu.get(key), 1 / SQRT2);
             }
             return stemOrShortcut;
         });
         assertThat(scaled).as("weight, or weight_v and weight_g").isEqualTo(norm == Norm.WEIGHTNORM ? 2 * expected : expected);
-    }
-
-    /**
-     * rebalance=none: on a ResNet without any normalization only the stem (× √n, n = 3 blocks per stage on
-     * ResNet-20) and layer2.0's shortcut and conv1 (× 1/√n) change; nothing under BN or weight norm, or on a
-     * net without shortcut projections.
-     */
-    @ParameterizedTest
-    @CsvSource({"resnet20, NONE, 3", "resnet20, BN, 0", "resnet20, WEIGHTNORM, 0", "mobilenetv2, NONE, 0"})
-    void rebalanceScalesOnlyTheStemAndTheFirstStagesReaders(String arch, Norm norm, int expected) {
-        Network net = Models.build(arch, 3, 10, 0.25, norm);
-        Map<String, float[]> base = init(arch, 0.25, norm, "role-aware", 4);
-        Map<String, float[]> rebalanced = init(arch, 0.25, norm, "role-aware:rebalance=none", 4);
-        double c = Math.sqrt(3);
-        int scaled = onlyChanged(net, rebalanced, base, (l, name, key) -> {
-            boolean stem = l.role() == Role.STEM && l.kind() == LayerKind.CONV;
-            boolean reader = l.path().equals("layer2.0.shortcut.0") || l.path().equals("layer2.0.conv1");
-            if (expected > 0 && (stem || reader)) {
-                assertProportional(key, rebalanced.get(key), base.get(key), stem ? c : 1 / c);
-                return true;
-            }
-            return false;
-        });
-        assertThat(scaled).isEqualTo(expected);
-    }
-
-    /**
-     * plain=identity-none: in a plain stack without any normalization, every conv after the first has the Dirac
-     * kernel in its first min(C_in, C_out) rows and the default rule's draw in the others; nothing else changes,
-     * and nothing at all under BN or weight norm or in a ResNet.
-     */
-    @ParameterizedTest
-    @CsvSource({"vgg11bn, NONE, 7", "plaincnn, NONE, 7", "vgg11bn, BN, 0", "vgg11bn, WEIGHTNORM, 0", "resnet20, NONE, 0"})
-    void plainIdentityStartsEveryPlainConvAsTheIdentity(String arch, Norm norm, int expected) {
-        Network net = Models.build(arch, 3, 10, 0.25, norm);
-        Map<String, float[]> base = init(arch, 0.25, norm, "role-aware", 6);
-        Map<String, float[]> identity = init(arch, 0.25, norm, "role-aware:plain=identity-none", 6);
-        int changed = onlyChanged(net, identity, base, (l, name, key) -> {
-            if (expected == 0 || l.role() != Role.PLAIN || !name.equals("weight")) {
-                return false;
-            }
-            int taps = l.kernel() * l.kernel();
-            int cols = l.inChannels() * taps;
-            int kept = Math.min(l.inChannels(), l.outChannels());
-            float[] w = identity.get(key);
-            for (int i = 0; i < l.outChannels(); i++) {
-                float[] row = Arrays.copyOfRange(w, i * cols, (i + 1) * cols);
-                if (i < kept) {
-                    float[] dirac = new float[cols];
-                    dirac[i * taps + taps / 2] = 1f;
-                    assertSame(key + " row " + i, row, dirac);
-                } else {
-                    assertSame(key + " row " + i, row, Arrays.copyOfRange(base.get(key), i * cols, (i + 1) * cols));
-                }
-            }
-            return true;
-        });
-        assertThat(changed).isEqualTo(expected);
-    }
-
-    /**
-     * plain=fanout-none: in a plain stack without any normalization, the stem and every plain conv are the default
-     * rule's draw rescaled to element variance 2/fan_out (Arpit et al.'s scale: × √(fan_in/fan_out), the stem also
-     * × √2 for its gain); nothing else changes, and nothing at all under BN or weight norm or in a ResNet.
-     */
-    @ParameterizedTest
-    @CsvSource({"vgg11bn, NONE, 8", "plaincnn, NONE, 8", "vgg11bn, BN, 0", "vgg11bn, WEIGHTNORM, 0", "resnet20, NONE, 0"})
-    void plainFanOutPutsThePlainStackAtArpitsScale(String arch, Norm norm, int expected) {
-        Network net = Models.build(arch, 3, 10, 0.25, norm);
-        Map<String, float[]> base = init(arch, 0.25, norm, "role-aware", 6);
-        Map<String, float[]> fanOut = init(arch, 0.25, norm, "role-aware:plain=fanout-none", 6);
-        int changed = onlyChanged(net, fanOut, base, (l, name, key) -> {
-            if (expected == 0 || (l.role() != Role.PLAIN && l.role() != Role.STEM) || !name.equals("weight")) {
-                return false;
-            }
-            Fans fans = Fans.of(l);
-            assertThat(std(fanOut.get(key))).as(key).isCloseTo(Math.sqrt(2.0 / fans.fanOut()),
-                    org.assertj.core.data.Percentage.withPercentage(2));
-            assertProportional(key, fanOut.get(key), base.get(key), Math.sqrt((double) fans.fanIn() / fans.fanOut())
-                    * (l.role() == Role.STEM ? Math.sqrt(2) : 1));
-            return true;
-        });
-        assertThat(changed).isEqualTo(expected);
     }
 
     /**
@@ -499,41 +414,6 @@ class RoleAwareTest {
             return true;
         });
         assertThat(changed).isEqualTo(expected);
-    }
-
-    /**
-     * readout=unit-all: as unit on BN nets, and in a plain stack without BN the last conv's effective weight ×
-     * √(2/d), d = the classifier's fan_in (weight norm: g scaled, v as drawn); nothing in a ResNet.
-     */
-    @ParameterizedTest
-    @CsvSource({"vgg11bn, NONE, 1", "plaincnn, NONE, 1", "vgg11bn, WEIGHTNORM, 1", "vgg11bn, BN, 0", "resnet20, NONE, 0"})
-    void readoutUnitAllScalesOnlyTheNormFreeReadoutConv(String arch, Norm norm, int expected) {
-        Network net = Models.build(arch, 3, 10, 0.25, norm);
-        Map<String, float[]> unit = init(arch, 0.25, norm, "role-aware", 7);
-        Map<String, float[]> all = init(arch, 0.25, norm, "role-aware:readout=unit-all", 7);
-        Layer readout = RoleAware.readoutConv(net);
-        int changed = onlyChanged(net, all, unit, (l, name, key) -> {
-            boolean scaled = expected > 0 && l == readout && !name.equals("bias") && !name.equals("weight_v");
-            if (scaled) {
-                assertProportional(key, all.get(key), unit.get(key), Math.sqrt(2.0 / RoleAware.classifierFanIn(net)));
-            }
-            return scaled;
-        });
-        assertThat(changed).isEqualTo(expected);
-    }
-
-    /**
-     * rebalance=none reparameterizes: with live branches and classifier (branch=plain, classifier=fanin) the
-     * norm-free ResNet computes the same logits at init, on the same images, with and without it.
-     */
-    @Test
-    void rebalanceKeepsTheFunction() {
-        float[] plain = logits("resnet20", Norm.NONE, "role-aware:branch=plain,classifier=fanin");
-        float[] rebalanced = logits("resnet20", Norm.NONE, "role-aware:branch=plain,classifier=fanin,rebalance=none");
-        assertThat(plain).isNotEqualTo(new float[plain.length]);
-        for (int i = 0; i < plain.length; i++) {
-            assertThat(rebalanced[i]).as("logit %d", i).isCloseTo(plain[i], within(1e-4f * (1 + Math.abs(plain[i]))));
-        }
     }
 
     /**
@@ -626,87 +506,29 @@ class RoleAwareTest {
     }
 
     /**
-     * depth=slow: exactly the depth-scaled convs of a norm-free net change, to d³ instead of Fixup's d (so by
-     * d² = L^(−1/(m−1))): ResNet-20 (L = 9, m = 2) conv1 × 1/9, under weight norm too; MobileNetV2 (L = 11 at
-     * width 0.35, m = 3) expand and depthwise convs of skip blocks × 11^(−1/2); BN nets do not change.
-     * depth=slow-none is slow without any normalization and Fixup's d under weight norm; depth=slower-none
-     * (d⁴) is slow-none × d without any normalization and the same as slow-none under weight norm.
+     * depth=slow-none (the rule) against depth=on: without any normalization exactly the depth-scaled convs change,
+     * to d³ instead of Fixup's d (so by d² = L^(−1/(m−1))): ResNet-20 (L = 9, m = 2) conv1 × 1/9; MobileNetV2 (L =
+     * 11 at width 0.35, m = 3) expand and depthwise convs of skip blocks × 11^(−1/2). Under weight norm and BN
+     * nothing changes.
      */
     @ParameterizedTest
-    @CsvSource({"resnet20, NONE, 9, 2", "resnet20, WEIGHTNORM, 9, 2", "mobilenetv2, NONE, 11, 3"})
-    void depthSlowCubesTheDepthFactor(String arch, Norm norm, int blocks, int m) {
+    @CsvSource({"resnet20, NONE, 9, 2", "resnet20, WEIGHTNORM, 9, 2", "mobilenetv2, NONE, 11, 3", "resnet20, BN, 9, 2"})
+    void depthSlowNoneCubesTheDepthFactorWithoutNormalization(String arch, Norm norm, int blocks, int m) {
         double width = arch.equals("mobilenetv2") ? 0.35 : 0.25;
         Network net = Models.build(arch, 3, 10, width, norm);
         assertThat(net.residualBlockCount()).isEqualTo(blocks);
         Map<String, float[]> on = init(arch, width, norm, FIRST, 7);
-        Map<String, float[]> slow = init(arch, width, norm, rule("depth=slow"), 7);
+        Map<String, float[]> slow = init(arch, width, norm, rule("depth=slow-none"), 7);
         double squared = Math.pow(blocks, -1.0 / (m - 1));
         int scaled = onlyChanged(net, slow, on, (l, name, key) -> {
-            boolean inner = l.residual() && l.kind() == LayerKind.CONV && l.role() != Role.BRANCH_LAST
-                    && l.role() != Role.PROJECT && name.startsWith("weight");
+            boolean inner = norm == Norm.NONE && l.residual() && l.kind() == LayerKind.CONV
+                    && l.role() != Role.BRANCH_LAST && l.role() != Role.PROJECT && name.startsWith("weight");
             if (inner) {
                 assertProportional(key, slow.get(key), on.get(key), squared);
             }
             return inner;
         });
-        assertThat(scaled).isPositive();
-        Map<String, float[]> bn = init(arch, width, FIRST, 7);
-        init(arch, width, rule("depth=slow"), 7).forEach((key, value) -> assertSame(key, bn.get(key), value));
-        Map<String, float[]> slowNone = init(arch, width, norm, rule("depth=slow-none"), 7);
-        (norm == Norm.NONE ? slow : on).forEach((key, value) -> assertSame(key, slowNone.get(key), value));
-        Map<String, float[]> slower = init(arch, width, norm, rule("depth=slower-none"), 7);
-        double d = Math.pow(blocks, -1.0 / (2 * m - 2));
-        onlyChanged(net, slower, slowNone, (l, name, key) -> {
-            boolean inner = norm == Norm.NONE && l.residual() && l.kind() == LayerKind.CONV
-                    && l.role() != Role.BRANCH_LAST && l.role() != Role.PROJECT && name.startsWith("weight");
-            if (inner) {
-                assertProportional(key, slower.get(key), slowNone.get(key), d);
-            }
-            return inner;
-        });
-    }
-
-    /**
-     * center=none: without any normalization every conv filter with a nonzero weight sums to 0, its norm is
-     * the uncentered one's × 1/√(1 − 1/π) where the conv reads a ReLU and × 1 elsewhere (orthogonal draws,
-     * so exactly; none-raw: × 1 everywhere); nothing else changes. BN and weight-normalized nets do not change at all.
-     */
-    @ParameterizedTest
-    @CsvSource({"resnet20, orthogonal, none", "mobilenetv2, orthogonal, none", "vgg11bn, orthogonal, none",
-            "resnet20, gaussian, none", "resnet20, orthogonal, none-raw", "mobilenetv2, orthogonal, none-raw"})
-    void centerNoneMakesEveryNormFreeFilterMeanFree(String arch, String conv, String center) {
-        Network net = Models.build(arch, 3, 10, 0.25, Norm.NONE);
-        Map<String, float[]> drawn = init(arch, 0.25, Norm.NONE, rule("conv=" + conv), 9);
-        Map<String, float[]> centered = init(arch, 0.25, Norm.NONE, rule("conv=" + conv + ",center=" + center), 9);
-        int filters = onlyChanged(net, centered, drawn, (l, name, key) -> {
-            float[] w = centered.get(key);
-            boolean checked = l.kind() == LayerKind.CONV && name.equals("weight") && !allZero(w);
-            if (!checked) {
-                return false;
-            }
-            int fanIn = Math.toIntExact(Fans.of(l).fanIn());
-            for (int f = 0; f < w.length / fanIn; f++) {
-                double sum = 0;
-                double sq = 0;
-                for (int j = 0; j < fanIn; j++) {
-                    sum += w[f * fanIn + j];
-                    sq += (double) w[f * fanIn + j] * w[f * fanIn + j];
-                }
-                assertThat(Math.abs(sum)).as("%s filter %d sum", key, f).isLessThan(1e-5 * Math.sqrt(sq * fanIn));
-            }
-            if (conv.equals("orthogonal")) {
-                double gain = center.equals("none") && RoleAware.readsRelu(l) ? Fans.centeredReluGain() : 1;
-                assertThat(norm(w, 0, w.length) / norm(drawn.get(key), 0, w.length)).as(key).isCloseTo(gain, within(1e-5));
-            }
-            return true;
-        });
-        assertThat(filters).as("every conv but the zero branch ends").isEqualTo(net.layers().stream()
-                .filter(l -> l.kind() == LayerKind.CONV && !Residuals.endsBranch(l)).count());
-        for (Norm norm : new Norm[] {Norm.BN, Norm.WEIGHTNORM}) {
-            Map<String, float[]> plain = init(arch, 0.25, norm, rule("conv=" + conv), 9);
-            init(arch, 0.25, norm, rule("conv=" + conv + ",center=" + center), 9)
-                    .forEach((key, value) -> assertSame(key, plain.get(key), value));
-        }
+        assertThat(scaled > 0).isEqualTo(norm == Norm.NONE);
     }
 
     static boolean allZero(float[] w) {
@@ -720,18 +542,55 @@ class RoleAwareTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "role-aware:classifier=kaiming | valid: zero, fanin, small",
+        "role-aware:classifier=kaiming | bad value 'kaiming' for classifier; valid: zero, fanin",
         "role-aware:end=half | valid: unit, depth",
         "role-aware:branch=skip | valid: identity, plain",
         "role-aware:conv=uniform | valid: orthogonal, gaussian",
-        "role-aware:center=all | valid: off, none, none-raw",
-        "role-aware:depth=1 | valid: on, slow, slow-none, slower-none, off",
-        "role-aware:readout=none | valid: bn, unit, unit-all",
+        "role-aware:depth=1 | valid: on, slow-none, off",
+        "role-aware:readout=none | valid: bn, unit",
         "role-aware:vscale=0 | vscale must be > 0",
         "role-aware:gain=2 | unknown option 'gain'"})
     void badOptionsAreOneClearLine(String spec, String message) {
         assertThatThrownBy(() -> InitRegistry.load().resolve(spec)).isInstanceOf(BadInputException.class)
                 .hasMessageContaining(message.strip()).hasMessageNotContaining("\n");
+    }
+
+    /**
+     * The rejected candidates left the product (docs/research/role-aware/candidates.md names the commit where each
+     * still runs): each is one line of bad input naming the values that remain.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "depth=slower-none | depth; valid: on, slow-none, off",
+        "depth=slow | depth; valid: on, slow-none, off",
+        "trunk=half-none | trunk; valid: relu, linear, linear-none",
+        "center=none | center; valid: off",
+        "center=none-raw | center; valid: off",
+        "rebalance=none | rebalance; valid: off",
+        "plain=identity-none | plain; valid: drawn",
+        "plain=fanout-none | plain; valid: drawn",
+        "readout=unit-all | readout; valid: bn, unit",
+        "fan=max | fan; valid: in, out, depthwise-out",
+        "classifier=small | classifier; valid: zero, fanin"})
+    void removedCandidatesAreOneClearLineNamingTheValidValues(String option, String message) {
+        String value = option.substring(option.indexOf('=') + 1);
+        assertThatThrownBy(() -> InitRegistry.load().resolve("role-aware:" + option))
+                .isInstanceOf(BadInputException.class)
+                .hasMessage("init 'role-aware': bad value '" + value + "' for " + message.strip());
+    }
+
+    /**
+     * The canonical spec is unchanged by the candidates' removal: a spec written by an earlier version (a run's
+     * spec.json) resolves to the same canonical string and the same values as the plain id.
+     */
+    @Test
+    void canonicalSpecOfTheRuleIsUnchanged() {
+        String canonical = "role-aware:classifier=zero,center=off,branch=identity,conv=orthogonal,depth=slow-none,"
+                + "end=depth,fan=depthwise-out,readout=unit,plain=drawn,rebalance=off,vscale=4,trunk=linear-none";
+        assertThat(InitRegistry.load().resolve("role-aware").spec()).isEqualTo(canonical);
+        assertThat(InitRegistry.load().resolve(canonical).spec()).isEqualTo(canonical);
+        Map<String, float[]> plain = init("resnet20", 0.25, Norm.NONE, "role-aware", 2);
+        init("resnet20", 0.25, Norm.NONE, canonical, 2).forEach((key, value) -> assertSame(key, value, plain.get(key)));
     }
 
     /**
