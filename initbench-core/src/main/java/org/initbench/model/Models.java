@@ -95,7 +95,7 @@ public final class Models {
     static {
         for (int n : new int[] {3, 5, 7, 9, 18}) {
             String id = "resnet" + (6 * n + 2);
-            FACTORIES.put(id, (in, classes, width, norm) -> resnet(id, n, in, classes, width, norm));
+            FACTORIES.put(id, (name, in, classes, width, norm) -> resnet(name, n, in, classes, width, norm));
         }
         Map<String, int[]> vggs = new LinkedHashMap<>();
         vggs.put("vgg11", VGG11);
@@ -103,18 +103,19 @@ public final class Models {
         vggs.put("vgg16", VGG16);
         vggs.put("vgg19", VGG19);
         vggs.forEach((id, cfg) -> {
-            FACTORIES.put(id, (in, classes, width, norm) -> vgg(id, cfg, in, classes, width, norm));
+            FACTORIES.put(id, (name, in, classes, width, norm) -> vgg(name, cfg, in, classes, width, norm));
             ALIASES.put(id + "bn", new Alias(id, Norm.BN));
         });
-        FACTORIES.put("mobilenetv2", Models::mobilenetV2);
-        FACTORIES.put(PLAIN_CNN, Models::plainCnn);
+        FACTORIES.put("mobilenetv2", (name, in, classes, width, norm) -> mobilenetV2(in, classes, width, norm));
+        FACTORIES.put(PLAIN_CNN, (name, in, classes, width, norm) -> plainCnn(in, classes, width, norm));
     }
 
     private Models() {}
 
     @FunctionalInterface
     private interface Factory {
-        Network build(int inChannels, int numClasses, double width, Norm norm);
+        /** Builds the arch; {@code name} is the id it is built under (canonical or alias), for {@link Network#arch}. */
+        Network build(String name, int inChannels, int numClasses, double width, Norm norm);
     }
 
     /**
@@ -170,9 +171,11 @@ public final class Models {
     }
 
     /**
-     * Builds {@code arch} with every channel count scaled by {@code width} (rounded as
-     * torchvision's {@code _make_divisible(c * width, 8)} for MobileNetV2, and to at least 1 channel
-     * elsewhere). Width multipliers exist for fast tests and proxies; the benchmark uses 1.0.
+     * Builds {@code arch} with every channel count scaled by {@code width} (rounded as torchvision's
+     * {@code _make_divisible(c * width, 8)} for MobileNetV2, and to at least 1 channel elsewhere).
+     * Width multipliers exist for fast tests and proxies; the benchmark uses 1.0. {@code arch} may be
+     * an alias: the network's {@link Network#arch} is the id as given, lower-cased, so code keyed on
+     * an earlier id keeps working (runs are built under the canonical id, see {@link #canonicalId}).
      *
      * @param norm the norm variant (see the class comment); {@code bn} on plaincnn is bad input
      */
@@ -186,7 +189,7 @@ public final class Models {
             throw new BadInputException("bad model shape: inChannels=" + inChannels
                     + ", numClasses=" + numClasses + ", width=" + width);
         }
-        return f.build(inChannels, numClasses, width, norm);
+        return f.build(arch.strip().toLowerCase(Locale.ROOT), inChannels, numClasses, width, norm);
     }
 
     /**

@@ -117,7 +117,9 @@ class ModelsTest {
             // canonicalizing the id alone is exact: the alias's norm is the canonical id's default
             assertThat(Models.defaultNorm(alias)).isEqualTo(Models.defaultNorm(id)).isEqualTo(Norm.BN);
             Network viaAlias = Models.build(alias, 3, 10, 0.25, Norm.NONE);
-            assertThat(viaAlias.arch()).isEqualTo(id);
+            assertThat(viaAlias.arch()).isEqualTo(alias); // the id it was built under
+            assertThat(Models.canonicalId(viaAlias.arch())).isEqualTo(id);
+            assertThat(Models.build(id, 3, 10, 0.25).arch()).isEqualTo(id);
             assertThat(viaAlias.parameterCount()).isEqualTo(Models.build(id, 3, 10, 0.25, Norm.NONE).parameterCount());
         }
         assertThat(Models.canonicalId("resnet20")).isEqualTo("resnet20");
