@@ -44,7 +44,9 @@ echo "== initbench bench --device $DEVICE ($ARCH, batch $BATCH)"
 "$INITBENCH" bench --device "$DEVICE" --arch "$ARCH" --batch-size "$BATCH" --warmup "$WARMUP" --steps "$STEPS" \
   --repeats "$REPEATS" --inits "" --json "$OUT/initbench.json" --markdown "$OUT/initbench.md"
 echo "== eager PyTorch on $TORCH_DEVICE"
-"$PY" "$HERE/torch_bench.py" --arch "$ARCH" --batch-size "$BATCH" --warmup "$WARMUP" --steps "$STEPS" \
+TORCH_BENCH="$HERE/torch_bench_gpu.py"  # in the kit: beside this script; in the repository: pytorch/
+[[ -f $TORCH_BENCH ]] || TORCH_BENCH="$HERE/../../pytorch/torch_bench_gpu.py"
+"$PY" "$TORCH_BENCH" --arch "$ARCH" --batch-size "$BATCH" --warmup "$WARMUP" --steps "$STEPS" \
   --repeats "$REPEATS" --device "$TORCH_DEVICE" > "$OUT/torch.json"
 
 "$PY" - "$OUT" <<'PY'

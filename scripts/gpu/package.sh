@@ -73,7 +73,9 @@ if [[ $WITH_SRC == 1 ]]; then
   cp "$ROOT/scripts/gpu/build-jni.sh" "$KIT/scripts/"
 fi
 cp "$ROOT/scripts/gpu/initbench-kit" "$KIT/bin/initbench"
-cp "$ROOT/scripts/gpu/bench.sh" "$ROOT/scripts/gpu/torch_bench.py" "$KIT/bench/"
+cp "$ROOT/scripts/gpu/bench.sh" "$ROOT/pytorch/torch_bench_gpu.py" "$KIT/bench/"
+cp -r "$ROOT/pytorch/initbench_torch" "$KIT/bench/"  # the model twins torch_bench_gpu.py imports
+find "$KIT/bench" -name __pycache__ -prune -exec rm -rf {} +
 chmod +x "$KIT/bin/initbench" "$KIT/bench/bench.sh"
 git -C "$ROOT" rev-parse HEAD > "$KIT/COMMIT" 2>/dev/null || echo unknown > "$KIT/COMMIT"
 

@@ -17,10 +17,10 @@ import org.initbench.data.DatasetName;
 import org.initbench.init.InitRegistry;
 import org.initbench.model.Models;
 import org.initbench.perf.BenchComparison;
-import org.initbench.perf.LayoutBench;
-import org.initbench.perf.LayoutChoice;
 import org.initbench.perf.ThroughputBench;
 import org.initbench.perf.TorchReference;
+import org.initbench.perf.WorkerPlan;
+import org.initbench.perf.WorkerPlanBench;
 import org.initbench.train.Devices;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -36,12 +36,12 @@ import picocli.CommandLine.Spec;
 public final class BenchCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--arch", split = ",", defaultValue = "resnet20,resnet56,vgg16bn,mobilenetv2",
-            description = "Architectures; default ${DEFAULT-VALUE}.")
+    @Option(names = "--arch", split = ",", defaultValue = "resnet20,resnet56,vgg16,mobilenetv2",
+            description = "Architectures (each with its own norm); default ${DEFAULT-VALUE}.")
     List<String> archs;
 
     @Option(names = "--dataset", description = "Data shape for every arch; default the seed's cell: "
-            + "cifar100 for resnet56 and vgg16bn, fashion-mnist for mobilenetv2, cifar10 otherwise.")
+            + "cifar100 for resnet56 and vgg16, fashion-mnist for mobilenetv2, cifar10 otherwise.")
     String dataset;
 
     @Option(names = "--batch-size", defaultValue = "128", description = "Images per step; default ${DEFAULT-VALUE}.")
@@ -73,7 +73,7 @@ public final class BenchCommand implements Callable<Integer> {
             + " default ${DEFAULT-VALUE}.")
     String device;
 
-    @Option(names = "--compare-torch", description = "Also run bench/torch_reference.py (eager PyTorch, same models, "
+    @Option(names = "--compare-torch", description = "Also run pytorch/torch_reference.py (eager PyTorch, same models, "
             + "step, batch and threads) right after and print Java/PyTorch per arch.")
     boolean compareTorch;
 
@@ -85,13 +85,14 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Side of the square fp32 matrices of the GEMM-rate probe; default ${DEFAULT-VALUE}.")
     int gemmSize;
 
-    @Option(names = "--layout", description = "Instead of the bench: measure one worker with all cores against "
-            + "parallel single-thread workers (child JVMs training the first --arch), and store the faster layout "
-            + "for this machine, which sweeps use by default.")
-    boolean layout;
+    @Option(names = {"--worker-plan", "--layout"}, description = "Instead of the bench: measure one worker with all"
+            + " cores against parallel single-thread workers (child JVMs training the first --arch), and store the"
+            + " faster worker plan for this machine, which sweeps use by default (--layout: its older name).")
+    boolean workerPlan;
 
-    @Option(names = "--layout-file", description = "Layout store; default ~/.initbench/layout.json.")
-    Path layoutFile;
+    @Option(names = {"--worker-plan-file", "--layout-file"}, description = "Worker-plan store; default"
+            + " ~/.initbench/worker-plan.json (--layout-file: its older name).")
+    Path workerPlanFile;
 
     @Option(names = "--profile", paramLabel = "DIR", description = "Also run --steps train steps per arch under "
             + "libtorch's profiler: prints where the step's time goes, op by op, and the conv kernels' own GFLOP/s, "
@@ -112,12 +113,13 @@ public final class BenchCommand implements Callable<Integer> {
         }
         Device d = Devices.parse(device);
         Threads.configure(threads);
+        archs.replaceAll(Models::canonicalId); // vgg16bn (an alias) is vgg16
         for (String a : archs) {
             Models.build(a, 3, 10, width);
         }
         DatasetName fixed = dataset == null ? null : DatasetName.parse(dataset);
-        if (layout) {
-            return layout(fixed);
+        if (workerPlan) {
+            return workerPlan(fixed);
         }
         InitRegistry registry = InitRegistry.load();
         inits.removeIf(String::isBlank); // --inits "" measures none
@@ -217,23 +219,23 @@ public final class BenchCommand implements Callable<Integer> {
         return (int) Math.max(2, Math.min(100_000, 10 * 2.0 * 1024 * 1024 * 1024 / (2.0 * n * n * n)));
     }
 
-    private int layout(DatasetName fixed) throws IOException {
-        Path store = layoutFile != null ? layoutFile : LayoutChoice.store();
-        LayoutChoice.load(store);
+    private int workerPlan(DatasetName fixed) throws IOException {
+        Path store = workerPlanFile != null ? workerPlanFile : WorkerPlan.store();
+        WorkerPlan.load(store);
         String arch = archs.get(0);
-        LayoutBench.Config c = new LayoutBench.Config(arch, fixed != null ? fixed : seedDataset(arch), batchSize,
-                warmup, steps * repeats, width);
+        WorkerPlanBench.Config c = new WorkerPlanBench.Config(arch, fixed != null ? fixed : seedDataset(arch),
+                batchSize, warmup, steps * repeats, width);
         int cores = Runtime.getRuntime().availableProcessors();
         PrintWriter out = spec.commandLine().getOut();
-        List<LayoutBench.Measurement> ms = new ArrayList<>();
+        List<WorkerPlanBench.Measurement> ms = new ArrayList<>();
         StringBuilder table = new StringBuilder(
                 "| workers × threads | total train img/s | per worker img/s |\n|---|---|---|\n");
-        for (int[] l : LayoutBench.candidates(cores)) {
+        for (int[] l : WorkerPlanBench.candidates(cores)) {
             out.println("measuring " + l[0] + " worker(s) × " + l[1] + " thread(s) on " + arch + " ...");
             out.flush();
-            LayoutBench.Measurement m;
+            WorkerPlanBench.Measurement m;
             try {
-                m = LayoutBench.measure(c, l[0], l[1]);
+                m = WorkerPlanBench.measure(c, l[0], l[1]);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted", e);
@@ -243,12 +245,12 @@ public final class BenchCommand implements Callable<Integer> {
                     m.threadsPerWorker(), m.imagesPerSecond(), m.perWorker().stream()
                             .map(v -> String.format(java.util.Locale.ROOT, "%.0f", v)).toList()));
         }
-        LayoutBench.Measurement best = ms.stream()
-                .max(java.util.Comparator.comparingDouble(LayoutBench.Measurement::imagesPerSecond)).orElseThrow();
+        WorkerPlanBench.Measurement best = ms.stream()
+                .max(java.util.Comparator.comparingDouble(WorkerPlanBench.Measurement::imagesPerSecond)).orElseThrow();
         Map<String, Object> machine = ThroughputBench.environment();
-        LayoutChoice.Entry entry = new LayoutChoice.Entry(String.valueOf(machine.get("cpu")), cores, best.workers(),
+        WorkerPlan.Entry entry = new WorkerPlan.Entry(String.valueOf(machine.get("cpu")), cores, best.workers(),
                 best.threadsPerWorker(), ms, arch, java.time.Instant.now().toString());
-        LayoutChoice.save(store, entry);
+        WorkerPlan.save(store, entry);
         out.print(table);
         out.printf("faster: %d worker(s) × %d thread(s), %.2f× one %d-thread worker; stored in %s%n", best.workers(),
                 best.threadsPerWorker(), best.imagesPerSecond() / ms.get(0).imagesPerSecond(), cores, store);
@@ -260,8 +262,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** The dataset of each arch's cell in the seed's benchmark. */
     static DatasetName seedDataset(String arch) {
-        return switch (arch) {
-            case "resnet56", "vgg16bn" -> DatasetName.CIFAR100;
+        return switch (Models.canonicalId(arch)) {
+            case "resnet56", "vgg16" -> DatasetName.CIFAR100;
             case "mobilenetv2" -> DatasetName.FASHION_MNIST;
             default -> DatasetName.CIFAR10;
         };

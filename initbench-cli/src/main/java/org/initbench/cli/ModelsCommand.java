@@ -1,6 +1,7 @@
 package org.initbench.cli;
 
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.initbench.data.DatasetName;
 import org.initbench.model.Models;
@@ -11,10 +12,18 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code initbench models}: every architecture with its parameter count and depth. */
+/**
+ * {@code initbench models}: every architecture (canonical id, with the older ids it still accepts)
+ * with its parameter count and depth.
+ */
 @Command(name = "models", mixinStandardHelpOptions = true,
-        description = "List architectures with trainable parameters and config depth (#Conv2d + #Linear).")
+        description = {"List architectures with trainable parameters and config depth (#Conv2d + #Linear).",
+            ModelsCommand.VGG_NOTE})
 public final class ModelsCommand implements Callable<Integer> {
+    static final String VGG_NOTE = "A VGG id names the architecture, --norm its normalization (default bn):"
+            + " torchvision's vgg16_bn is vgg16 here, torchvision's vgg16 is vgg16 --norm none;"
+            + " the aliases (vgg16bn, ...) are the ids of earlier versions and still work.";
+
     @Spec CommandSpec spec;
 
     @Option(names = "--dataset", defaultValue = "cifar10",
@@ -30,17 +39,19 @@ public final class ModelsCommand implements Callable<Integer> {
         DatasetName d = DatasetName.parse(dataset);
         Norm wanted = norm == null ? null : Norm.parse(norm);
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("%-12s %-10s %12s %6s %16s   (%s: %d input channel(s), %d classes)%n", "arch", "norm", "params",
-                "depth", "residual blocks", d.id(), d.channels(), d.numClasses());
+        out.printf("%-12s %-10s %12s %6s %16s  %-8s  (%s: %d input channel(s), %d classes)%n", "arch", "norm",
+                "params", "depth", "residual blocks", "aliases", d.id(), d.channels(), d.numClasses());
         for (String id : Models.ids()) {
             Norm n = wanted == null ? Models.defaultNorm(id) : wanted;
             if (n == Norm.BN && Models.defaultNorm(id) != Norm.BN) {
                 continue; // plaincnn has no BN variant
             }
             Network net = Models.build(id, d.channels(), d.numClasses(), 1.0, n);
-            out.printf("%-12s %-10s %,12d %6d %16d%n", id, n.id(), net.parameterCount(), net.depth(),
-                    net.residualBlockCount());
+            List<String> aliases = Models.aliases(id);
+            out.printf("%-12s %-10s %,12d %6d %16d  %s%n", id, n.id(), net.parameterCount(), net.depth(),
+                    net.residualBlockCount(), aliases.isEmpty() ? "-" : String.join(", ", aliases));
         }
+        out.println(VGG_NOTE);
         return 0;
     }
 }

@@ -18,7 +18,7 @@ import org.initbench.experiment.SweepDirectory;
 import org.initbench.experiment.SweepRunner;
 import org.initbench.experiment.SweepSpec;
 import org.initbench.init.InitRegistry;
-import org.initbench.perf.LayoutChoice;
+import org.initbench.perf.WorkerPlan;
 import org.initbench.train.Devices;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -69,8 +69,8 @@ public final class SweepCommand implements Callable<Integer> {
     /** How the cells of a sweep are run: in this process, in child JVMs, or one of them. */
     static final class Execution {
         @Option(names = "--workers", description = "Child JVMs running cells in parallel, each with cores/K threads;"
-                + " 1 = in this process; default the faster layout `initbench bench --layout` measured on this"
-                + " machine, else 1.")
+                + " 1 = in this process; default the faster worker plan `initbench bench --worker-plan` measured on"
+                + " this machine, else 1.")
         Integer workers;
 
         @Option(names = "--index", description = "Run only cell I (see `sweep plan`; Slurm: $SLURM_ARRAY_TASK_ID).")
@@ -103,7 +103,7 @@ public final class SweepCommand implements Callable<Integer> {
             InitRegistry registry = InitRegistry.load();
             int cores = Runtime.getRuntime().availableProcessors();
             int k = index != null ? 1
-                    : Math.min(workers != null ? workers : LayoutChoice.workersFor(cores), sweep.cells().size());
+                    : Math.min(workers != null ? workers : WorkerPlan.workersFor(cores), sweep.cells().size());
             // before anything loads the engine (validation does): the threads are fixed when it loads
             Threads.configure(k > 1 ? Integer.valueOf(1) : threads);
             SweepRunner.validate(sweep, registry);
@@ -127,9 +127,10 @@ public final class SweepCommand implements Callable<Integer> {
                 }
                 out.println("sweep " + sweep.spec().name() + ": " + sweep.cells().size() + " cells -> " + sweep.path());
                 if (workers == null) {
-                    out.println("1 worker: " + (LayoutChoice.measured(cores)
-                            ? "the faster layout measured on this machine (" + LayoutChoice.store() + ")"
-                            : "the default; `initbench bench --layout` measures the faster layout for this machine"));
+                    out.println("1 worker: " + (WorkerPlan.measured(cores)
+                            ? "the faster worker plan measured on this machine (" + WorkerPlan.store() + ")"
+                            : "the default; `initbench bench --worker-plan` measures the faster plan for this"
+                                    + " machine"));
                 }
                 runInProcess(sweep, runner, stop, out);
                 int code = summary(sweep, out);

@@ -17,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.initbench.experiment.SweepDirectory;
 import org.initbench.experiment.SweepSpec;
+import org.initbench.perf.WorkerPlan;
 
 /**
  * Runs a sweep's unfinished cells in K child JVMs at a time, each {@code initbench sweep run DIR
@@ -133,7 +134,8 @@ final class SweepWorkers {
                 cmd.add(a);
             }
         }
-        for (String key : new String[] {"initbench.home", "ai.djl.offline", "initbench.layoutFile"}) {
+        for (String key : new String[] {"initbench.home", "ai.djl.offline", WorkerPlan.FILE_PROPERTY,
+            WorkerPlan.LEGACY_FILE_PROPERTY}) {
             String v = System.getProperty(key);
             if (v != null && cmd.stream().noneMatch(x -> x.startsWith("-D" + key + "="))) {
                 cmd.add("-D" + key + "=" + v);

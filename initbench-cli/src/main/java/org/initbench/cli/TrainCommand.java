@@ -3,6 +3,7 @@ package org.initbench.cli;
 import ai.djl.Device;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -153,7 +154,7 @@ public final class TrainCommand implements Callable<Integer> {
         ConsoleProgress progress = new ConsoleProgress(out, System.console() != null);
         TrainingRun run = TrainingRun.prepare(ts, locator, InitRegistry.load(), progress).on(device)
                 .withLayerStats(layerStats).stoppingOn(stop);
-        Path dir = outDir != null ? outDir : defaultOut(run.spec());
+        Path dir = outDir != null ? outDir : defaultOut(run.spec(), ts.arch());
         RunDirectory rd = RunDirectory.create(dir, force);
         out.println("training " + run.spec().arch() + " (norm " + run.spec().norm() + ") on " + run.spec().dataset()
                 + " with " + run.spec().init() + ", seed " + ts.seed() + ", " + ts.epochs() + " epochs on "
@@ -171,9 +172,20 @@ public final class TrainCommand implements Callable<Integer> {
         return r.diverged() ? 1 : 0;
     }
 
-    private static Path defaultOut(TrainSpec s) {
+    /**
+     * {@code runs/<arch>[-<norm>]-<dataset>-<init>-s<seed>} with the canonical arch id; the directory an
+     * earlier version named after the alias given ({@code runs/vgg16bn-...}) when only that one exists, so
+     * a stopped run of that version resumes.
+     */
+    private static Path defaultOut(TrainSpec s, String given) {
+        Path canonical = runPath(s, s.arch());
+        Path earlier = runPath(s, given);
+        return !Files.exists(canonical) && Files.isDirectory(earlier) ? earlier : canonical;
+    }
+
+    private static Path runPath(TrainSpec s, String archId) {
         String initId = s.init().contains(":") ? s.init().substring(0, s.init().indexOf(':')) : s.init();
-        String arch = s.norm().equals(Models.defaultNorm(s.arch()).id()) ? s.arch() : s.arch() + "-" + s.norm();
+        String arch = s.norm().equals(Models.defaultNorm(s.arch()).id()) ? archId : archId + "-" + s.norm();
         return Path.of("runs", arch + "-" + s.dataset() + "-" + initId + "-s" + s.seed());
     }
 }

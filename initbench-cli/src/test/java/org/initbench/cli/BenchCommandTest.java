@@ -9,8 +9,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.initbench.perf.LayoutBench;
-import org.initbench.perf.LayoutChoice;
+import org.initbench.perf.WorkerPlan;
+import org.initbench.perf.WorkerPlanBench;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -133,9 +133,9 @@ class BenchCommandTest {
     /** Child JVMs load libtorch (seconds each), so slow. */
     @Test
     @Tag("slow")
-    void layoutMeasuresBothLayoutsAndStoresTheFaster(@TempDir Path tmp) throws Exception {
-        Path store = tmp.resolve("layout.json");
-        CliTestSupport r = exec("bench", "--layout", "--layout-file", store.toString(), "--arch", "resnet20",
+    void workerPlanMeasuresEachPlanAndStoresTheFaster(@TempDir Path tmp) throws Exception {
+        Path store = tmp.resolve("worker-plan.json");
+        CliTestSupport r = exec("bench", "--worker-plan", "--worker-plan-file", store.toString(), "--arch", "resnet20",
                 "--width", "0.25", "--batch-size", "4", "--warmup", "1", "--steps", "2", "--repeats", "1");
         assertThat(r.exitCode()).as(r.err()).isZero();
         int cores = Runtime.getRuntime().availableProcessors();
@@ -144,7 +144,7 @@ class BenchCommandTest {
         assertThat(doc).hasSize(1);
         JsonNode e = doc.get(0);
         assertThat(e.get("cores").asInt()).isEqualTo(cores);
-        assertThat(e.get("measurements")).hasSize(LayoutBench.candidates(cores).size());
+        assertThat(e.get("measurements")).hasSize(WorkerPlanBench.candidates(cores).size());
         JsonNode best = null;
         for (JsonNode m : e.get("measurements")) {
             assertThat(m.get("imagesPerSecond").asDouble()).isPositive();
@@ -153,16 +153,16 @@ class BenchCommandTest {
             }
         }
         assertThat(e.get("workers").asInt()).isEqualTo(best.get("workers").asInt());
-        assertThat(LayoutChoice.workersFor(cores, store, e.get("cpu").asText())).isEqualTo(best.get("workers").asInt());
+        assertThat(WorkerPlan.workersFor(cores, store, e.get("cpu").asText())).isEqualTo(best.get("workers").asInt());
     }
 
     @Test
-    void layoutRefusesAnUnreadableStoreBeforeMeasuring(@TempDir Path tmp) throws Exception {
+    void workerPlanRefusesAnUnreadableStoreBeforeMeasuring(@TempDir Path tmp) throws Exception {
         Path store = tmp.resolve("layout.json");
         Files.writeString(store, "[oops");
-        CliTestSupport r = exec("bench", "--layout", "--layout-file", store.toString());
+        CliTestSupport r = exec("bench", "--layout", "--layout-file", store.toString()); // the older flag names
         assertThat(r.exitCode()).isEqualTo(2);
-        assertThat(r.err()).contains("cannot read layout store").hasLineCount(1);
+        assertThat(r.err()).contains("cannot read worker-plan store").hasLineCount(1);
         assertThat(r.out()).doesNotContain("measuring");
         assertThat(Files.readString(store)).isEqualTo("[oops");
     }

@@ -16,7 +16,9 @@ class ListingCommandsTest {
         CliTestSupport r = exec("models", "--dataset", "cifar100");
         assertThat(r.exitCode()).isZero();
         assertThat(r.out()).containsPattern("resnet56\\s+bn\\s+861,620\\s+58\\s+27")
-                .containsPattern("vgg16bn\\s+bn\\s+14,774,436\\s+14");
+                .containsPattern("vgg16\\s+bn\\s+14,774,436\\s+14\\s+0\\s+vgg16bn")
+                .containsPattern("resnet56\\s+bn\\s+861,620\\s+58\\s+27\\s+-")
+                .contains("torchvision's vgg16 is vgg16 --norm none").doesNotContainPattern("(?m)^vgg16bn");
         assertThat(exec("models", "--dataset", "fashion-mnist").out()).containsPattern("mobilenetv2\\s+bn\\s+2,236,106\\s+53");
     }
 
@@ -24,7 +26,8 @@ class ListingCommandsTest {
     void modelsListsANormVariantAndRejectsABadOne() {
         CliTestSupport r = exec("models", "--dataset", "cifar100", "--norm", "none");
         assertThat(r.exitCode()).isZero();
-        assertThat(r.out()).containsPattern("resnet56\\s+none\\s+857,501\\s+58\\s+27").contains("plaincnn");
+        assertThat(r.out()).containsPattern("resnet56\\s+none\\s+857,501\\s+58\\s+27").contains("plaincnn")
+                .containsPattern("vgg16\\s+none\\s+14,765,988\\s+14");
         assertThat(exec("models", "--norm", "bn").out()).doesNotContain("plaincnn");
         CliTestSupport bad = exec("models", "--norm", "groupnorm");
         assertThat(bad.exitCode()).isEqualTo(2);

@@ -6,20 +6,21 @@ import ai.djl.ndarray.types.Shape;
 import java.nio.FloatBuffer;
 
 /**
- * The native image tensor of a host batch, logically {@code N×C×H×W} as every block expects, laid
- * out in memory channels-last ({@code N×H×W×C}) by default: libtorch's oneDNN convolutions then run
- * in the nhwc format end to end (BN, ReLU, pooling and adds keep it), instead of reordering every
- * activation between plain NCHW and oneDNN's blocked layout around each convolution, which took a
- * large part of a step. The values, shapes and semantics are the same; only kernels (and so float
- * rounding) may differ. The system property {@code initbench.channelsLast=false} restores the plain
- * contiguous NCHW layout (to measure the difference, see {@code docs/performance.md}).
+ * The native image tensor of a host batch, logically {@code N×C×H×W} as every block expects, in
+ * PyTorch's memory format {@code channels_last} ({@code N×H×W×C} in memory) by default: libtorch's
+ * oneDNN convolutions then run in the nhwc format end to end (BN, ReLU, pooling and adds keep it),
+ * instead of reordering every activation between plain NCHW and oneDNN's blocked format around each
+ * convolution, which took a large part of a step. The values, shapes and semantics are the same;
+ * only kernels (and so float rounding) may differ. The system property {@code
+ * initbench.channelsLast=false} restores the {@code contiguous} memory format (plain NCHW; to
+ * measure the difference, see {@code docs/performance.md}).
  */
 public final class BatchInput {
     private static final boolean CHANNELS_LAST = !"false".equals(System.getProperty("initbench.channelsLast"));
 
     private BatchInput() {}
 
-    /** Whether batches are handed to the model channels-last. */
+    /** Whether batches are handed to the model in the channels-last memory format. */
     public static boolean channelsLast() {
         return CHANNELS_LAST;
     }
@@ -37,11 +38,11 @@ public final class BatchInput {
     }
 
     /**
-     * {@code x} ({@code N×C×H×W}, contiguous) in the configured layout: unchanged, or a
+     * {@code x} ({@code N×C×H×W}, contiguous) in the configured memory format: unchanged, or a
      * channels-last copy (the transposed view reshaped, which copies it in {@code N×H×W×C} order,
      * transposed back), for batches made on the device.
      */
-    public static NDArray layout(NDArray x) {
+    public static NDArray inMemoryFormat(NDArray x) {
         if (!CHANNELS_LAST) {
             return x;
         }

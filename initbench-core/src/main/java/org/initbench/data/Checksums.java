@@ -51,9 +51,9 @@ record Checksums(Map<String, String> storedMd5, Map<String, String> contentMd5, 
     private static Checksums idx(List<String> gzMd5, List<String> contentMd5) {
         Map<String, String> stored = new HashMap<>();
         Map<String, String> content = new HashMap<>();
-        for (int i = 0; i < Layout.IDX_FILES.size(); i++) {
-            stored.put(Layout.IDX_FILES.get(i) + ".gz", gzMd5.get(i));
-            content.put(Layout.IDX_FILES.get(i), contentMd5.get(i));
+        for (int i = 0; i < DatasetFiles.IDX_FILES.size(); i++) {
+            stored.put(DatasetFiles.IDX_FILES.get(i) + ".gz", gzMd5.get(i));
+            content.put(DatasetFiles.IDX_FILES.get(i), contentMd5.get(i));
         }
         return new Checksums(Map.copyOf(stored), Map.copyOf(content), Map.of());
     }

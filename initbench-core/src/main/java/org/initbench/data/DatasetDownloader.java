@@ -106,7 +106,7 @@ public final class DatasetDownloader {
         }
         Path dir = root.resolve(name.id()).toAbsolutePath().normalize();
         Checksums sums = checksums.apply(name);
-        Layout.Resolved existing = Layout.resolve(name, dir);
+        DatasetFiles.Resolved existing = DatasetFiles.resolve(name, dir);
         if (existing.complete()) {
             try {
                 DatasetVerifier.verifyDir(name, dir, sums);
@@ -153,7 +153,7 @@ public final class DatasetDownloader {
             if (source.archive()) {
                 moves.add(Path.of(topDir(name)));
             } else {
-                for (Path p : Layout.resolve(name, staging).present()) {
+                for (Path p : DatasetFiles.resolve(name, staging).present()) {
                     moves.add(staging.relativize(p));
                 }
             }
@@ -185,7 +185,7 @@ public final class DatasetDownloader {
     }
 
     static String topDir(DatasetName name) {
-        return name == DatasetName.CIFAR10 ? Layout.CIFAR10_DIR : Layout.CIFAR100_DIR;
+        return name == DatasetName.CIFAR10 ? DatasetFiles.CIFAR10_DIR : DatasetFiles.CIFAR100_DIR;
     }
 
     /** Downloads url to part, checks the MD5, returns the SHA-256; on failure deletes part. */
@@ -292,8 +292,8 @@ public final class DatasetDownloader {
 
     private static void writeManifest(DatasetName name, Path staging, List<String> comments) throws IOException {
         List<String> lines = new ArrayList<>(comments);
-        for (Path p : Layout.resolve(name, staging).present()) {
-            lines.add(FileDigests.sha256(p) + "  " + Layout.relative(staging, p));
+        for (Path p : DatasetFiles.resolve(name, staging).present()) {
+            lines.add(FileDigests.sha256(p) + "  " + DatasetFiles.relative(staging, p));
         }
         Files.write(staging.resolve(DatasetVerifier.MANIFEST), lines);
     }

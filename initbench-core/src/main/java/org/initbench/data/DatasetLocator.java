@@ -106,7 +106,7 @@ public final class DatasetLocator {
             candidates.addAll(fashionMnistSystemRoots);
         }
         for (Path root : candidates) {
-            Layout.Resolved r = Layout.resolve(name, root.resolve(name.id()));
+            DatasetFiles.Resolved r = DatasetFiles.resolve(name, root.resolve(name.id()));
             if (r.empty()) {
                 continue;
             }
@@ -118,7 +118,7 @@ public final class DatasetLocator {
             return read(name, root, r.present(), false, name.id() + " from " + r.datasetDir());
         }
         if (name == DatasetName.FASHION_MNIST && shippedMini != null) {
-            Layout.Resolved r = Layout.resolve(name, shippedMini);
+            DatasetFiles.Resolved r = DatasetFiles.resolve(name, shippedMini);
             if (r.complete()) {
                 LoadedDataset d = read(name, shippedMini, r.present(), true,
                         "shipped subset " + shippedMini + " (not the full dataset)");
@@ -128,7 +128,7 @@ public final class DatasetLocator {
                 return d;
             }
         }
-        throw new BadInputException(name.id() + ": dataset not found; looked for " + Layout.describe(name)
+        throw new BadInputException(name.id() + ": dataset not found; looked for " + DatasetFiles.describe(name)
                 + " under " + candidates
                 + (name == DatasetName.FASHION_MNIST ? " and the shipped subset " + MINI_DIR : "")
                 + "; get it with `initbench data download " + name.id()
@@ -139,7 +139,7 @@ public final class DatasetLocator {
     private static LoadedDataset read(DatasetName name, Path root, List<Path> files, boolean shipped,
                                       String source) {
         Map<String, String> sha = new LinkedHashMap<>();
-        FileDigests.Sink sink = (file, d) -> sha.put(Layout.relative(root, file), d.sha256());
+        FileDigests.Sink sink = (file, d) -> sha.put(DatasetFiles.relative(root, file), d.sha256());
         ImageSet train;
         ImageSet test;
         switch (name) {

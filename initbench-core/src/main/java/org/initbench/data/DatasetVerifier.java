@@ -30,10 +30,10 @@ public final class DatasetVerifier {
 
     /** Verifies a dataset directory against the given checksum table. */
     static List<String> verifyDir(DatasetName name, Path dir, Checksums sums) {
-        Layout.Resolved r = Layout.resolve(name, dir);
+        DatasetFiles.Resolved r = DatasetFiles.resolve(name, dir);
         if (r.empty()) {
             throw new BadInputException(name.id() + ": nothing to verify in " + dir + " (expected "
-                    + Layout.describe(name) + "); get it with `initbench data download " + name.id() + "`");
+                    + DatasetFiles.describe(name) + "); get it with `initbench data download " + name.id() + "`");
         }
         if (!r.complete()) {
             throw new BadInputException(name.id() + ": incomplete dataset in " + dir + ": missing "
@@ -73,7 +73,7 @@ public final class DatasetVerifier {
         Map<String, String> manifest = readManifest(dir);
         List<String> lines = new ArrayList<>();
         for (Path p : f) {
-            String rel = Layout.relative(dir, p);
+            String rel = DatasetFiles.relative(dir, p);
             FileDigests d = digests.get(p);
             String where = name.id() + "/" + rel;
             String check = checkMd5(where, rel, d, sums);

@@ -224,7 +224,7 @@ public final class DeviceBatches implements AutoCloseable {
                             .add(base.get(m, range).reshape(perImage)).add(rowOffsets);
                     NDArray raw = pixels.take(m, index);
                     NDArray x = lut.take(m, raw.toType(DataType.INT64, false).add(lutOffsets));
-                    return new NDList(BatchInput.layout(x), passLabels.get(m, range));
+                    return new NDList(BatchInput.inMemoryFormat(x), passLabels.get(m, range));
                 }
             };
         }

@@ -112,8 +112,8 @@ public final class Inspection {
             norm = net.norm().id();
             results.add(inspect(net, init, batch));
         }
-        return new InspectReport(InspectReport.SCHEMA, config.arch(), dataset.id(), norm, config.width(),
-                config.input().id(), batch.source(), batch.images().size(), config.seed(), results);
+        return new InspectReport(InspectReport.SCHEMA, Models.canonicalId(config.arch()), dataset.id(), norm,
+                config.width(), config.input().id(), batch.source(), batch.images().size(), config.seed(), results);
     }
 
     Batch loadBatch(DatasetLocator locator, Consumer<String> notices) {

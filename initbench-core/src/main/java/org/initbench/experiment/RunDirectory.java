@@ -2,6 +2,7 @@ package org.initbench.experiment;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -14,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.initbench.BadInputException;
+import org.initbench.model.Models;
 import org.initbench.train.EpochMetrics;
 import org.initbench.train.LayerStatsLog;
 import org.initbench.train.LayerStatsRecord;
@@ -84,10 +86,15 @@ public final class RunDirectory {
         return dir.resolve(Checkpoint.FILE);
     }
 
-    /** Whether {@code spec.json} holds exactly {@code spec} (false when absent or unreadable). */
+    /**
+     * Whether {@code spec.json} holds exactly {@code spec} (false when absent or unreadable), an arch
+     * alias of an earlier version ({@code vgg16bn}) read as its canonical id.
+     */
     public boolean holdsSpec(TrainSpec spec) {
         try {
-            return spec.equals(JSON.readValue(dir.resolve(SPEC).toFile(), TrainSpec.class));
+            ObjectNode stored = (ObjectNode) JSON.readTree(dir.resolve(SPEC).toFile());
+            stored.put("arch", Models.canonicalId(stored.get("arch").asText()));
+            return spec.equals(JSON.treeToValue(stored, TrainSpec.class));
         } catch (IOException | RuntimeException e) {
             return false;
         }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -21,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.initbench.BadInputException;
+import org.initbench.model.Models;
 
 
 
@@ -61,8 +63,7 @@ public final class SweepDirectory {
     public static SweepDirectory open(Path dir, SweepSpec spec) {
         Path file = dir.resolve(SPEC);
         if (Files.exists(file)) {
-            refuseAnother(dir, spec);
-            return new SweepDirectory(dir, spec);
+            return new SweepDirectory(dir, refuseAnother(dir, spec));
         }
         try {
             Files.createDirectories(dir);
@@ -82,18 +83,34 @@ public final class SweepDirectory {
      * stored there is refused as in {@link #open}.
      */
     public static SweepDirectory view(Path dir, SweepSpec spec) {
-        if (Files.exists(dir.resolve(SPEC))) {
-            refuseAnother(dir, spec);
-        }
-        return new SweepDirectory(dir, spec);
+        return new SweepDirectory(dir, Files.exists(dir.resolve(SPEC)) ? refuseAnother(dir, spec) : spec);
     }
 
-    /** Refuses (exit 2) a spec other than the one stored in {@code dir}, naming what differs. */
-    private static void refuseAnother(Path dir, SweepSpec spec) {
+    /**
+     * The spec stored in {@code dir} when it is {@code spec}, arch aliases read as their canonical ids
+     * (a sweep an earlier version stored with {@code vgg16bn} is the same sweep as one given with
+     * {@code vgg16}); the stored one is returned, so its cells keep their directory names. Another
+     * spec is refused (exit 2), naming what differs.
+     */
+    private static SweepSpec refuseAnother(Path dir, SweepSpec spec) {
         SweepSpec stored = read(dir);
-        if (!stored.equals(spec)) {
+        if (!stored.equals(spec) && !canonical(stored).equals(canonical(spec))) {
             throw new BadInputException(dir + " holds another sweep: " + difference(stored, spec)
                     + "; choose another --out, or rerun with the stored spec (" + SPEC + ")");
+        }
+        return stored;
+    }
+
+    /** {@code spec} with every model's arch as its canonical id. */
+    private static SweepSpec canonical(SweepSpec spec) {
+        ObjectNode n = LINE.valueToTree(spec);
+        for (JsonNode m : n.path("models")) {
+            ((ObjectNode) m).put("arch", Models.canonicalId(m.get("arch").asText()));
+        }
+        try {
+            return LINE.treeToValue(n, SweepSpec.class);
+        } catch (IOException e) {
+            throw new IllegalStateException("sweep spec does not read back: " + e.getMessage(), e);
         }
     }
 

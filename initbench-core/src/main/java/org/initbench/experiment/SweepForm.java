@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.initbench.BadInputException;
+import org.initbench.model.Models;
 
 
 /**
@@ -170,15 +171,15 @@ public final class SweepForm {
                 if (m == null || m.arch == null || m.dataset == null) {
                     throw new BadInputException("models[" + i + "] needs both 'arch' and 'dataset'");
                 }
-                pairs.add(new SweepSpec.Model(m.arch, m.dataset, m.width, m.norm, m.trainSubset, m.testSubset,
-                        m.epochs));
+                pairs.add(new SweepSpec.Model(Models.canonicalId(m.arch), m.dataset, m.width, m.norm, m.trainSubset,
+                        m.testSubset, m.epochs));
             }
         } else {
             List<String> archs = list("arch", arch, s -> List.of(s.split(",")));
             List<String> datasets = list("dataset", dataset, s -> List.of(s.split(",")));
             for (String a : archs) {
                 for (String d : datasets) {
-                    pairs.add(SweepSpec.Model.of(a.strip(), d.strip()));
+                    pairs.add(SweepSpec.Model.of(Models.canonicalId(a), d.strip()));
                 }
             }
         }

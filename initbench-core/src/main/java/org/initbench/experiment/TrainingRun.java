@@ -148,7 +148,8 @@ public final class TrainingRun {
     /**
      * Checks everything about {@code spec} that can be bad input without touching data (arch,
      * dataset name, norm, init spec and whether the init accepts the model) and returns it resolved:
-     * the canonical init spec and the arch's own norm where none is given.
+     * the canonical arch id ({@code vgg16bn} → {@code vgg16}), the canonical init spec and the arch's
+     * own norm where none is given.
      */
     public static TrainSpec validate(TrainSpec spec, InitRegistry registry) {
         DatasetName name = DatasetName.parse(spec.dataset());
@@ -156,7 +157,7 @@ public final class TrainingRun {
         Models.build(spec.arch(), name.channels(), name.numClasses(), spec.width(), norm);
         ResolvedInit init = registry.resolve(spec.init());
         probe(spec.arch(), name, norm, init);
-        return new TrainSpec(spec.arch(), name.id(), init.spec(), spec.seed(), spec.epochs(),
+        return new TrainSpec(Models.canonicalId(spec.arch()), name.id(), init.spec(), spec.seed(), spec.epochs(),
                 spec.batchSize(), spec.lr(), spec.momentum(), spec.weightDecay(), spec.nesterov(),
                 spec.trainSubset(), spec.testSubset(), spec.width(), norm.id(), spec.validation(),
                 spec.fixupScalarLr(), spec.warmupEpochs());

@@ -39,24 +39,24 @@ final class LayerRecorder {
         return layers;
     }
 
-    /** A k x k conv with padding k/2 (weight-normalized, with bias, under WEIGHTNORM). */
-    Block conv(Pos pos, String path, Role role, int in, int out, int k, int stride, int groups, boolean bias) {
+    /** The conv {@code c} at {@code pos}: padding k/2 (weight-normalized, with bias, under WEIGHTNORM). */
+    Block conv(Pos pos, Conv c) {
         Block b;
-        boolean hasBias = bias || norm == Norm.WEIGHTNORM;
+        boolean hasBias = c.bias() || norm == Norm.WEIGHTNORM;
         if (norm == Norm.WEIGHTNORM) {
-            b = WeightNormBlock.conv(in, out, k, stride, groups);
+            b = WeightNormBlock.conv(c.in(), c.out(), c.kernel(), c.stride(), c.groups());
         } else {
             b = Conv2d.builder()
-                    .setKernelShape(new Shape(k, k))
-                    .optStride(new Shape(stride, stride))
-                    .optPadding(new Shape(k / 2, k / 2))
-                    .setFilters(out)
-                    .optGroups(groups)
-                    .optBias(bias)
+                    .setKernelShape(new Shape(c.kernel(), c.kernel()))
+                    .optStride(new Shape(c.stride(), c.stride()))
+                    .optPadding(new Shape(c.kernel() / 2, c.kernel() / 2))
+                    .setFilters(c.out())
+                    .optGroups(c.groups())
+                    .optBias(c.bias())
                     .build();
         }
-        layers.add(new Layer(path, LayerKind.CONV, role, pos.stage, pos.block, in, out, k, stride,
-                groups, hasBias, pos.residual, null, b));
+        layers.add(new Layer(c.path(), LayerKind.CONV, c.role(), pos.stage, pos.block, c.in(), c.out(), c.kernel(),
+                c.stride(), c.groups(), hasBias, pos.residual, null, b));
         return b;
     }
 
@@ -98,6 +98,41 @@ final class LayerRecorder {
         layers.add(new Layer(path, LayerKind.LINEAR, Role.CLASSIFIER, -1, -1, in, out, 1, 1, 1,
                 true, false, null, b));
         return b;
+    }
+
+    /**
+     * A conv as the architecture describes it: {@link #of} gives a 3x3, stride-1, ungrouped conv
+     * without bias; the {@code with}-methods change one field each.
+     *
+     * @param path module path, e.g. {@code layer1.0.conv1}
+     * @param role the conv's part in the architecture
+     * @param in input channels
+     * @param out output channels
+     * @param kernel square kernel size
+     * @param stride stride in both directions
+     * @param groups conv groups (the channel count for depthwise)
+     * @param bias whether the conv has a bias (always under WEIGHTNORM)
+     */
+    record Conv(String path, Role role, int in, int out, int kernel, int stride, int groups, boolean bias) {
+        static Conv of(String path, Role role, int in, int out) {
+            return new Conv(path, role, in, out, 3, 1, 1, false);
+        }
+
+        Conv kernel(int k) {
+            return new Conv(path, role, in, out, k, stride, groups, bias);
+        }
+
+        Conv stride(int s) {
+            return new Conv(path, role, in, out, kernel, s, groups, bias);
+        }
+
+        Conv groups(int g) {
+            return new Conv(path, role, in, out, kernel, stride, g, bias);
+        }
+
+        Conv withBias() {
+            return new Conv(path, role, in, out, kernel, stride, groups, true);
+        }
     }
 
     /** Position of a layer: stage and block index, and whether it is on a residual branch. */

@@ -19,12 +19,21 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import org.initbench.BadInputException;
+import org.initbench.model.LayerRecorder.Conv;
 import org.initbench.model.LayerRecorder.Pos;
 
 /**
  * The benchmark's architectures (design §3), built as data with their layer inventory. Building
  * never initializes; {@link #materialize} allocates the parameter arrays (filled with NaN, so a
  * strategy that forgets a parameter is caught), and an init strategy then sets every value.
+ *
+ * <p><b>Ids.</b> {@code resnet20/32/44/56/110}, {@code vgg11/13/16/19}, {@code mobilenetv2} and
+ * {@code plaincnn} ({@link #ids}). A VGG id names the architecture only; its norm comes from {@code
+ * --norm} like every other arch's, default {@code bn} (the benchmark's VGG-16-BN). torchvision's
+ * {@code vgg16} (no batch norm) is {@code vgg16 --norm none} here, its {@code vgg16_bn} is {@code
+ * vgg16}. The ids of earlier versions, {@code vgg11bn}..{@code vgg19bn}, stay accepted everywhere as
+ * aliases ({@link #canonicalId}: {@code vgg16bn} is {@code vgg16}, and {@code vgg16bn --norm none}
+ * is {@code vgg16 --norm none}).
  *
  * <p><b>Norm variants</b> ({@link Norm}, {@code --norm}):
  *
@@ -50,19 +59,20 @@ import org.initbench.model.LayerRecorder.Pos;
  * ReLU) and by 2 without. Config depth (#Conv2d + #Linear) is the same for every variant.
  *
  * <p>Trainable parameter counts and config depth of the {@code bn} nets, pinned by {@code
- * ModelsTest} and equal to the PyTorch definitions in {@code bench/torch_train_reference.py}:
+ * ModelsTest} and equal to the PyTorch twins in {@code pytorch/initbench_torch/models.py}:
  *
  * <table>
  *   <caption>Parameter counts</caption>
  *   <tr><th>arch</th><th>input, classes</th><th>params</th><th>depth</th></tr>
  *   <tr><td>resnet20</td><td>3, 10</td><td>272,474</td><td>22</td></tr>
  *   <tr><td>resnet56</td><td>3, 100</td><td>861,620</td><td>58</td></tr>
- *   <tr><td>vgg16bn</td><td>3, 100</td><td>14,774,436</td><td>14</td></tr>
+ *   <tr><td>vgg16</td><td>3, 100</td><td>14,774,436</td><td>14</td></tr>
  *   <tr><td>mobilenetv2</td><td>1, 10</td><td>2,236,106</td><td>53</td></tr>
  * </table>
  */
 public final class Models {
     private static final Map<String, Factory> FACTORIES = new LinkedHashMap<>();
+    private static final Map<String, Alias> ALIASES = new LinkedHashMap<>();
 
     private static final int M = -1;
     private static final int[] VGG11 = {64, M, 128, M, 256, 256, M, 512, 512, M, 512, 512, M};
@@ -84,28 +94,57 @@ public final class Models {
 
     static {
         for (int n : new int[] {3, 5, 7, 9, 18}) {
-            int depth = 6 * n + 2;
-            FACTORIES.put("resnet" + depth,
-                    (in, classes, width, norm) -> resnet("resnet" + depth, n, in, classes, width, norm));
+            String id = "resnet" + (6 * n + 2);
+            FACTORIES.put(id, (name, in, classes, width, norm) -> resnet(name, n, in, classes, width, norm));
         }
-        FACTORIES.put("vgg11bn", (in, c, w, norm) -> vgg("vgg11bn", VGG11, in, c, w, norm));
-        FACTORIES.put("vgg13bn", (in, c, w, norm) -> vgg("vgg13bn", VGG13, in, c, w, norm));
-        FACTORIES.put("vgg16bn", (in, c, w, norm) -> vgg("vgg16bn", VGG16, in, c, w, norm));
-        FACTORIES.put("vgg19bn", (in, c, w, norm) -> vgg("vgg19bn", VGG19, in, c, w, norm));
-        FACTORIES.put("mobilenetv2", Models::mobilenetV2);
-        FACTORIES.put("plaincnn", Models::plainCnn);
+        Map<String, int[]> vggs = new LinkedHashMap<>();
+        vggs.put("vgg11", VGG11);
+        vggs.put("vgg13", VGG13);
+        vggs.put("vgg16", VGG16);
+        vggs.put("vgg19", VGG19);
+        vggs.forEach((id, cfg) -> {
+            FACTORIES.put(id, (name, in, classes, width, norm) -> vgg(name, cfg, in, classes, width, norm));
+            ALIASES.put(id + "bn", new Alias(id, Norm.BN));
+        });
+        FACTORIES.put("mobilenetv2", (name, in, classes, width, norm) -> mobilenetV2(in, classes, width, norm));
+        FACTORIES.put(PLAIN_CNN, (name, in, classes, width, norm) -> plainCnn(in, classes, width, norm));
     }
 
     private Models() {}
 
     @FunctionalInterface
     private interface Factory {
-        Network build(int inChannels, int numClasses, double width, Norm norm);
+        /** Builds the arch; {@code name} is the id it is built under (canonical or alias), for {@link Network#arch}. */
+        Network build(String name, int inChannels, int numClasses, double width, Norm norm);
     }
 
-    /** The registered architecture ids, by family and depth. */
+    /**
+     * An older id kept working: it names the canonical id and the norm it stands for (the ids
+     * {@code vgg11bn}..{@code vgg19bn} of earlier versions are {@code vgg11}..{@code vgg19} with
+     * {@code bn}, the default, so {@code vgg16bn --norm none} is {@code vgg16 --norm none}).
+     */
+    private record Alias(String id, Norm norm) {}
+
+    /** The registered architecture ids (canonical, without aliases), by family and depth. */
     public static List<String> ids() {
         return List.copyOf(FACTORIES.keySet());
+    }
+
+    /** The aliases of the canonical id {@code arch} (e.g. {@code vgg16bn} for {@code vgg16}); empty if none. */
+    public static List<String> aliases(String arch) {
+        String id = canonicalId(arch);
+        return ALIASES.entrySet().stream().filter(e -> e.getValue().id().equals(id)).map(Map.Entry::getKey).toList();
+    }
+
+    /**
+     * The canonical id of {@code arch}: lower-cased, an alias replaced by its canonical id ({@code
+     * vgg16bn} → {@code vgg16}). Run specs and reports use it; an unknown id comes back lower-cased
+     * (building it is bad input).
+     */
+    public static String canonicalId(String arch) {
+        String id = arch.strip().toLowerCase(Locale.ROOT);
+        Alias a = ALIASES.get(id);
+        return a != null ? a.id() : id;
     }
 
     /** Builds {@code arch} at width 1 with its own norm ({@link #defaultNorm}). */
@@ -118,29 +157,39 @@ public final class Models {
         return build(arch, inChannels, numClasses, width, defaultNorm(arch));
     }
 
-    /** The norm {@code arch} is published with: {@link Norm#NONE} for plaincnn, else {@link Norm#BN}. */
+    /**
+     * The norm {@code arch} is published with: {@link Norm#NONE} for plaincnn, else {@link Norm#BN};
+     * for an alias, the norm it names.
+     */
     public static Norm defaultNorm(String arch) {
-        return PLAIN_CNN.equals(arch.toLowerCase(Locale.ROOT)) ? Norm.NONE : Norm.BN;
+        String id = arch.strip().toLowerCase(Locale.ROOT);
+        Alias a = ALIASES.get(id);
+        if (a != null) {
+            return a.norm();
+        }
+        return PLAIN_CNN.equals(id) ? Norm.NONE : Norm.BN;
     }
 
     /**
-     * Builds {@code arch} with every channel count scaled by {@code width} (rounded as
-     * torchvision's {@code _make_divisible(c * width, 8)} for MobileNetV2, and to at least 1 channel
-     * elsewhere). Width multipliers exist for fast tests and proxies; the benchmark uses 1.0.
+     * Builds {@code arch} with every channel count scaled by {@code width} (rounded as torchvision's
+     * {@code _make_divisible(c * width, 8)} for MobileNetV2, and to at least 1 channel elsewhere).
+     * Width multipliers exist for fast tests and proxies; the benchmark uses 1.0. {@code arch} may be
+     * an alias: the network's {@link Network#arch} is the id as given, lower-cased, so code keyed on
+     * an earlier id keeps working (runs are built under the canonical id, see {@link #canonicalId}).
      *
      * @param norm the norm variant (see the class comment); {@code bn} on plaincnn is bad input
      */
     public static Network build(String arch, int inChannels, int numClasses, double width, Norm norm) {
-        Factory f = FACTORIES.get(arch.toLowerCase(Locale.ROOT));
+        Factory f = FACTORIES.get(canonicalId(arch));
         if (f == null) {
-            throw new BadInputException(
-                    "unknown arch '" + arch + "'; valid: " + String.join(", ", FACTORIES.keySet()));
+            throw new BadInputException("unknown arch '" + arch + "'; valid: " + String.join(", ", FACTORIES.keySet())
+                    + " (aliases: " + String.join(", ", ALIASES.keySet()) + ")");
         }
         if (inChannels < 1 || numClasses < 2 || !(width > 0)) {
             throw new BadInputException("bad model shape: inChannels=" + inChannels
                     + ", numClasses=" + numClasses + ", width=" + width);
         }
-        return f.build(inChannels, numClasses, width, norm);
+        return f.build(arch.strip().toLowerCase(Locale.ROOT), inChannels, numClasses, width, norm);
     }
 
     /**
@@ -174,7 +223,7 @@ public final class Models {
         boolean fixup = norm == Norm.NONE;
         int[] widths = {scaled(16, width), scaled(32, width), scaled(64, width)};
         SequentialBlock net = new SequentialBlock();
-        net.add(r.conv(Pos.OUTSIDE, "conv1", Role.STEM, inChannels, widths[0], 3, 1, 1, false));
+        net.add(r.conv(Pos.OUTSIDE, Conv.of("conv1", Role.STEM, inChannels, widths[0])));
         r.batchNorm(net, Pos.OUTSIDE, "bn1", Role.STEM, "conv1", widths[0]);
         if (fixup) {
             net.add(r.scalarBias(Pos.OUTSIDE, "bias1", Role.STEM));
@@ -193,7 +242,7 @@ public final class Models {
                 if (fixup && !projection) {
                     body.add(bias1a);
                 }
-                body.add(r.conv(branch, p + ".conv1", Role.BRANCH_FIRST, in, out, 3, stride, 1, false));
+                body.add(r.conv(branch, Conv.of(p + ".conv1", Role.BRANCH_FIRST, in, out).stride(stride)));
                 r.batchNorm(body, branch, p + ".bn1", Role.BRANCH_FIRST, p + ".conv1", out);
                 if (fixup) {
                     body.add(r.scalarBias(branch, p + ".bias1b", Role.BRANCH_FIRST));
@@ -202,7 +251,7 @@ public final class Models {
                 if (fixup) {
                     body.add(r.scalarBias(branch, p + ".bias2a", Role.BRANCH_LAST));
                 }
-                body.add(r.conv(branch, p + ".conv2", Role.BRANCH_LAST, out, out, 3, 1, 1, false));
+                body.add(r.conv(branch, Conv.of(p + ".conv2", Role.BRANCH_LAST, out, out)));
                 r.batchNorm(body, branch, p + ".bn2", Role.BRANCH_LAST, p + ".conv2", out);
                 if (fixup) {
                     body.add(r.scale(branch, p + ".scale", Role.BRANCH_LAST));
@@ -211,8 +260,8 @@ public final class Models {
                 Block shortcut;
                 if (projection) {
                     Pos sc = new Pos(s, b, false);
-                    SequentialBlock proj = new SequentialBlock()
-                            .add(r.conv(sc, p + ".shortcut.0", Role.SHORTCUT, in, out, 1, stride, 1, false));
+                    Conv conv = Conv.of(p + ".shortcut.0", Role.SHORTCUT, in, out).kernel(1).stride(stride);
+                    SequentialBlock proj = new SequentialBlock().add(r.conv(sc, conv));
                     r.batchNorm(proj, sc, p + ".shortcut.1", Role.SHORTCUT, p + ".shortcut.0", out);
                     shortcut = proj;
                 } else {
@@ -237,35 +286,14 @@ public final class Models {
     }
 
     /**
-     * VGG with batch norm for 32x32 inputs (Simonyan and Zisserman 2015, CIFAR variant): 3x3 convs
-     * with bias, each followed by BN and ReLU; 2x2 max-pools; one Linear(512, classes) classifier.
+     * VGG for 32x32 inputs (Simonyan and Zisserman 2015, CIFAR variant): 3x3 convs with bias, each
+     * followed by BN (under {@link Norm#BN}) and ReLU; 2x2 max-pools; one Linear(512, classes)
+     * classifier.
      */
     static Network vgg(String arch, int[] cfg, int inChannels, int numClasses, double width, Norm norm) {
         LayerRecorder r = new LayerRecorder(norm);
         SequentialBlock net = new SequentialBlock();
-        int in = inChannels;
-        int stage = 0;
-        int block = 0;
-        int index = 0;
-        for (int c : cfg) {
-            if (c == M) {
-                net.add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)));
-                stage++;
-                block = 0;
-                index++;
-                continue;
-            }
-            int out = scaled(c, width);
-            Pos pos = new Pos(stage, block, false);
-            String conv = "features." + index;
-            Role role = index == 0 ? Role.STEM : Role.PLAIN;
-            net.add(r.conv(pos, conv, role, in, out, 3, 1, 1, true));
-            r.batchNorm(net, pos, "features." + (index + 1), role, conv, out);
-            net.add(Activation.reluBlock());
-            index += norm == Norm.BN ? 3 : 2;
-            block++;
-            in = out;
-        }
+        int in = convStack(r, net, cfg, inChannels, width);
         net.add(Blocks.batchFlattenBlock());
         net.add(r.linear("classifier", in, numClasses));
         return new Network(arch, norm, inChannels, numClasses, 32, net, r.layers());
@@ -285,11 +313,24 @@ public final class Models {
         }
         LayerRecorder r = new LayerRecorder(norm);
         SequentialBlock net = new SequentialBlock();
+        int in = convStack(r, net, PLAIN, inChannels, width);
+        net.add(Pool.globalAvgPool2dBlock());
+        net.add(Blocks.batchFlattenBlock());
+        net.add(r.linear("classifier", in, numClasses));
+        return new Network(PLAIN_CNN, norm, inChannels, numClasses, 32, net, r.layers());
+    }
+
+    /**
+     * Adds to {@code net} the conv stack of VGG and plaincnn: per entry of {@code cfg} a 3x3 conv
+     * with bias, its batch norm (only under {@link Norm#BN}) and ReLU, or a 2x2 max-pool for {@code
+     * M}. Paths follow torchvision's {@code features.i}. Returns the output channels.
+     */
+    private static int convStack(LayerRecorder r, SequentialBlock net, int[] cfg, int inChannels, double width) {
         int in = inChannels;
         int stage = 0;
         int block = 0;
         int index = 0;
-        for (int c : PLAIN) {
+        for (int c : cfg) {
             if (c == M) {
                 net.add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)));
                 stage++;
@@ -298,17 +339,17 @@ public final class Models {
                 continue;
             }
             int out = scaled(c, width);
+            Pos pos = new Pos(stage, block, false);
+            String conv = "features." + index;
             Role role = index == 0 ? Role.STEM : Role.PLAIN;
-            net.add(r.conv(new Pos(stage, block, false), "features." + index, role, in, out, 3, 1, 1, true));
+            net.add(r.conv(pos, Conv.of(conv, role, in, out).withBias()));
+            r.batchNorm(net, pos, "features." + (index + 1), role, conv, out);
             net.add(Activation.reluBlock());
-            index += 2;
+            index += r.norm() == Norm.BN ? 3 : 2;
             block++;
             in = out;
         }
-        net.add(Pool.globalAvgPool2dBlock());
-        net.add(Blocks.batchFlattenBlock());
-        net.add(r.linear("classifier", in, numClasses));
-        return new Network(PLAIN_CNN, norm, inChannels, numClasses, 32, net, r.layers());
+        return in;
     }
 
     /**
@@ -320,7 +361,7 @@ public final class Models {
         LayerRecorder r = new LayerRecorder(norm);
         SequentialBlock net = new SequentialBlock();
         int in = makeDivisible(32 * width);
-        net.add(r.conv(Pos.OUTSIDE, "stem.conv", Role.STEM, inChannels, in, 3, 1, 1, false));
+        net.add(r.conv(Pos.OUTSIDE, Conv.of("stem.conv", Role.STEM, inChannels, in)));
         r.batchNorm(net, Pos.OUTSIDE, "stem.bn", Role.STEM, "stem.conv", in);
         net.add(new Relu6());
         int blockIndex = 0;
@@ -335,14 +376,15 @@ public final class Models {
                 int hidden = in * t;
                 SequentialBlock body = new SequentialBlock();
                 if (t != 1) {
-                    body.add(r.conv(pos, p + ".expand.conv", Role.EXPAND, in, hidden, 1, 1, 1, false));
+                    body.add(r.conv(pos, Conv.of(p + ".expand.conv", Role.EXPAND, in, hidden).kernel(1)));
                     r.batchNorm(body, pos, p + ".expand.bn", Role.EXPAND, p + ".expand.conv", hidden);
                     body.add(new Relu6());
                 }
-                body.add(r.conv(pos, p + ".dw.conv", Role.DEPTHWISE, hidden, hidden, 3, stride, hidden, false));
+                body.add(r.conv(pos,
+                        Conv.of(p + ".dw.conv", Role.DEPTHWISE, hidden, hidden).stride(stride).groups(hidden)));
                 r.batchNorm(body, pos, p + ".dw.bn", Role.DEPTHWISE, p + ".dw.conv", hidden);
                 body.add(new Relu6());
-                body.add(r.conv(pos, p + ".project.conv", Role.PROJECT, hidden, out, 1, 1, 1, false));
+                body.add(r.conv(pos, Conv.of(p + ".project.conv", Role.PROJECT, hidden, out).kernel(1)));
                 r.batchNorm(body, pos, p + ".project.bn", Role.PROJECT, p + ".project.conv", out);
                 net.add(skip ? residual(body, Blocks.identityBlock()) : body);
                 in = out;
@@ -350,7 +392,7 @@ public final class Models {
             }
         }
         int last = makeDivisible(1280 * Math.max(1.0, width));
-        net.add(r.conv(Pos.OUTSIDE, "head.conv", Role.HEAD, in, last, 1, 1, 1, false));
+        net.add(r.conv(Pos.OUTSIDE, Conv.of("head.conv", Role.HEAD, in, last).kernel(1)));
         r.batchNorm(net, Pos.OUTSIDE, "head.bn", Role.HEAD, "head.conv", last);
         net.add(new Relu6());
         net.add(Pool.globalAvgPool2dBlock());

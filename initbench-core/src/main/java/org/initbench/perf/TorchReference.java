@@ -14,7 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import org.initbench.BadInputException;
 
 /**
- * Runs {@code bench/torch_reference.py} (eager PyTorch, the same models and training step as {@link
+ * Runs {@code pytorch/torch_reference.py} (eager PyTorch, the same models and training step as {@link
  * ThroughputBench}, on random data of the same shape) in a child process and reads its JSON. The
  * script is found under the initbench home ({@code -Dinitbench.home}, set by the launcher); the
  * interpreter defaults to {@value #DEFAULT_PYTHON}, Debian's, which has {@code python3-torch} (the
@@ -26,7 +26,7 @@ public final class TorchReference {
     public static final String DEFAULT_PYTHON = "/usr/bin/python3";
 
     /** The script's path relative to the initbench home. */
-    public static final String SCRIPT = "bench/torch_reference.py";
+    public static final String SCRIPT = "pytorch/torch_reference.py";
 
     /** One architecture's eager-PyTorch rates; {@code eval} is null when not measured. */
     public record ArchRate(String arch, String dataset, long params, ThroughputBench.Rate train,

@@ -3,8 +3,8 @@
  * train step ({@link org.initbench.perf.ThroughputBench}), per-op profiles ({@link
  * org.initbench.perf.OpProfile}), FLOP counts ({@link org.initbench.perf.FlopCount}), the
  * comparison against eager PyTorch in the same run ({@link org.initbench.perf.TorchReference},
- * {@link org.initbench.perf.BenchComparison}) and the worker plan that splits cores between sweep
- * workers ({@link org.initbench.perf.LayoutChoice}, {@link org.initbench.perf.LayoutBench}).
+ * {@link org.initbench.perf.BenchComparison}) and the worker plan that splits the cores between sweep
+ * workers ({@link org.initbench.perf.WorkerPlan}, {@link org.initbench.perf.WorkerPlanBench}).
  *
  * <p>Place in the flow {@code cli → {perf, report, diag} → experiment → train → {init, data} →
  * model → DJL}: it drives {@link org.initbench.train.TrainStep} directly and reads machine facts

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -18,6 +19,7 @@ import org.initbench.BadInputException;
 import org.initbench.experiment.RunDirectory;
 import org.initbench.experiment.RunResult;
 import org.initbench.experiment.TrainSpec;
+import org.initbench.model.Models;
 import org.initbench.train.EpochMetrics;
 
 /**
@@ -142,7 +144,9 @@ public final class RunScanner {
                 throw new IllegalArgumentException("field " + textual + " must be a non-empty string");
             }
         }
-        return s;
+        // An earlier version's alias (vgg16bn) reports in the same column as its canonical id (vgg16).
+        return s.arch().equals(Models.canonicalId(s.arch())) ? s
+                : JSON.treeToValue(((ObjectNode) n).put("arch", Models.canonicalId(s.arch())), TrainSpec.class);
     }
 
     static List<EpochMetrics> readMetrics(Path f) throws IOException {

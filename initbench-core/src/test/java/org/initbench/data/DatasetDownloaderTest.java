@@ -84,7 +84,7 @@ class DatasetDownloaderTest {
             throws IOException {
         Path src = FakeData.writeIdxDataset(tmp.resolve("src"), train, 10, true, 1);
         List<DatasetDownloader.RemoteFile> rf = new ArrayList<>();
-        for (String f : Layout.IDX_FILES) {
+        for (String f : DatasetFiles.IDX_FILES) {
             byte[] b = Files.readAllBytes(src.resolve(f + ".gz"));
             files.put(f + ".gz", b);
             String m = md5Override.apply(f + ".gz");

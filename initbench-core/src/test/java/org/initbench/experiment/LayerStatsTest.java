@@ -134,7 +134,7 @@ class LayerStatsTest {
             Models.materialize(net, m);
             InitContext.apply(net, InitRegistry.load().resolve(spec.init()).strategy(), Seeds.derive(spec.seed(), "init"),
                     null);
-            NDArray x = b.arrays(m).get(0); // the run's own input layout (channels-last by default)
+            NDArray x = b.arrays(m).get(0); // the run's own input memory format (channels-last by default)
             long[] labels = new long[b.size()];
             for (int i = 0; i < labels.length; i++) {
                 labels[i] = b.labels()[i];

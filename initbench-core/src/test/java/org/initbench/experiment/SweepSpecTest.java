@@ -38,8 +38,8 @@ class SweepSpecTest {
         assertThat(cells.get(3).name()).isEqualTo("resnet20-fashion-mnist-orthogonal_gain=1-s0");
         SweepSpec.Cell vgg = cells.get(6);
         assertThat(vgg.index()).isEqualTo(6);
-        assertThat(vgg.name()).isEqualTo("vgg16bn-w0.25-fashion-mnist-kaiming-normal-s0");
-        assertThat(vgg.spec()).isEqualTo(new TrainSpec("vgg16bn", "fashion-mnist", "kaiming-normal", 0, 4, 128, 0.1,
+        assertThat(vgg.name()).isEqualTo("vgg16-w0.25-fashion-mnist-kaiming-normal-s0"); // the alias's canonical id
+        assertThat(vgg.spec()).isEqualTo(new TrainSpec("vgg16", "fashion-mnist", "kaiming-normal", 0, 4, 128, 0.1,
                 0.9, 5e-4, false, 6000, 2000, 0.25, null));
         assertThat(cells.get(0).spec().epochs()).isEqualTo(8);
     }

@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.initbench.BadInputException;
 import org.initbench.init.InitContext;
@@ -18,11 +19,12 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class ModelsTest {
 
-    /** Pinned against the PyTorch definitions of bench/torch_train_reference.py (--print-params). */
+    /** Pinned against the PyTorch twins of pytorch/initbench_torch/models.py (pytorch/param_counts.py). */
     @ParameterizedTest
     @CsvSource({
         "resnet20, 3, 10, 272474, 22",
         "resnet56, 3, 100, 861620, 58",
+        "vgg16, 3, 100, 14774436, 14",
         "vgg16bn, 3, 100, 14774436, 14",
         "mobilenetv2, 1, 10, 2236106, 53",
     })
@@ -38,6 +40,7 @@ class ModelsTest {
         "resnet56, 3, 100, bn, 861620",
         "resnet56, 3, 100, none, 857501",
         "resnet56, 3, 100, weightnorm, 861720",
+        "vgg16, 3, 100, none, 14765988",
         "plaincnn, 3, 10, none, 1174826",
         "plaincnn, 3, 10, weightnorm, 1175796",
     })
@@ -100,6 +103,28 @@ class ModelsTest {
         assertThat(r56.layers().stream().filter(l -> l.role() == Role.SHORTCUT).count()).isEqualTo(4);
         assertThat(Models.build("vgg16bn", 3, 100).residualBlockCount()).isZero();
         assertThat(Models.build("mobilenetv2", 1, 10).residualBlockCount()).isEqualTo(10);
+    }
+
+    @Test
+    void vggIdsAreNormNeutralAndTheBnIdsAreAliases() {
+        assertThat(Models.ids()).containsExactly("resnet20", "resnet32", "resnet44", "resnet56", "resnet110",
+                "vgg11", "vgg13", "vgg16", "vgg19", "mobilenetv2", "plaincnn");
+        for (String id : List.of("vgg11", "vgg13", "vgg16", "vgg19")) {
+            String alias = id + "bn";
+            assertThat(Models.canonicalId(alias)).isEqualTo(id);
+            assertThat(Models.canonicalId(alias.toUpperCase(java.util.Locale.ROOT))).isEqualTo(id);
+            assertThat(Models.aliases(id)).containsExactly(alias);
+            // canonicalizing the id alone is exact: the alias's norm is the canonical id's default
+            assertThat(Models.defaultNorm(alias)).isEqualTo(Models.defaultNorm(id)).isEqualTo(Norm.BN);
+            Network viaAlias = Models.build(alias, 3, 10, 0.25, Norm.NONE);
+            assertThat(viaAlias.arch()).isEqualTo(alias); // the id it was built under
+            assertThat(Models.canonicalId(viaAlias.arch())).isEqualTo(id);
+            assertThat(Models.build(id, 3, 10, 0.25).arch()).isEqualTo(id);
+            assertThat(viaAlias.parameterCount()).isEqualTo(Models.build(id, 3, 10, 0.25, Norm.NONE).parameterCount());
+        }
+        assertThat(Models.canonicalId("resnet20")).isEqualTo("resnet20");
+        assertThat(Models.canonicalId("nonesuch")).isEqualTo("nonesuch");
+        assertThat(Models.aliases("resnet20")).isEmpty();
     }
 
     @Test

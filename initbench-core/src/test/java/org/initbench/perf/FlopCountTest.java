@@ -37,7 +37,7 @@ class FlopCountTest {
     }
 
     /**
-     * Exact counts from PyTorch forward hooks on bench/torch_train_reference.py's models (output
+     * Exact counts from PyTorch forward hooks on pytorch/initbench_torch/models.py's twins (output
      * numel · Cin/groups · k² per Conv2d, in·out per Linear; 1×32×32 or 3×32×32 input): covers
      * strided and 1×1 projection convs (ResNets) and depthwise convs (MobileNetV2).
      */

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Tables for docs/results/training-equivalence.md from both sides' run files.
 
-PyTorch side: docs/results/torch-reference/<name>.json (bench/torch_train_reference.py --out).
+PyTorch side: docs/results/torch-reference/<name>.json (pytorch/torch_train_reference.py --out).
 Java side:    docs/results/training-equivalence/java/<name>/{metrics.jsonl,result.json} (initbench train --out).
-Run: /usr/bin/python3 bench/compare_equivalence.py  (plain python3 works too: no third-party modules).
+Run: /usr/bin/python3 pytorch/compare_equivalence.py  (plain python3 works too: no third-party modules).
 """
 import json
 import math

@@ -1,60 +1,34 @@
-"""Eager PyTorch reference for `initbench bench --device gpu`: the same CIFAR ResNet-6n+2 (projection
-shortcuts, option B), the same train step (train-mode BN, mean cross-entropy, SGD momentum 0.9,
-weight decay 5e-4), fp32, NCHW, batch 128 of random data, on one GPU; warm-up excluded, a sync
+"""Eager PyTorch reference for `initbench bench --device gpu`: the same models (the twins in
+initbench_torch/models.py, beside this script), the same train step (train-mode BN, mean
+cross-entropy, SGD momentum 0.9, weight decay 5e-4), fp32, NCHW, batch 128 of random data, on one GPU; warm-up excluded, a sync
 only at the end of each repetition. Prints one JSON object.
 
-usage: python3 torch_bench.py [--arch resnet20,resnet56] [--batch-size 128] [--warmup 20]
+usage: python3 torch_bench_gpu.py [--arch resnet20,resnet56] [--batch-size 128] [--warmup 20]
                               [--steps 100] [--repeats 3] [--device cuda] [--cudnn-benchmark]
 """
 import argparse
 import json
+import os
 import statistics
+import sys
 import time
 
 import torch
-import torch.nn as nn
 import torch.nn.functional as F
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from initbench_torch import models  # noqa: E402  (the twins of initbench's architectures)
 
-class Basic(nn.Module):
-    def __init__(self, cin, c, stride):
-        super().__init__()
-        self.c1 = nn.Conv2d(cin, c, 3, stride, 1, bias=False)
-        self.b1 = nn.BatchNorm2d(c)
-        self.c2 = nn.Conv2d(c, c, 3, 1, 1, bias=False)
-        self.b2 = nn.BatchNorm2d(c)
-        self.sc = None
-        if stride != 1 or cin != c:
-            self.sc = nn.Sequential(nn.Conv2d(cin, c, 1, stride, 0, bias=False), nn.BatchNorm2d(c))
-
-    def forward(self, x):
-        y = F.relu(self.b1(self.c1(x)))
-        y = self.b2(self.c2(y))
-        return F.relu(y + (x if self.sc is None else self.sc(x)))
-
-
-def resnet(depth, classes):
-    n = (depth - 2) // 6
-    layers = [nn.Conv2d(3, 16, 3, 1, 1, bias=False), nn.BatchNorm2d(16), nn.ReLU()]
-    cin = 16
-    for s, c in enumerate([16, 32, 64]):
-        for b in range(n):
-            layers.append(Basic(cin, c, 2 if (s > 0 and b == 0) else 1))
-            cin = c
-    layers += [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(64, classes)]
-    return nn.Sequential(*layers)
-
-
-# The seed's cells, as `initbench bench` chooses them: resnet56 on CIFAR-100, resnet20 on CIFAR-10.
-MODELS = {"resnet20": (20, 10), "resnet32": (32, 10), "resnet44": (44, 10), "resnet56": (56, 100),
-          "resnet110": (110, 10)}
+# The seed's cells, as `initbench bench` chooses them: resnet56 and vgg16 on CIFAR-100, mobilenetv2 on
+# Fashion-MNIST, the others on CIFAR-10.
+SEED_DATASET = {"resnet56": "cifar100", "vgg16": "cifar100", "mobilenetv2": "fashion-mnist"}
 
 
 def measure(arch, a, dev):
-    depth, classes = MODELS[arch]
-    model = resnet(depth, classes).to(dev).train()
+    in_ch, classes = models.DATASETS[SEED_DATASET.get(models.canonical_id(arch), "cifar10")]
+    model = models.build(arch, in_ch, classes).to(dev).train()
     opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9, weight_decay=5e-4)
-    x = torch.randn(a.batch_size, 3, 32, 32, device=dev)
+    x = torch.randn(a.batch_size, in_ch, 32, 32, device=dev)
     y = torch.arange(a.batch_size, device=dev) % classes
 
     def step():
@@ -89,9 +63,9 @@ def main():
     p.add_argument("--cudnn-benchmark", action="store_true")
     a = p.parse_args()
     archs = a.arch.split(",")
-    unknown = [x for x in archs if x not in MODELS]
+    unknown = [x for x in archs if models.canonical_id(x) not in models.ARCHS]
     if unknown:
-        p.error("unknown arch %s (known: %s)" % (",".join(unknown), ",".join(MODELS)))
+        p.error("unknown arch %s (known: %s)" % (",".join(unknown), ",".join(models.ARCHS)))
     dev = torch.device(a.device)
     if dev.type == "cuda" and not torch.cuda.is_available():
         p.error("--device cuda: this torch sees no GPU")

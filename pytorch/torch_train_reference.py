@@ -8,10 +8,12 @@ What it is
     implementation is checked against.
 
 Recipe
-    Models  resnet20/32/44/56/110 (CIFAR ResNet-6n+2, projection "option B" shortcuts),
-            vgg11bn/13bn/16bn/19bn (conv with bias + BN + ReLU, one Linear(512, classes)),
-            mobilenetv2 (torchvision table, stride-1 stem and stage 2, no dropout).
-            BN eps 1e-5, momentum 0.1; all convs bias-free except VGG's.
+    Models  the twins of initbench's architectures, initbench_torch/models.py (beside this
+            script): resnet20/32/44/56/110 (CIFAR ResNet-6n+2, projection "option B" shortcuts),
+            vgg11/13/16/19 (conv with bias + BN + ReLU, one Linear(512, classes); aliases
+            vgg11bn..vgg19bn), mobilenetv2 (torchvision table, stride-1 stem and stage 2, no
+            dropout), plaincnn; --norm as initbench's (default the arch's own).
+            BN eps 1e-5, momentum 0.1; all convs bias-free except VGG's and plaincnn's.
     Init    pytorch-default: the modules' own reset_parameters(), nothing else.
             kaiming-normal: every Conv2d/Linear weight kaiming_normal_(fan_out, relu),
             biases 0, BN weight 1 / bias 0. torch.manual_seed(seed) before building.
@@ -31,9 +33,9 @@ Recipe
             "diverged".
 
 How to run (Debian's python3-torch; the python3 first on PATH may lack torch)
-    /usr/bin/python3 bench/torch_train_reference.py --arch resnet20 --init kaiming-normal \\
+    /usr/bin/python3 pytorch/torch_train_reference.py --arch resnet20 --init kaiming-normal \\
         --seed 42 --epochs 3 --out result.json
-    /usr/bin/python3 bench/torch_train_reference.py --print-params
+    /usr/bin/python3 pytorch/torch_train_reference.py --print-params
 """
 import argparse
 import gzip
@@ -50,145 +52,12 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-DATASETS = {  # name -> (in_channels, classes)
-    "fashion-mnist": (1, 10), "mnist": (1, 10), "cifar10": (3, 10), "cifar100": (3, 100)}
-VGG_CFG = {
-    "vgg11bn": [64, "M", 128, "M", 256, 256, "M", 512, 512, "M", 512, 512, "M"],
-    "vgg13bn": [64, 64, "M", 128, 128, "M", 256, 256, "M", 512, 512, "M", 512, 512, "M"],
-    "vgg16bn": [64, 64, "M", 128, 128, "M", 256, 256, 256, "M", 512, 512, 512, "M",
-                512, 512, 512, "M"],
-    "vgg19bn": [64, 64, "M", 128, 128, "M", 256, 256, 256, 256, "M", 512, 512, 512, 512, "M",
-                512, 512, 512, 512, "M"],
-}
-RESNET_DEPTHS = {"resnet20": 20, "resnet32": 32, "resnet44": 44, "resnet56": 56, "resnet110": 110}
-ARCHS = list(RESNET_DEPTHS) + list(VGG_CFG) + ["mobilenetv2"]
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from initbench_torch import models  # noqa: E402  (the twins of initbench's architectures)
+from initbench_torch.models import param_count  # noqa: E402
 
-
-# ----------------------------------------------------------------------------- models
-class BasicBlock(nn.Module):
-    """conv3x3-BN-ReLU-conv3x3-BN + shortcut, ReLU; 1x1 conv + BN shortcut on shape change."""
-
-    def __init__(self, cin, cout, stride):
-        super().__init__()
-        self.conv1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
-        self.bn1 = nn.BatchNorm2d(cout)
-        self.conv2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False)
-        self.bn2 = nn.BatchNorm2d(cout)
-        self.shortcut = nn.Sequential()
-        if stride != 1 or cin != cout:
-            self.shortcut = nn.Sequential(nn.Conv2d(cin, cout, 1, stride, bias=False),
-                                          nn.BatchNorm2d(cout))
-
-    def forward(self, x):
-        out = F.relu(self.bn1(self.conv1(x)))
-        out = self.bn2(self.conv2(out))
-        return F.relu(out + self.shortcut(x))
-
-
-class CifarResNet(nn.Module):
-    """ResNet-(6n+2) for 32x32 inputs (He et al. 2016), projection shortcuts (option B)."""
-
-    def __init__(self, depth, in_ch, classes):
-        super().__init__()
-        assert (depth - 2) % 6 == 0
-        n = (depth - 2) // 6
-        self.stem = nn.Sequential(nn.Conv2d(in_ch, 16, 3, 1, 1, bias=False),
-                                  nn.BatchNorm2d(16), nn.ReLU(inplace=True))
-        blocks, cin = [], 16
-        for cout, stride in ((16, 1), (32, 2), (64, 2)):
-            for i in range(n):
-                blocks.append(BasicBlock(cin, cout, stride if i == 0 else 1))
-                cin = cout
-        self.blocks = nn.Sequential(*blocks)
-        self.fc = nn.Linear(64, classes)
-
-    def forward(self, x):
-        x = self.blocks(self.stem(x))
-        return self.fc(torch.flatten(F.adaptive_avg_pool2d(x, 1), 1))
-
-
-class VGGBN(nn.Module):
-    """VGG-BN for CIFAR: conv3x3 (bias) - BN - ReLU, 2x2 max-pools, one Linear(512, classes)."""
-
-    def __init__(self, cfg, in_ch, classes):
-        super().__init__()
-        layers, cin = [], in_ch
-        for v in cfg:
-            if v == "M":
-                layers.append(nn.MaxPool2d(2, 2))
-            else:
-                layers += [nn.Conv2d(cin, v, 3, 1, 1, bias=True), nn.BatchNorm2d(v),
-                           nn.ReLU(inplace=True)]
-                cin = v
-        self.features = nn.Sequential(*layers)
-        self.classifier = nn.Linear(512, classes)
-
-    def forward(self, x):
-        return self.classifier(torch.flatten(self.features(x), 1))
-
-
-def make_divisible(v, divisor=8, min_value=None):
-    """torchvision's _make_divisible: round to a multiple of divisor, never below 90% of v."""
-    min_value = min_value or divisor
-    new_v = max(min_value, int(v + divisor / 2) // divisor * divisor)
-    return new_v + divisor if new_v < 0.9 * v else new_v
-
-
-def conv_bn(cin, cout, k, stride, groups=1, act=True):
-    layers = [nn.Conv2d(cin, cout, k, stride, (k - 1) // 2, groups=groups, bias=False),
-              nn.BatchNorm2d(cout)]
-    return layers + [nn.ReLU6(inplace=True)] if act else layers
-
-
-class InvertedResidual(nn.Module):
-    """[1x1 expand-BN-ReLU6] - 3x3 depthwise-BN-ReLU6 - 1x1 project-BN; add iff s=1, in=out."""
-
-    def __init__(self, cin, cout, stride, t):
-        super().__init__()
-        hidden = int(round(cin * t))
-        layers = conv_bn(cin, hidden, 1, 1) if t != 1 else []
-        layers += conv_bn(hidden, hidden, 3, stride, groups=hidden)
-        layers += conv_bn(hidden, cout, 1, 1, act=False)
-        self.conv = nn.Sequential(*layers)
-        self.use_res = stride == 1 and cin == cout
-
-    def forward(self, x):
-        return x + self.conv(x) if self.use_res else self.conv(x)
-
-
-class MobileNetV2(nn.Module):
-    """torchvision MobileNetV2 adapted to 32x32: stem stride 1, stage (6,24,2) stride 1."""
-
-    SETTINGS = [(1, 16, 1, 1), (6, 24, 2, 1), (6, 32, 3, 2), (6, 64, 4, 2), (6, 96, 3, 1),
-                (6, 160, 3, 2), (6, 320, 1, 1)]
-
-    def __init__(self, in_ch, classes, width=1.0):
-        super().__init__()
-        cin = make_divisible(32 * width)
-        last = make_divisible(1280 * max(1.0, width))
-        layers = conv_bn(in_ch, cin, 3, 1)
-        for t, c, n, s in self.SETTINGS:
-            cout = make_divisible(c * width)
-            for i in range(n):
-                layers.append(InvertedResidual(cin, cout, s if i == 0 else 1, t))
-                cin = cout
-        layers += conv_bn(cin, last, 1, 1)
-        self.features = nn.Sequential(*layers)
-        self.classifier = nn.Linear(last, classes)
-
-    def forward(self, x):
-        x = F.adaptive_avg_pool2d(self.features(x), 1)
-        return self.classifier(torch.flatten(x, 1))
-
-
-def build_model(arch, in_ch, classes, width=1.0):
-    if arch in RESNET_DEPTHS:
-        return CifarResNet(RESNET_DEPTHS[arch], in_ch, classes)
-    if arch in VGG_CFG:
-        return VGGBN(VGG_CFG[arch], in_ch, classes)
-    if arch == "mobilenetv2":
-        return MobileNetV2(in_ch, classes, width)
-    raise ValueError(f"unknown arch {arch}")
+ARCHS = models.ARCHS + list(models.ALIASES)
+DATASETS = models.DATASETS
 
 
 def init_model(model, scheme):
@@ -199,20 +68,14 @@ def init_model(model, scheme):
         raise ValueError(f"unknown init {scheme}")
     for m in model.modules():
         if isinstance(m, (nn.Conv2d, nn.Linear)):
+            if hasattr(m, "weight_v"):
+                raise ValueError("kaiming-normal here sets plain weights; use --norm bn or none")
             nn.init.kaiming_normal_(m.weight, mode="fan_out", nonlinearity="relu")
             if m.bias is not None:
                 nn.init.zeros_(m.bias)
         elif isinstance(m, nn.BatchNorm2d):
             nn.init.ones_(m.weight)
             nn.init.zeros_(m.bias)
-
-
-def param_count(model):
-    return sum(p.numel() for p in model.parameters() if p.requires_grad)
-
-
-def model_depth(model):
-    return sum(isinstance(m, (nn.Conv2d, nn.Linear)) for m in model.modules())
 
 
 # ----------------------------------------------------------------------------- data
@@ -362,7 +225,7 @@ def run(args):
     data_rng = np.random.default_rng(args.seed + 1)
 
     torch.manual_seed(args.seed)
-    model = build_model(args.arch, in_ch, classes, args.width)
+    model = models.build(args.arch, in_ch, classes, args.width, args.norm)
     init_model(model, args.init)
     opt = torch.optim.SGD(model.parameters(), lr=args.lr, momentum=0.9, weight_decay=5e-4,
                           nesterov=args.nesterov)
@@ -395,7 +258,7 @@ def run(args):
     result = {
         "args": vars(args), "torch_version": torch.__version__, "numpy_version": np.__version__,
         "threads": torch.get_num_threads(), "interop_threads": torch.get_num_interop_threads(),
-        "params": param_count(model), "depth": model_depth(model),
+        "params": param_count(model), "depth": models.depth(model),
         "train_size": int(len(ytr)), "test_size": int(len(yte)),
         "norm_mean": mean.tolist(), "norm_std": std.tolist(),
         "epochs": epochs, "status": status, "best_test_acc": best,
@@ -415,23 +278,26 @@ def run(args):
     return result
 
 
-PARAM_TABLE = [("resnet20", "cifar10"), ("resnet32", "cifar10"), ("resnet44", "cifar10"),
-               ("resnet56", "cifar10"), ("resnet56", "cifar100"), ("resnet110", "cifar10"),
-               ("vgg11bn", "cifar10"), ("vgg16bn", "cifar10"), ("vgg16bn", "cifar100"),
-               ("vgg19bn", "cifar100"), ("mobilenetv2", "fashion-mnist"),
-               ("mobilenetv2", "cifar10"), ("resnet20", "fashion-mnist")]
+PARAM_TABLE = [("resnet20", "cifar10", "bn"), ("resnet32", "cifar10", "bn"), ("resnet44", "cifar10", "bn"),
+               ("resnet56", "cifar10", "bn"), ("resnet56", "cifar100", "bn"), ("resnet110", "cifar10", "bn"),
+               ("vgg11", "cifar10", "bn"), ("vgg16", "cifar10", "bn"), ("vgg16", "cifar100", "bn"),
+               ("vgg19", "cifar100", "bn"), ("mobilenetv2", "fashion-mnist", "bn"),
+               ("mobilenetv2", "cifar10", "bn"), ("resnet20", "fashion-mnist", "bn"),
+               ("resnet56", "cifar100", "none"), ("resnet56", "cifar100", "weightnorm"),
+               ("vgg16", "cifar100", "none"), ("plaincnn", "cifar10", "none"),
+               ("plaincnn", "cifar10", "weightnorm")]
 
 
 def print_params():
-    print("# generated by bench/torch_train_reference.py --print-params "
+    print("# generated by pytorch/torch_train_reference.py --print-params "
           f"(torch {torch.__version__})")
-    print(f"# width multiplier 1.0; params = trainable parameters; depth = #Conv2d + #Linear")
-    print(f"{'arch':<12} {'dataset':<14} {'in_ch':>5} {'classes':>7} {'params':>11} {'depth':>5}")
-    for arch, ds in PARAM_TABLE:
+    print("# width multiplier 1.0; params = trainable parameters; depth = #Conv2d + #Linear")
+    print(f"{'arch':<12} {'norm':<10} {'dataset':<14} {'in_ch':>5} {'classes':>7} {'params':>11} {'depth':>5}")
+    for arch, ds, norm in PARAM_TABLE:
         in_ch, classes = DATASETS[ds]
-        m = build_model(arch, in_ch, classes)
-        print(f"{arch:<12} {ds:<14} {in_ch:>5} {classes:>7} {param_count(m):>11} "
-              f"{model_depth(m):>5}")
+        m = models.build(arch, in_ch, classes, 1.0, norm)
+        print(f"{arch:<12} {norm:<10} {ds:<14} {in_ch:>5} {classes:>7} {param_count(m):>11} "
+              f"{models.depth(m):>5}")
 
 
 def main(argv=None):
@@ -443,7 +309,8 @@ def main(argv=None):
                         "cifar-10-batches-bin / cifar-100-binary for CIFAR")
     p.add_argument("--init", choices=["pytorch-default", "kaiming-normal"],
                    default="pytorch-default")
-    p.add_argument("--width", type=float, default=1.0, help="MobileNetV2 width multiplier")
+    p.add_argument("--norm", choices=models.NORMS, help="norm variant; default the arch's own")
+    p.add_argument("--width", type=float, default=1.0, help="channel width multiplier (as initbench's --width)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--epochs", type=int, default=200)
     p.add_argument("--lr", type=float, default=0.1)

@@ -6,8 +6,8 @@ What it measures
     labels i % classes), the same training step as initbench's: train-mode forward, mean
     cross-entropy, loss.item() and the arg-max accuracy count, backward, torch.optim.SGD (momentum
     0.9, weight decay 5e-4 on every parameter); and the evaluation step (eval mode, no_grad, loss and
-    accuracy count). Models and init (kaiming-normal, as the Java bench uses) come from
-    bench/torch_train_reference.py, not duplicated here.
+    accuracy count). Models are the twins in initbench_torch/models.py and the init
+    (kaiming-normal, as the Java bench uses) is pytorch/torch_train_reference.py's, not duplicated here.
 
     Warm-up steps are excluded; each rate is measured `--repeats` times over `--steps` steps and
     reported as median, min and max images/s. Threads: torch.set_num_threads(--threads), one
@@ -17,7 +17,7 @@ Output
     One JSON document on stdout; progress on stderr.
 
 How to run (Debian's python3-torch; the python3 first on PATH may lack torch)
-    /usr/bin/python3 bench/torch_reference.py --arch resnet20,resnet56 --threads 2
+    /usr/bin/python3 pytorch/torch_reference.py --arch resnet20,resnet56 --threads 2
 """
 import argparse
 import json
@@ -33,14 +33,16 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
-from torch_train_reference import ARCHS, DATASETS, build_model, init_model, param_count  # noqa: E402
+from initbench_torch import models  # noqa: E402
+from initbench_torch.models import DATASETS, param_count  # noqa: E402
+from torch_train_reference import ARCHS, init_model  # noqa: E402
 
 # The seed-000 benchmark cell of each arch, as `initbench bench` picks it.
-SEED_DATASET = {"resnet56": "cifar100", "vgg16bn": "cifar100", "mobilenetv2": "fashion-mnist"}
+SEED_DATASET = {"resnet56": "cifar100", "vgg16": "cifar100", "mobilenetv2": "fashion-mnist"}
 
 
 def seed_dataset(arch):
-    return SEED_DATASET.get(arch, "cifar10")
+    return SEED_DATASET.get(models.canonical_id(arch), "cifar10")
 
 
 def rate_stats(rates):
@@ -51,7 +53,7 @@ def rate_stats(rates):
 def measure(arch, dataset, args):
     in_ch, classes = DATASETS[dataset]
     torch.manual_seed(1)
-    model = build_model(arch, in_ch, classes, args.width)
+    model = models.build(arch, in_ch, classes, args.width)
     init_model(model, "kaiming-normal")
     opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9, weight_decay=5e-4)
     x = torch.randn(args.batch_size, in_ch, 32, 32)
@@ -102,7 +104,7 @@ def blas_info():
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--arch", default="resnet20,resnet56,vgg16bn,mobilenetv2",
+    p.add_argument("--arch", default="resnet20,resnet56,vgg16,mobilenetv2",
                    help="comma-separated architectures")
     p.add_argument("--dataset", choices=list(DATASETS),
                    help="data shape for every arch; default each arch's seed-000 cell")
@@ -111,7 +113,7 @@ def main(argv=None):
     p.add_argument("--warmup", type=int, default=3)
     p.add_argument("--steps", type=int, default=10)
     p.add_argument("--repeats", type=int, default=3)
-    p.add_argument("--width", type=float, default=1.0, help="MobileNetV2 width multiplier")
+    p.add_argument("--width", type=float, default=1.0, help="channel width multiplier (as initbench's --width)")
     p.add_argument("--no-eval", action="store_true", help="skip the evaluation step")
     args = p.parse_args(argv)
     archs = [a for a in args.arch.split(",") if a]

@@ -9,7 +9,7 @@ import java.util.List;
  * Where each dataset's files live under its dataset directory ({@code root/<id>}), as the official
  * archives unpack.
  */
-final class Layout {
+final class DatasetFiles {
 
     static final List<String> IDX_FILES = List.of(
             "train-images-idx3-ubyte", "train-labels-idx1-ubyte",
@@ -28,7 +28,7 @@ final class Layout {
         }
     }
 
-    private Layout() {}
+    private DatasetFiles() {}
 
     /** Expected files relative to the dataset dir; for IDX without the optional ".gz". */
     static List<String> expected(DatasetName name) {

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Reference measurements with the independent eager-PyTorch implementation
-# (bench/torch_train_reference.py) that the Java/DJL trainer is checked against.
+# (pytorch/torch_train_reference.py) that the Java/DJL trainer is checked against.
 #
 #   (a) ResNet-20, full FashionMNIST (60k/10k), seed 42, 3 epochs, pytorch-default and kaiming-normal
 #   (b) ResNet-20, class-balanced 6,000/2,000 subset, 8 epochs, pytorch-default, seeds 0-4
 #
 # Runs are sequential; a run whose JSON already exists is skipped (delete it to redo).
-# Usage: bench/run_torch_reference.sh [OUT_DIR]   (default docs/results/torch-reference)
+# Usage: pytorch/run_torch_reference.sh [OUT_DIR]   (default docs/results/torch-reference)
 # Env:   PYTHON (default /usr/bin/python3, Debian's python3-torch), THREADS (default 2),
 #        DATA_DIR (default /usr/share/datasets/fashion-mnist),
 #        OMP_WAIT_POLICY (default PASSIVE: OpenMP threads sleep instead of spinning at barriers;
@@ -24,7 +24,7 @@ run() {  # run NAME ARGS...
   local name=$1; shift
   if [[ -f "$OUT/$name.json" ]]; then echo "skip $name (done)"; return; fi
   echo "=== $name  $(date -Is)"
-  "$PY" bench/torch_train_reference.py --arch resnet20 --dataset fashion-mnist \
+  "$PY" pytorch/torch_train_reference.py --arch resnet20 --dataset fashion-mnist \
       --data-dir "$DATA_DIR" --threads "$THREADS" --out "$OUT/$name.json" "$@" \
       2>&1 | tee "$OUT/$name.log"
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The Java side of docs/results/training-equivalence.md: the same runs as bench/run_torch_reference.sh,
-# trained by initbench. Usage: bench/run_java_equivalence.sh [THREADS]  (default 2)
+# The Java side of docs/results/training-equivalence.md: the same runs as pytorch/run_torch_reference.sh,
+# trained by initbench. Usage: pytorch/run_java_equivalence.sh [THREADS]  (default 2)
 # Runs from a snapshot of the built CLI so that editing sources meanwhile does not trigger a rebuild.
 set -euo pipefail
 cd "$(dirname "$0")/.."

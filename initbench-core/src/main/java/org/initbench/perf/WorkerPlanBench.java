@@ -26,14 +26,15 @@ import org.initbench.train.SgdConfig;
 import org.initbench.train.TrainStep;
 
 /**
- * Sweep layouts measured: {@code k} child JVMs, each training with {@code cores/k} intra-op threads
+ * Worker plans measured (how a sweep splits the cores between parallel runs; stored by {@link
+ * WorkerPlan}): {@code k} child JVMs, each training with {@code cores/k} intra-op threads
  * (one inter-op thread) on synthetic data through the real train step ({@link TrainStep#train}
  * with {@link Sgd}), all released together after their warm-up; total images/s = all timed images
  * over the span from the first start to the last end. The children inherit this JVM's class path,
- * environment (allocator preload) and {@code initbench.channelsLast}.
+ * environment (allocator preload) and the input memory format ({@code initbench.channelsLast}).
  */
-public final class LayoutBench {
-    /** One layout's result: workers × threads each, total img/s and each worker's own img/s. */
+public final class WorkerPlanBench {
+    /** One plan's result: workers × threads each, total img/s and each worker's own img/s. */
     public record Measurement(int workers, int threadsPerWorker, double imagesPerSecond, List<Double> perWorker) {}
 
     /**
@@ -48,9 +49,9 @@ public final class LayoutBench {
      */
     public record Config(String arch, DatasetName dataset, int batchSize, int warmup, int steps, double width) {}
 
-    private LayoutBench() {}
+    private WorkerPlanBench() {}
 
-    /** The layouts worth comparing on {@code cores} cores: 1 × cores, 2 × cores/2 (cores ≥ 4, even), cores × 1. */
+    /** The plans worth comparing on {@code cores} cores: 1 × cores, 2 × cores/2 (cores ≥ 4, even), cores × 1. */
     public static List<int[]> candidates(int cores) {
         List<int[]> out = new ArrayList<>();
         out.add(new int[] {1, cores});
@@ -110,7 +111,7 @@ public final class LayoutBench {
                 return line;
             }
         }
-        throw new IOException("layout worker ended without '" + prefix + "'");
+        throw new IOException("worker-plan worker ended without '" + prefix + "'");
     }
 
     private static List<String> command(Config c, int threads) {
@@ -119,7 +120,7 @@ public final class LayoutBench {
         List<String> cmd = new ArrayList<>(List.of(java, "-Dai.djl.offline=true",
                 "-Dai.djl.pytorch.num_threads=" + threads, "-Dai.djl.pytorch.num_interop_threads=1",
                 "-Dinitbench.channelsLast=" + BatchInput.channelsLast(), "-cp", System.getProperty("java.class.path"),
-                LayoutBench.class.getName(), c.arch(), c.dataset().id(), Integer.toString(c.batchSize()),
+                WorkerPlanBench.class.getName(), c.arch(), c.dataset().id(), Integer.toString(c.batchSize()),
                 Integer.toString(c.warmup()), Integer.toString(c.steps()), Double.toString(c.width())));
         return cmd;
     }
