@@ -1,8 +1,7 @@
 package org.initbench.perf;
 
-import org.initbench.experiment.TrainSpec;
+import org.initbench.experiment.Recipe;
 import org.initbench.train.Sgd;
-import org.initbench.train.SgdConfig;
 import org.initbench.train.TrainStep;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
@@ -141,8 +140,7 @@ public final class LayoutBench {
         try (NDManager root = NDManager.newBaseManager()) {
             Models.materialize(net, root);
             InitContext.apply(net, InitRegistry.load().resolve("kaiming-normal").strategy(), 1);
-            Sgd sgd = new Sgd(net.trainableParameters(), new SgdConfig(TrainSpec.DEFAULT_MOMENTUM,
-                    TrainSpec.DEFAULT_WEIGHT_DECAY, false), root);
+            Sgd sgd = new Sgd(net.trainableParameters(), Recipe.SEED.sgd(), root);
             ParameterStore ps = new ParameterStore(root, false);
             for (int i = 0; i < warmup; i++) {
                 TrainStep.train(net, ps, sgd, root, b, 0.01);
