@@ -21,8 +21,8 @@ import org.initbench.perf.ThroughputBench;
 import org.initbench.perf.TorchReference;
 import org.initbench.perf.WorkerPlan;
 import org.initbench.perf.WorkerPlanBench;
-import org.initbench.train.Devices;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -44,8 +44,7 @@ public final class BenchCommand implements Callable<Integer> {
             + "cifar100 for resnet56 and vgg16, fashion-mnist for mobilenetv2, cifar10 otherwise.")
     String dataset;
 
-    @Option(names = "--batch-size", defaultValue = "128", description = "Images per step; default ${DEFAULT-VALUE}.")
-    int batchSize;
+    @Mixin RecipeOptions.BatchSize batchSize;
 
     @Option(names = "--warmup", defaultValue = "3", description = "Untimed steps; default ${DEFAULT-VALUE}.")
     int warmup;
@@ -58,20 +57,15 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Repetitions (median, min, max); default ${DEFAULT-VALUE}.")
     int repeats;
 
-    @Option(names = "--width", defaultValue = "1.0",
-            description = "Channel width multiplier; default ${DEFAULT-VALUE}.")
-    double width;
+    @Mixin RecipeOptions.Width width;
 
     @Option(names = "--inits", split = ",", defaultValue = "orthogonal,autoinit,pa-rewiring,lsuv",
             description = "Inits whose time to apply is measured (\"\" for none); default ${DEFAULT-VALUE}.")
     List<String> inits;
 
-    @Option(names = "--threads", description = "Intra-op threads; default all cores.")
-    Integer threads;
+    @Mixin RuntimeOptions.ThreadCount threads;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu or auto (see `initbench train --help`);"
-            + " default ${DEFAULT-VALUE}.")
-    String device;
+    @Mixin RuntimeOptions.DeviceChoice device;
 
     @Option(names = "--compare-torch", description = "Also run pytorch/torch_reference.py (eager PyTorch, same models, "
             + "step, batch and threads) right after and print Java/PyTorch per arch.")
@@ -107,12 +101,14 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        int batchSize = this.batchSize.value;
+        double width = this.width.value;
         if (batchSize < 2 || warmup < 0 || steps < 1 || repeats < 1 || gemmSize < 16) {
             throw new BadInputException("bench needs --batch-size >= 2, --warmup >= 0, --steps >= 1, --repeats >= 1,"
                     + " --gemm-size >= 16");
         }
-        Device d = Devices.parse(device);
-        Threads.configure(threads);
+        Device d = device.parse();
+        threads.configure();
         archs.replaceAll(Models::canonicalId); // vgg16bn (an alias) is vgg16
         for (String a : archs) {
             Models.build(a, 3, 10, width);
@@ -224,7 +220,7 @@ public final class BenchCommand implements Callable<Integer> {
         WorkerPlan.load(store);
         String arch = archs.get(0);
         WorkerPlanBench.Config c = new WorkerPlanBench.Config(arch, fixed != null ? fixed : seedDataset(arch),
-                batchSize, warmup, steps * repeats, width);
+                batchSize.value, warmup, steps * repeats, width.value);
         int cores = Runtime.getRuntime().availableProcessors();
         PrintWriter out = spec.commandLine().getOut();
         List<WorkerPlanBench.Measurement> ms = new ArrayList<>();

@@ -6,16 +6,17 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.initbench.BadInputException;
 import org.initbench.data.DatasetLocator;
+import org.initbench.experiment.Recipe;
 import org.initbench.experiment.StopRequest;
 import org.initbench.experiment.SweepDirectory;
 import org.initbench.experiment.SweepRunner;
 import org.initbench.experiment.SweepSpec;
-import org.initbench.experiment.TrainSpec;
 import org.initbench.init.InitRegistry;
 import org.initbench.report.Report;
 import org.initbench.report.ReportOptions;
 import org.initbench.report.ReportOutput;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -42,21 +43,19 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--epochs", defaultValue = "3", description = "Epochs per run; default ${DEFAULT-VALUE}.")
     int epochs;
 
-    @Option(names = "--threads", description = "Intra-op threads; default all cores.")
-    Integer threads;
+    @Mixin RuntimeOptions.ThreadCount threads;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
-        Threads.configure(threads);
+        threads.configure();
         Path mini = DatasetLocator.shippedMiniDir();
         if (mini == null) {
             throw new BadInputException("the shipped subset " + DatasetLocator.MINI_DIR + " was not found;"
                     + " run the demo from the initbench checkout (or set -Dinitbench.home)");
         }
         SweepSpec grid = new SweepSpec("demo", List.of(SweepSpec.Model.of("resnet20", "fashion-mnist")), INITS,
-                List.of(0L, 1L), epochs, TrainSpec.DEFAULT_BATCH_SIZE, TrainSpec.DEFAULT_LR, TrainSpec.DEFAULT_MOMENTUM,
-                TrainSpec.DEFAULT_WEIGHT_DECAY, false, 3000, 1000, 1.0, null);
+                List.of(0L, 1L), Recipe.SEED.withEpochs(epochs).withTrainSubset(3000).withTestSubset(1000));
         SweepDirectory sweep = SweepDirectory.open(out, grid);
         InitRegistry registry = InitRegistry.load();
         SweepRunner.validate(sweep, registry);

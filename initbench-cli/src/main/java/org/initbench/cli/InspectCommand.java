@@ -13,6 +13,7 @@ import org.initbench.diag.InspectTable;
 import org.initbench.diag.Inspection;
 import org.initbench.init.InitRegistry;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -39,8 +40,7 @@ public final class InspectCommand implements Callable<Integer> {
                     + "(options as in train: kaiming-normal:mode=fan_out,a=0).")
     List<String> inits;
 
-    @Option(names = "--batch", defaultValue = "128", description = "Images in the batch; default ${DEFAULT-VALUE}.")
-    int batch;
+    @Mixin RecipeOptions.BatchSize batch;
 
     @Option(names = "--input", defaultValue = "data",
             description = "data (the first training batch of `train --seed`) or gaussian (N(0,1) pixels); "
@@ -55,15 +55,11 @@ public final class InspectCommand implements Callable<Integer> {
             description = "Run seed (init draws, batch); default ${DEFAULT-VALUE}.")
     long seed;
 
-    @Option(names = "--width", defaultValue = "1.0",
-            description = "Channel width multiplier; default ${DEFAULT-VALUE}.")
-    double width;
+    @Mixin RecipeOptions.Width width;
 
-    @Option(names = "--norm", description = "bn, none or weightnorm; default the arch's own.")
-    String norm;
+    @Mixin RecipeOptions.NormChoice norm;
 
-    @Option(names = "--data-dir", description = "Data root (then $INITBENCH_DATA, ~/.initbench/data).")
-    Path dataDir;
+    @Mixin RuntimeOptions.DataDir data;
 
     @Option(names = "--out", description = "Output directory; default inspect/<arch>-<dataset>.")
     Path out;
@@ -71,20 +67,19 @@ public final class InspectCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Overwrite the files of an earlier inspection in --out.")
     boolean force;
 
-    @Option(names = "--threads", description = "Intra-op threads; default all cores.")
-    Integer threads;
+    @Mixin RuntimeOptions.ThreadCount threads;
 
     @Override
     public Integer call() throws IOException {
-        Threads.configure(threads);
-        InspectConfig config = new InspectConfig(arch, dataset, inits, batch, InspectConfig.Input.parse(input), seed,
-                width, norm, predict);
+        threads.configure();
+        InspectConfig config = new InspectConfig(arch, dataset, inits, batch.value, InspectConfig.Input.parse(input),
+                seed, width.value, norm.value, predict);
         Inspection inspection = Inspection.prepare(config, InitRegistry.load());
         Path dir = out != null ? out : Path.of("inspect", arch + "-" + dataset);
         InspectOutput.checkWritable(dir, force);
         PrintWriter w = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        InspectReport report = inspection.run(DatasetLocator.defaults(dataDir), notice -> {
+        InspectReport report = inspection.run(DatasetLocator.defaults(data.value), notice -> {
             err.println("initbench: " + notice);
             err.flush();
         });

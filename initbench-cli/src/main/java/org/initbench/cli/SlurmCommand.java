@@ -13,7 +13,6 @@ import org.initbench.experiment.SweepDirectory;
 import org.initbench.experiment.SweepRunner;
 import org.initbench.experiment.SweepSpec;
 import org.initbench.init.InitRegistry;
-import org.initbench.train.Devices;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -43,9 +42,8 @@ final class SlurmCommand implements Callable<Integer> {
     @Option(names = "--signal-before", defaultValue = "300", description = "Seconds before the time limit at which"
             + " Slurm sends USR1: the cell checkpoints and the task requeues itself; default ${DEFAULT-VALUE}.")
     int signalBefore;
-    @Option(names = "--device", defaultValue = "cpu",
-            description = "The runs' device: cpu, gpu or auto; default ${DEFAULT-VALUE}.") String device;
-    @Option(names = "--data-dir", description = "Data root the tasks use (else their own defaults).") Path dataDir;
+    @Mixin RuntimeOptions.DeviceChoice device;
+    @Mixin RuntimeOptions.DataDir data;
     @Option(names = "--script", description = "Where to write the script; default <sweep dir>/sweep.sbatch.")
     Path script;
     @Option(names = "--submit", description = "Run sbatch on the script and record the job id.") boolean submit;
@@ -55,7 +53,7 @@ final class SlurmCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
-        Devices.parse(device);
+        device.parse();
         SweepDirectory sweep = grid.open();
         SweepRunner.validate(sweep, InitRegistry.load());
         List<Integer> pending = new ArrayList<>();
@@ -73,11 +71,11 @@ final class SlurmCommand implements Callable<Integer> {
                     + " running, the rest finished)");
             return 0;
         }
-        SlurmScript.Options o =
-                new SlurmScript.Options(partition, time, cpus, mem, gres, maxParallel, signalBefore, device);
+        SlurmScript.Options o = new SlurmScript.Options(partition, time, cpus, mem, gres, maxParallel, signalBefore,
+                device.value);
         Path file = script != null ? script : sweep.path().resolve("sweep.sbatch");
         String text = SlurmScript.render(sweep, pending, o, SweepWorkers.javaCommand(),
-                dataDir == null ? null : dataDir.toAbsolutePath().toString());
+                data.value == null ? null : data.value.toAbsolutePath().toString());
         try {
             Files.writeString(file, text);
             file.toFile().setExecutable(true);

@@ -19,7 +19,6 @@ import org.initbench.experiment.SweepRunner;
 import org.initbench.experiment.SweepSpec;
 import org.initbench.init.InitRegistry;
 import org.initbench.perf.WorkerPlan;
-import org.initbench.train.Devices;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -76,17 +75,7 @@ public final class SweepCommand implements Callable<Integer> {
         @Option(names = "--index", description = "Run only cell I (see `sweep plan`; Slurm: $SLURM_ARRAY_TASK_ID).")
         Integer index;
 
-        @Option(names = "--threads",
-                description = "Intra-op threads per run; default all cores (with --workers: cores/K).")
-        Integer threads;
-
-        @Option(names = "--data-dir", description = "Data root (else $INITBENCH_DATA, ~/.initbench/data,"
-                + " Debian's datasets, the shipped subset).")
-        Path dataDir;
-
-        @Option(names = "--device", defaultValue = "cpu",
-                description = "cpu, gpu or auto, as for `train`; default ${DEFAULT-VALUE}.")
-        String device;
+        @Mixin RuntimeOptions runtime;
 
         /**
          * Runs the unfinished cells. In this process (one worker or {@code --index}) SIGUSR1 and SIGTERM
@@ -99,22 +88,23 @@ public final class SweepCommand implements Callable<Integer> {
             if (workers != null && workers < 1) {
                 throw new BadInputException("--workers must be positive, got " + workers);
             }
-            Device d = Devices.parse(device);
+            Device d = runtime.device.parse();
             InitRegistry registry = InitRegistry.load();
             int cores = Runtime.getRuntime().availableProcessors();
             int k = index != null ? 1
                     : Math.min(workers != null ? workers : WorkerPlan.workersFor(cores), sweep.cells().size());
             // before anything loads the engine (validation does): the threads are fixed when it loads
-            Threads.configure(k > 1 ? Integer.valueOf(1) : threads);
+            Threads.configure(k > 1 ? Integer.valueOf(1) : runtime.threads.value);
             SweepRunner.validate(sweep, registry);
             if (k > 1) {
                 out.println("sweep " + sweep.spec().name() + ": " + sweep.cells().size() + " cells -> " + sweep.path());
-                int perWorker = threads != null ? threads : Math.max(1, cores / k);
-                new SweepWorkers(sweep, k, perWorker, dataDir, device, out).run();
+                int perWorker = runtime.threads.value != null ? runtime.threads.value : Math.max(1, cores / k);
+                new SweepWorkers(sweep, k, perWorker, runtime.data.value, runtime.device.value, out).run();
                 return summary(sweep, out);
             }
             try (StopRequest stop = StopRequest.onSignals()) {
-                SweepRunner runner = new SweepRunner(sweep, DatasetLocator.defaults(dataDir), registry, d, stop);
+                SweepRunner runner =
+                        new SweepRunner(sweep, DatasetLocator.defaults(runtime.data.value), registry, d, stop);
                 if (index != null) {
                     SweepSpec.Cell cell = sweep.cell(index);
                     SweepRunner.Outcome o = runner.run(cell, new ConsoleProgress(out, System.console() != null));
@@ -203,7 +193,7 @@ public final class SweepCommand implements Callable<Integer> {
                 String best = s.result() != null && s.state() != SweepDirectory.State.FAILED
                         ? String.format(Locale.ROOT, "%.2f%%", 100 * s.result().bestTestAcc()) : "";
                 out.println(String.format(Locale.ROOT, "%5d  %-9s %6s %8s  %s", c.index(), s.state().label(),
-                        s.epochsDone() + "/" + c.spec().epochs(), best, c.name()));
+                        s.epochsDone() + "/" + c.spec().recipe().epochs(), best, c.name()));
             }
             out.println(sweep.cells().size() + " cells in " + sweep.path());
             return 0;
@@ -257,7 +247,7 @@ public final class SweepCommand implements Callable<Integer> {
                 String slurm = task == null ? "" : task + (queue.containsKey(task) ? " " + queue.get(task) : "");
                 String detail = detail(sweep, c, s, attempts.get(c.index()));
                 out.println(String.format(Locale.ROOT, "%5d  %-9s %7s  %-22s %s", c.index(), s.state().label(),
-                        s.epochsDone() + "/" + c.spec().epochs(), slurm,
+                        s.epochsDone() + "/" + c.spec().recipe().epochs(), slurm,
                         c.name() + (detail.isEmpty() ? "" : ": " + detail)));
             }
             List<String> parts = new ArrayList<>();
@@ -275,7 +265,7 @@ public final class SweepCommand implements Callable<Integer> {
                         : String.valueOf(s.result().reason());
                 case RUNNING -> {
                     String where = a == null ? "" : " on " + a.host() + " (pid " + a.pid() + ") since " + a.started();
-                    yield "epoch " + Math.min(s.epochsDone() + 1, c.spec().epochs()) + where;
+                    yield "epoch " + Math.min(s.epochsDone() + 1, c.spec().recipe().epochs()) + where;
                 }
                 case PARTIAL -> {
                     try {

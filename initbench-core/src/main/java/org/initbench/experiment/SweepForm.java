@@ -1,8 +1,12 @@
 package org.initbench.experiment;
 
+import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -15,7 +19,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.initbench.BadInputException;
@@ -45,20 +51,21 @@ public final class SweepForm {
     @JsonProperty("dataset") public JsonNode dataset;
     @JsonProperty("inits") public JsonNode inits;
     @JsonProperty("seeds") public JsonNode seeds;
-    @JsonProperty("epochs") public Integer epochs;
-    @JsonProperty("batch-size") public Integer batchSize;
-    @JsonProperty("lr") public Double lr;
-    @JsonProperty("momentum") public Double momentum;
-    @JsonProperty("weight-decay") public Double weightDecay;
-    @JsonProperty("nesterov") public Boolean nesterov;
-    @JsonProperty("train-subset") public Integer trainSubset;
-    @JsonProperty("test-subset") public Integer testSubset;
-    @JsonProperty("width") public Double width;
-    @JsonProperty("norm") public String norm;
     @JsonProperty("log-layer-stats") public Integer logLayerStats;
-    @JsonProperty("validation") public Boolean validation;
-    @JsonProperty("fixup-scalar-lr") public Boolean fixupScalarLr;
-    @JsonProperty("warmup-epochs") public Integer warmupEpochs;
+
+    /**
+     * The recipe knobs this form sets, by key ({@link Recipe#keys}: {@code epochs}, {@code batch-size},
+     * …), each a value of the knob's type; absent knobs keep the seed's recipe.
+     */
+    @JsonIgnore public final Map<String, Object> recipe = new LinkedHashMap<>();
+
+    /** Every other field of a spec file, checked against the recipe's keys by {@link #read}. */
+    @JsonIgnore private final Map<String, JsonNode> rest = new LinkedHashMap<>();
+
+    @JsonAnySetter
+    private void rest(String key, JsonNode value) {
+        rest.put(key, value);
+    }
 
     /** One entry of {@code models}. */
     public static final class ModelForm {
@@ -91,6 +98,7 @@ public final class SweepForm {
             if (form == null) {
                 throw new BadInputException("sweep spec " + file + " is empty");
             }
+            form.readRecipe(file, text, mapper);
             if (form.name == null) {
                 String n = file.getFileName().toString();
                 form.name = n.contains(".") ? n.substring(0, n.lastIndexOf('.')) : n;
@@ -114,6 +122,51 @@ public final class SweepForm {
         }
     }
 
+    /** Moves the recipe's knobs from {@link #rest} into {@link #recipe}, typed; anything else is unknown. */
+    private void readRecipe(Path file, String text, ObjectMapper mapper) {
+        for (Map.Entry<String, JsonNode> e : rest.entrySet()) {
+            String key = e.getKey();
+            Class<?> type = Recipe.type(key);
+            if (type == null) {
+                List<String> known = new ArrayList<>(Recipe.keys());
+                mapper.getSerializationConfig().introspect(mapper.constructType(SweepForm.class)).findProperties()
+                        .forEach(d -> known.add(d.getName()));
+                throw new BadInputException(where(file, text, mapper, key) + ": unknown field '" + key + "' (known: "
+                        + known.stream().sorted().collect(Collectors.joining(", ")) + ")");
+            }
+            if (e.getValue().isNull()) {
+                continue;
+            }
+            try {
+                recipe.put(key, mapper.convertValue(e.getValue(), type));
+            } catch (IllegalArgumentException bad) {
+                String why = bad.getCause() instanceof JsonProcessingException j
+                        ? j.getOriginalMessage() : bad.getMessage();
+                throw new BadInputException(where(file, text, mapper, key) + ": bad value for field '" + key + "': "
+                        + why.lines().findFirst().orElse(""));
+            }
+        }
+    }
+
+    /** {@code sweep spec FILE line N}, N the line of the top-level field {@code key}. */
+    private static String where(Path file, String text, ObjectMapper mapper, String key) {
+        try (JsonParser p = mapper.createParser(text)) {
+            int depth = 0;
+            for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+                if (t.isStructStart()) {
+                    depth++;
+                } else if (t.isStructEnd()) {
+                    depth--;
+                } else if (t == JsonToken.FIELD_NAME && depth == 1 && key.equals(p.currentName())) {
+                    return where(file, p.currentTokenLocation());
+                }
+            }
+        } catch (IOException e) {
+            // the text was read once already; without a line the message still names the field
+        }
+        return where(file, null);
+    }
+
     private static BadInputException notValid(Path file, ObjectMapper mapper, JsonProcessingException e) {
         return new BadInputException(where(file, e.getLocation()) + ": not valid "
                 + (mapper instanceof YAMLMapper ? "YAML" : "JSON") + ": "
@@ -134,20 +187,9 @@ public final class SweepForm {
         f.dataset = flags.dataset != null ? flags.dataset : flagsGrid && models != null ? null : dataset;
         f.inits = pick(flags.inits, inits);
         f.seeds = pick(flags.seeds, seeds);
-        f.epochs = pick(flags.epochs, epochs);
-        f.batchSize = pick(flags.batchSize, batchSize);
-        f.lr = pick(flags.lr, lr);
-        f.momentum = pick(flags.momentum, momentum);
-        f.weightDecay = pick(flags.weightDecay, weightDecay);
-        f.nesterov = pick(flags.nesterov, nesterov);
-        f.trainSubset = pick(flags.trainSubset, trainSubset);
-        f.testSubset = pick(flags.testSubset, testSubset);
-        f.width = pick(flags.width, width);
-        f.norm = pick(flags.norm, norm);
         f.logLayerStats = pick(flags.logLayerStats, logLayerStats);
-        f.validation = pick(flags.validation, validation);
-        f.fixupScalarLr = pick(flags.fixupScalarLr, fixupScalarLr);
-        f.warmupEpochs = pick(flags.warmupEpochs, warmupEpochs);
+        f.recipe.putAll(recipe);
+        f.recipe.putAll(flags.recipe);
         return f;
     }
 
@@ -188,12 +230,8 @@ public final class SweepForm {
         for (String s : list("seeds", seeds, s -> List.of(s))) {
             seedList.addAll(SweepSpec.parseSeeds(s));
         }
-        return new SweepSpec(name != null ? name : "sweep", pairs, initList, seedList,
-                pick(epochs, TrainSpec.DEFAULT_EPOCHS), pick(batchSize, TrainSpec.DEFAULT_BATCH_SIZE),
-                pick(lr, TrainSpec.DEFAULT_LR), pick(momentum, TrainSpec.DEFAULT_MOMENTUM),
-                pick(weightDecay, TrainSpec.DEFAULT_WEIGHT_DECAY), pick(nesterov, false),
-                pick(trainSubset, 0), pick(testSubset, 0), pick(width, 1.0), norm, pick(logLayerStats, 0),
-                pick(validation, false), pick(fixupScalarLr, false), pick(warmupEpochs, 0));
+        return new SweepSpec(name != null ? name : "sweep", pairs, initList, seedList, Recipe.SEED.with(recipe),
+                pick(logLayerStats, 0));
     }
 
     /** A field that is a string (split by {@code split}), a number, or a list of those. */

@@ -1,10 +1,18 @@
 package org.initbench.experiment;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import com.fasterxml.jackson.annotation.JsonValue;
+import com.fasterxml.jackson.annotation.Nulls;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.initbench.BadInputException;
 import org.initbench.model.Models;
@@ -14,51 +22,26 @@ import org.initbench.model.Models;
  * A grid of runs (design §7): models (arch × dataset pairs, each with optional overrides of the
  * recipe) × inits × seeds, all with one training recipe. What {@code initbench sweep} reads from
  * flags or a spec file and stores as the sweep directory's {@code sweep.json}; its {@link #cells}
- * are the runs, in a fixed order that {@code --index} and Slurm array task ids refer to.
+ * are the runs, in a fixed order that {@code --index} and Slurm array task ids refer to. Its JSON is
+ * flat: name, models, inits, seeds, then the recipe's fields, with {@code logLayerStats} after
+ * {@code norm} where sweeps have always stored it.
  *
  * @param name the sweep's name (the spec file's name without extension, or {@code sweep})
  * @param models the arch/dataset pairs, in order
  * @param inits init specs as written by the user (canonicalized per run in its {@code spec.json})
  * @param seeds run seeds
- * @param epochs epochs per run (cosine period)
- * @param batchSize training batch size
- * @param lr initial learning rate
- * @param momentum SGD momentum
- * @param weightDecay weight decay
- * @param nesterov Nesterov momentum
- * @param trainSubset class-balanced training subset (0 = all)
- * @param testSubset class-balanced test subset (0 = all)
- * @param width width multiplier
- * @param norm norm variant, null = each arch's own
+ * @param recipe every run's recipe, before the models' overrides; a null norm is each arch's own
  * @param logLayerStats record per-layer statistics every this many training steps in each run
  *     ({@code --log-layer-stats}); 0 = off, the default, and then absent from {@code sweep.json}, so
  *     sweeps stored before the field existed stay equal
- * @param validation every run evaluates on {@code testSubset} images held out of its training split
- *     instead of the test split ({@link TrainSpec#validation}); false is absent from {@code sweep.json}
- * @param fixupScalarLr every run trains one-element parameters at lr/10, Fixup's own recipe ({@link
- *     TrainSpec#fixupScalarLr}); false is absent from {@code sweep.json}
- * @param warmupEpochs every run warms its learning rate up linearly per step over this many epochs ({@link
- *     TrainSpec#warmupEpochs}); 0 is absent from {@code sweep.json}
  */
 public record SweepSpec(
         String name,
         List<Model> models,
         List<String> inits,
         List<Long> seeds,
-        int epochs,
-        int batchSize,
-        double lr,
-        double momentum,
-        double weightDecay,
-        boolean nesterov,
-        int trainSubset,
-        int testSubset,
-        double width,
-        String norm,
-        @JsonInclude(JsonInclude.Include.NON_DEFAULT) int logLayerStats,
-        @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean validation,
-        @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean fixupScalarLr,
-        @JsonInclude(JsonInclude.Include.NON_DEFAULT) int warmupEpochs) {
+        @JsonUnwrapped Recipe recipe,
+        @JsonSetter(nulls = Nulls.AS_EMPTY) int logLayerStats) {
 
     /**
      * One arch/dataset pair; non-null fields override the sweep's recipe for its cells (e.g. a width
@@ -69,16 +52,31 @@ public record SweepSpec(
         public static Model of(String arch, String dataset) {
             return new Model(arch, dataset, null, null, null, null, null);
         }
+
+        /** {@code recipe} with this model's overrides. */
+        Recipe over(Recipe recipe) {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("epochs", epochs);
+            o.put("train-subset", trainSubset);
+            o.put("test-subset", testSubset);
+            o.put("width", width);
+            o.put("norm", norm);
+            o.values().removeIf(Objects::isNull);
+            return recipe.with(o);
+        }
     }
 
     /** One run of the grid: its index, its directory name under the sweep directory, and its spec. */
     public record Cell(int index, String name, TrainSpec spec) {}
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Checks the grid is not empty and every value is in range; a problem is a {@link BadInputException}. */
     public SweepSpec {
         models = List.copyOf(models);
         inits = List.copyOf(inits);
         seeds = List.copyOf(seeds);
+        Objects.requireNonNull(recipe, "recipe");
         if (models.isEmpty() || inits.isEmpty() || seeds.isEmpty()) {
             throw new BadInputException("the sweep is empty: it needs at least one arch, dataset, init and seed"
                     + " (got " + models.size() + " arch/dataset pairs, " + inits.size() + " inits, "
@@ -96,11 +94,29 @@ public record SweepSpec(
     }
 
     /** A sweep without per-layer statistics. */
-    public SweepSpec(String name, List<Model> models, List<String> inits, List<Long> seeds, int epochs, int batchSize,
-            double lr, double momentum, double weightDecay, boolean nesterov, int trainSubset, int testSubset,
-            double width, String norm) {
-        this(name, models, inits, seeds, epochs, batchSize, lr, momentum, weightDecay, nesterov, trainSubset,
-                testSubset, width, norm, 0, false, false, 0);
+    public SweepSpec(String name, List<Model> models, List<String> inits, List<Long> seeds, Recipe recipe) {
+        this(name, models, inits, seeds, recipe, 0);
+    }
+
+    /**
+     * The flat JSON of {@code sweep.json}: the recipe's fields in place, {@code logLayerStats} (when
+     * not 0) right after {@code norm}, where it stood before the later knobs were added.
+     */
+    @JsonValue
+    Map<String, Object> json() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("name", name);
+        out.put("models", models);
+        out.put("inits", inits);
+        out.put("seeds", seeds);
+        Map<String, Object> r = JSON.convertValue(recipe, new TypeReference<Map<String, Object>>() {});
+        r.forEach((k, v) -> {
+            out.put(k, v);
+            if (k.equals("norm") && logLayerStats != 0) {
+                out.put("logLayerStats", logLayerStats);
+            }
+        });
+        return out;
     }
 
     /** The runs of the grid: model-major, then init, then seed; names are unique. */
@@ -110,12 +126,7 @@ public record SweepSpec(
         for (Model m : models) {
             for (String init : inits) {
                 for (long seed : seeds) {
-                    TrainSpec spec = new TrainSpec(m.arch(), m.dataset(), init, seed,
-                            m.epochs() != null ? m.epochs() : epochs, batchSize, lr, momentum, weightDecay, nesterov,
-                            m.trainSubset() != null ? m.trainSubset() : trainSubset,
-                            m.testSubset() != null ? m.testSubset() : testSubset,
-                            m.width() != null ? m.width() : width, m.norm() != null ? m.norm() : norm, validation,
-                            fixupScalarLr, warmupEpochs);
+                    TrainSpec spec = new TrainSpec(m.arch(), m.dataset(), init, seed, m.over(recipe));
                     String name = cellName(spec);
                     if (!names.add(name)) {
                         throw new BadInputException("the sweep lists the run " + name + " twice");
@@ -133,11 +144,12 @@ public record SweepSpec(
      */
     static String cellName(TrainSpec s) {
         StringBuilder b = new StringBuilder(s.arch());
-        if (s.norm() != null && !s.norm().equals(Models.defaultNorm(s.arch()).id())) {
-            b.append('-').append(s.norm());
+        Recipe r = s.recipe();
+        if (r.norm() != null && !r.norm().equals(Models.defaultNorm(s.arch()).id())) {
+            b.append('-').append(r.norm());
         }
-        if (s.width() != 1.0) {
-            b.append("-w").append(String.format(Locale.ROOT, "%s", s.width()));
+        if (r.width() != 1.0) {
+            b.append("-w").append(String.format(Locale.ROOT, "%s", r.width()));
         }
         String init = s.init().replace(':', '_').replace(',', '_').replaceAll("[^A-Za-z0-9._=-]", "");
         return b.append('-').append(s.dataset()).append('-').append(init).append("-s").append(s.seed()).toString();

@@ -52,6 +52,7 @@ public final class TrainingRun {
     static final double PROBE_WIDTH = 0.125;
 
     private final TrainSpec spec;
+    private final Recipe recipe;
     private final ResolvedInit init;
     private final LoadedDataset data;
     private final TrainListener listener;
@@ -64,6 +65,7 @@ public final class TrainingRun {
     private TrainingRun(TrainSpec spec, ResolvedInit init, LoadedDataset data, TrainListener listener,
             boolean dataDependentInit, Device device, boolean residentData, int layerStatsEvery, StopRequest stop) {
         this.spec = spec;
+        this.recipe = spec.recipe();
         this.init = init;
         this.data = data;
         this.listener = listener;
@@ -153,14 +155,13 @@ public final class TrainingRun {
      */
     public static TrainSpec validate(TrainSpec spec, InitRegistry registry) {
         DatasetName name = DatasetName.parse(spec.dataset());
-        Norm norm = spec.norm() == null ? Models.defaultNorm(spec.arch()) : Norm.parse(spec.norm());
-        Models.build(spec.arch(), name.channels(), name.numClasses(), spec.width(), norm);
+        Recipe r = spec.recipe();
+        Norm norm = r.norm() == null ? Models.defaultNorm(spec.arch()) : Norm.parse(r.norm());
+        Models.build(spec.arch(), name.channels(), name.numClasses(), r.width(), norm);
         ResolvedInit init = registry.resolve(spec.init());
         probe(spec.arch(), name, norm, init);
-        return new TrainSpec(Models.canonicalId(spec.arch()), name.id(), init.spec(), spec.seed(), spec.epochs(),
-                spec.batchSize(), spec.lr(), spec.momentum(), spec.weightDecay(), spec.nesterov(),
-                spec.trainSubset(), spec.testSubset(), spec.width(), norm.id(), spec.validation(),
-                spec.fixupScalarLr(), spec.warmupEpochs());
+        return new TrainSpec(Models.canonicalId(spec.arch()), name.id(), init.spec(), spec.seed(),
+                r.withNorm(norm.id()));
     }
 
     /**
@@ -168,7 +169,7 @@ public final class TrainingRun {
      * data-dependent inits such as LSUV: the same pipeline (normalization, crop, flip) as training.
      */
     private SampleBatch sampleBatch(ImageSet train, ChannelStats stats) {
-        try (BatchLoader loader = BatchLoader.training(train, stats, spec.batchSize(),
+        try (BatchLoader loader = BatchLoader.training(train, stats, recipe.batchSize(),
                 Seeds.derive(spec.seed(), "init-batch"), 0)) {
             HostBatch b = loader.next();
             return new SampleBatch(b.images(), b.size(), b.channels(), HostBatch.SIDE, HostBatch.SIDE);
@@ -207,39 +208,39 @@ public final class TrainingRun {
         }
         ImageSet train = data.train();
         ImageSet test = data.test();
-        if (spec.validation()) {
+        if (recipe.validation()) {
             seeds.put("validation", Seeds.derive(spec.seed(), "validation"));
-            Subsets.HeldOut split = Subsets.holdOut(train, spec.testSubset(), seeds.get("validation"));
+            Subsets.HeldOut split = Subsets.holdOut(train, recipe.testSubset(), seeds.get("validation"));
             train = split.rest();
             test = split.heldOut();
         }
         ChannelStats stats = ChannelStats.of(train); // the training split, less any held-out images
-        if (spec.trainSubset() > 0) {
-            train = Subsets.classBalanced(train, spec.trainSubset(), seeds.get("train-subset"));
+        if (recipe.trainSubset() > 0) {
+            train = Subsets.classBalanced(train, recipe.trainSubset(), seeds.get("train-subset"));
         }
-        if (spec.testSubset() > 0 && !spec.validation()) {
-            test = Subsets.classBalanced(test, spec.testSubset(), seeds.get("test-subset"));
+        if (recipe.testSubset() > 0 && !recipe.validation()) {
+            test = Subsets.classBalanced(test, recipe.testSubset(), seeds.get("test-subset"));
         }
 
         Engine.getInstance().setRandomSeed((int) (long) seeds.get("engine"));
-        Network net = Models.build(spec.arch(), data.name().channels(), data.name().numClasses(), spec.width(),
-                Norm.parse(spec.norm()));
+        Network net = Models.build(spec.arch(), data.name().channels(), data.name().numClasses(), recipe.width(),
+                Norm.parse(recipe.norm()));
         try (NDManager root = NDManager.newBaseManager(device);
                 SplitFeed feed = SplitFeed.open(residentData, train, test, stats, root)) {
             Models.materialize(net, root);
-            Sgd sgd = new Sgd(net.trainableParameters(), spec.sgd(), root);
+            Sgd sgd = new Sgd(net.trainableParameters(), recipe.sgd(), root);
             Checkpoint.State state = resume(dir, net, sgd, root);
             LayerStatsLog layerStats = layerStatsEvery > 0 ? new LayerStatsLog(net, layerStatsEvery) : null;
             if (state == null) {
                 dir.reset();
                 dir.writeJson(RunDirectory.SPEC, spec);
                 Map<String, Object> manifest = Manifest.collect(data, seeds);
-                int statsImages = data.train().size() - (spec.validation() ? test.size() : 0);
+                int statsImages = data.train().size() - (recipe.validation() ? test.size() : 0);
                 manifest.put("normalization", Map.of("mean", stats.mean(), "std", stats.std(),
                         "computed_from", "training split, " + statsImages + " images"));
                 manifest.put("train_images_used", train.size());
                 manifest.put("test_images_used", test.size());
-                manifest.put("evaluated_on", spec.validation()
+                manifest.put("evaluated_on", recipe.validation()
                         ? "validation: " + test.size() + " images held out of the training split, never trained on"
                         : "test split");
                 manifest.put("device", Devices.describe(device));
@@ -253,7 +254,7 @@ public final class TrainingRun {
                 state = new Checkpoint.State(0, 0, 0, 0, 0, List.of());
             }
             ParameterStore ps = new ParameterStore(root, false);
-            CosineSchedule schedule = spec.schedule();
+            CosineSchedule schedule = recipe.schedule();
 
             double best = state.best();
             int bestEpoch = state.bestEpoch();
@@ -261,7 +262,7 @@ public final class TrainingRun {
             double before = state.elapsedSeconds();
             List<EpochMetrics> history = new ArrayList<>(state.metrics());
             Checkpoint.Partial partial = state.partial();
-            for (int e = state.epoch(); e < spec.epochs(); e++) {
+            for (int e = state.epoch(); e < recipe.epochs(); e++) {
                 long epochStart = System.nanoTime();
                 double lr = schedule.lr(e); // the epoch's cosine rate, the peak of its steps under warm-up
                 double lossSum = partial == null ? 0 : partial.lossSum();
@@ -270,7 +271,7 @@ public final class TrainingRun {
                 double earlier = partial == null ? 0 : partial.trainSeconds(); // this epoch, in an earlier attempt
                 int b = partial == null ? 0 : partial.batches();
                 partial = null;
-                try (BatchSource loader = feed.training(spec.batchSize(), seeds.get("data"), e)) {
+                try (BatchSource loader = feed.training(recipe.batchSize(), seeds.get("data"), e)) {
                     int batches = loader.batchCount();
                     for (int skip = 0; skip < b; skip++) {
                         loader.next(); // done before the stop; the epoch's plan is fixed, so skipping keeps it
@@ -293,8 +294,8 @@ public final class TrainingRun {
                         b++;
                         double elapsed = earlier + (System.nanoTime() - epochStart) / 1e9;
                         double perEpoch = elapsed / b * batches;
-                        double eta = perEpoch * (spec.epochs() - e) - elapsed;
-                        listener.batch(e + 1, spec.epochs(), b, batches, lossSum / seen, (double) correct / seen,
+                        double eta = perEpoch * (recipe.epochs() - e) - elapsed;
+                        listener.batch(e + 1, recipe.epochs(), b, batches, lossSum / seen, (double) correct / seen,
                                 seen / elapsed, eta);
                         if (stop.requested()) {
                             Checkpoint.write(dir.checkpoint(), new Checkpoint.State(e, best, bestEpoch, last,
@@ -322,12 +323,12 @@ public final class TrainingRun {
                 Checkpoint.write(dir.checkpoint(), new Checkpoint.State(e + 1, best, bestEpoch, last,
                         before + (System.nanoTime() - start) / 1e9, history), net.block(), sgd.state());
                 dir.appendMetrics(m);
-                listener.epoch(m, spec.epochs());
-                if (stop.requested() && e + 1 < spec.epochs()) {
+                listener.epoch(m, recipe.epochs());
+                if (stop.requested() && e + 1 < recipe.epochs()) {
                     return interrupted(dir, e + 1, 0, 0, best, bestEpoch, last, before, start);
                 }
             }
-            return finish(dir, RunResult.DONE, null, spec.epochs(), best, bestEpoch, last, before, start, history);
+            return finish(dir, RunResult.DONE, null, recipe.epochs(), best, bestEpoch, last, before, start, history);
         }
     }
 
@@ -356,7 +357,7 @@ public final class TrainingRun {
             int steps = state.partial() == null ? 0 : state.partial().batches();
             dir.truncateLayerStats(state.epoch(), steps);
             dir.recordResume(state.epoch(), steps);
-            listener.notice("resuming " + dir.path() + " after epoch " + state.epoch() + " of " + spec.epochs()
+            listener.notice("resuming " + dir.path() + " after epoch " + state.epoch() + " of " + recipe.epochs()
                     + (steps > 0 ? " and step " + steps + " of the next" : ""));
             return state;
         } catch (IOException | RuntimeException e) {

@@ -23,7 +23,7 @@ import org.initbench.data.DeviceBatches;
 import org.initbench.data.HostBatch;
 import org.initbench.data.ImageSet;
 import org.initbench.experiment.Manifest;
-import org.initbench.experiment.TrainSpec;
+import org.initbench.experiment.Recipe;
 import org.initbench.init.InitContext;
 import org.initbench.init.InitRegistry;
 import org.initbench.init.ResolvedInit;
@@ -32,7 +32,6 @@ import org.initbench.model.Models;
 import org.initbench.model.Network;
 import org.initbench.train.Devices;
 import org.initbench.train.Sgd;
-import org.initbench.train.SgdConfig;
 import org.initbench.train.TrainStep;
 
 /**
@@ -114,8 +113,7 @@ public final class ThroughputBench {
             Batch batch = pass != null ? pass.next() : syntheticBatch(c.batchSize(), dataset, 1);
             Models.materialize(net, root);
             InitContext.apply(net, registry.resolve("kaiming-normal").strategy(), 1);
-            Sgd sgd = new Sgd(net.trainableParameters(),
-                    new SgdConfig(TrainSpec.DEFAULT_MOMENTUM, TrainSpec.DEFAULT_WEIGHT_DECAY, false), root);
+            Sgd sgd = new Sgd(net.trainableParameters(), Recipe.SEED.sgd(), root);
             ParameterStore ps = new ParameterStore(root, false);
             for (int i = 0; i < c.warmup(); i++) {
                 TrainStep.train(net, ps, sgd, root, batch, 0.01);

@@ -15,14 +15,13 @@ import java.util.List;
 import org.initbench.data.BatchInput;
 import org.initbench.data.DatasetName;
 import org.initbench.data.HostBatch;
-import org.initbench.experiment.TrainSpec;
+import org.initbench.experiment.Recipe;
 import org.initbench.init.InitContext;
 import org.initbench.init.InitRegistry;
 import org.initbench.init.SampleBatch;
 import org.initbench.model.Models;
 import org.initbench.model.Network;
 import org.initbench.train.Sgd;
-import org.initbench.train.SgdConfig;
 import org.initbench.train.TrainStep;
 
 /**
@@ -144,8 +143,7 @@ public final class WorkerPlanBench {
         try (NDManager root = NDManager.newBaseManager()) {
             Models.materialize(net, root);
             InitContext.apply(net, InitRegistry.load().resolve("kaiming-normal").strategy(), 1);
-            Sgd sgd = new Sgd(net.trainableParameters(), new SgdConfig(TrainSpec.DEFAULT_MOMENTUM,
-                    TrainSpec.DEFAULT_WEIGHT_DECAY, false), root);
+            Sgd sgd = new Sgd(net.trainableParameters(), Recipe.SEED.sgd(), root);
             ParameterStore ps = new ParameterStore(root, false);
             for (int i = 0; i < warmup; i++) {
                 TrainStep.train(net, ps, sgd, root, b, 0.01);

@@ -297,13 +297,13 @@ public final class Analysis {
                 continue;
             }
             List<String> differing = new ArrayList<>();
-            for (String field : ks.get(0).recipe().fields().keySet()) {
-                if (ks.stream().map(k -> k.recipe().fields().get(field)).distinct().count() > 1) {
+            for (String field : RecipeFields.fields(ks.get(0).recipe()).keySet()) {
+                if (ks.stream().map(k -> RecipeFields.fields(k.recipe()).get(field)).distinct().count() > 1) {
                     differing.add(field);
                 }
             }
             for (ColumnKey k : ks) {
-                out.put(k, e.getKey() + " (" + k.recipe().join(differing) + ")");
+                out.put(k, e.getKey() + " (" + RecipeFields.join(k.recipe(), differing) + ")");
             }
         }
         return out;

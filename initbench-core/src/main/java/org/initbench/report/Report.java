@@ -144,7 +144,7 @@ public final class Report {
         counts.forEach((s, k) -> parts.add(k + " " + s.id()));
         d.para("Runs directory `" + runsDir.toAbsolutePath().normalize() + "`: " + a.runs().size() + " runs ("
                 + String.join(", ", parts) + "). Accuracies are test accuracies in percent"
-                + (a.runs().stream().anyMatch(r -> r.spec() != null && r.spec().validation())
+                + (a.runs().stream().anyMatch(r -> r.spec() != null && r.spec().recipe().validation())
                         ? " (validation accuracies, on images held out of the training split, where the recipe says"
                                 + " `eval validation`)" : "")
                 + "; one row per run is"
@@ -162,7 +162,7 @@ public final class Report {
         d.table(header, rows);
         List<String> recipes = new ArrayList<>();
         for (Analysis.Column c : a.columns()) {
-            recipes.add("`" + c.label() + "`: " + c.key().recipe().describe());
+            recipes.add("`" + c.label() + "`: " + RecipeFields.describe(c.key().recipe()));
         }
         d.para("Recipes of the columns:");
         d.items(recipes);
@@ -198,7 +198,7 @@ public final class Report {
             if (r.status() != RunStatus.DONE) {
                 others.add(List.of("`" + r.path() + "`", r.spec() == null ? "?" : a.initLabel(r.spec().init()),
                         r.spec() == null ? "?" : Long.toString(r.spec().seed()), r.status().id(),
-                        r.spec() == null ? "?" : r.epochsCompleted() + " / " + r.spec().epochs(),
+                        r.spec() == null ? "?" : r.epochsCompleted() + " / " + r.spec().recipe().epochs(),
                         r.reason() == null ? "" : r.reason()));
             }
         }

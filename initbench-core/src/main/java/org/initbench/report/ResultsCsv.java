@@ -48,16 +48,16 @@ public final class ResultsCsv {
                     row.add(Analysis.idOf(s.init()));
                     row.add(a.initLabel(s.init()));
                     row.add(s.seed());
-                    row.add(s.epochs());
-                    row.add(s.batchSize());
-                    row.add(s.lr());
-                    row.add(s.momentum());
-                    row.add(s.weightDecay());
-                    row.add(s.nesterov());
-                    row.add(s.trainSubset());
-                    row.add(s.testSubset());
-                    row.add(s.width());
-                    row.add(s.norm() == null ? "" : s.norm());
+                    row.add(s.recipe().epochs());
+                    row.add(s.recipe().batchSize());
+                    row.add(s.recipe().lr());
+                    row.add(s.recipe().momentum());
+                    row.add(s.recipe().weightDecay());
+                    row.add(s.recipe().nesterov());
+                    row.add(s.recipe().trainSubset());
+                    row.add(s.recipe().testSubset());
+                    row.add(s.recipe().width());
+                    row.add(s.recipe().norm() == null ? "" : s.recipe().norm());
                 }
                 row.add(r.status().id());
                 row.add(r.reason() == null ? "" : r.reason());

@@ -34,7 +34,7 @@ public record RunRecord(
 
     /** The run's column, or null when its spec is unreadable. */
     public ColumnKey column() {
-        return spec == null ? null : new ColumnKey(spec.arch(), spec.dataset(), Recipe.of(spec));
+        return spec == null ? null : new ColumnKey(spec.arch(), spec.dataset(), spec.recipe());
     }
 
     /** Epochs completed: result.json's count, else the lines of metrics.jsonl. */

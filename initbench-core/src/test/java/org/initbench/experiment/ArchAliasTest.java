@@ -54,17 +54,17 @@ class ArchAliasTest {
     @Test
     void aRunSpecWithAnAliasIsHeldByItsCanonicalSpec() throws IOException {
         RunDirectory rd = RunDirectory.create(tmp.resolve("run"), false);
-        rd.writeJson(RunDirectory.SPEC, TrainSpec.seedRecipe("vgg16bn", "cifar100", "zeros", 0));
-        assertThat(rd.holdsSpec(TrainSpec.seedRecipe("vgg16", "cifar100", "zeros", 0))).isTrue();
-        assertThat(rd.holdsSpec(TrainSpec.seedRecipe("vgg13", "cifar100", "zeros", 0))).isFalse();
+        rd.writeJson(RunDirectory.SPEC, TrainSpec.of("vgg16bn", "cifar100", "zeros", 0));
+        assertThat(rd.holdsSpec(TrainSpec.of("vgg16", "cifar100", "zeros", 0))).isTrue();
+        assertThat(rd.holdsSpec(TrainSpec.of("vgg13", "cifar100", "zeros", 0))).isFalse();
     }
 
     @Test
     void validationResolvesAnAliasToTheCanonicalIdAndItsNorm() {
-        TrainSpec given = TrainSpec.seedRecipe("vgg11bn", "fashion-mnist", "zeros", 0);
+        TrainSpec given = TrainSpec.of("vgg11bn", "fashion-mnist", "zeros", 0);
         TrainSpec resolved = TrainingRun.validate(given, InitRegistry.load());
         assertThat(resolved.arch()).isEqualTo("vgg11");
-        assertThat(resolved.norm()).isEqualTo("bn");
+        assertThat(resolved.recipe().norm()).isEqualTo("bn");
         assertThat(TrainingRun.validate(resolved, InitRegistry.load())).isEqualTo(resolved);
     }
 }

@@ -33,8 +33,8 @@ class DeviceDataRunTest {
 
     private static TrainingRun prepare() {
         // 50 images in batches of 16: a partial last batch of 2; eval batches of 256 hold the whole split
-        TrainSpec spec = new TrainSpec("resnet20", "fashion-mnist", "kaiming-normal", 4, 2, 16, 0.1, 0.9, 5e-4,
-                false, 0, 0, 0.25, null);
+        TrainSpec spec = new TrainSpec("resnet20", "fashion-mnist", "kaiming-normal", 4,
+                Recipe.SEED.withEpochs(2).withBatchSize(16).withWidth(0.25));
         return TrainingRun.prepare(spec, new DatasetLocator(List.of(root), List.of(), null), InitRegistry.load(),
                 SILENT);
     }

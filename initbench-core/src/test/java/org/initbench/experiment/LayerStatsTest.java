@@ -54,8 +54,8 @@ class LayerStatsTest {
     }
 
     static TrainSpec spec(int batch, int epochs) {
-        return new TrainSpec("resnet20", "fashion-mnist", "kaiming-normal", 13, epochs, batch, 0.1, 0.9, 5e-4, false,
-                0, 0, 0.25, null);
+        return new TrainSpec("resnet20", "fashion-mnist", "kaiming-normal", 13,
+                Recipe.SEED.withEpochs(epochs).withBatchSize(batch).withWidth(0.25));
     }
 
     static TrainingRun prepare(TrainSpec spec, TrainListener listener) {
@@ -71,7 +71,7 @@ class LayerStatsTest {
     /** conv/linear layer paths of the run's model in inventory (depth) order. */
     static List<String> weightedLayers(TrainSpec s) {
         DatasetName d = DatasetName.parse(s.dataset());
-        return Models.build(s.arch(), d.channels(), d.numClasses(), s.width(), Norm.BN).layers().stream()
+        return Models.build(s.arch(), d.channels(), d.numClasses(), s.recipe().width(), Norm.BN).layers().stream()
                 .filter(l -> l.kind() == LayerKind.CONV || l.kind() == LayerKind.LINEAR)
                 .map(org.initbench.model.Layer::path).toList();
     }
@@ -186,8 +186,8 @@ class LayerStatsTest {
      */
     @Test
     void aNormFreeNetLogsItsScalarsValuesAndGradients(@TempDir Path out) throws IOException {
-        TrainSpec spec = new TrainSpec("resnet20", "fashion-mnist", "fixup-original", 13, 1, 16, 0.1, 0.9, 5e-4, false,
-                0, 0, 0.25, "none");
+        TrainSpec spec = new TrainSpec("resnet20", "fashion-mnist", "fixup-original", 13,
+                Recipe.SEED.withEpochs(1).withBatchSize(16).withWidth(0.25).withNorm("none"));
         run(spec, 1, out);
         List<String> scalars = Models.build("resnet20", 1, 10, 0.25, Norm.NONE).layers().stream()
                 .filter(l -> l.kind().scalar()).map(org.initbench.model.Layer::path).toList();

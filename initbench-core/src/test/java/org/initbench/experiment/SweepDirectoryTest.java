@@ -22,7 +22,7 @@ class SweepDirectoryTest {
 
     static SweepSpec grid(List<String> inits, int epochs) {
         return new SweepSpec("t", List.of(SweepSpec.Model.of("resnet20", "fashion-mnist")), inits, List.of(1L),
-                epochs, 16, 0.1, 0.9, 5e-4, false, 0, 0, 0.25, null);
+                Recipe.SEED.withEpochs(epochs).withBatchSize(16).withWidth(0.25));
     }
 
     static final TrainListener QUIET = line -> {};
@@ -121,7 +121,7 @@ class SweepDirectoryTest {
     @Test
     void validationNamesTheCell() {
         SweepDirectory sweep = SweepDirectory.open(tmp, new SweepSpec("t", List.of(SweepSpec.Model.of("resnet20", "mnist")),
-                List.of("zeros", "no-such-init"), List.of(0L), 1, 16, 0.1, 0.9, 5e-4, false, 0, 0, 1, null));
+                List.of("zeros", "no-such-init"), List.of(0L), Recipe.SEED.withEpochs(1).withBatchSize(16)));
         assertThatThrownBy(() -> SweepRunner.validate(sweep, InitRegistry.load()))
                 .isInstanceOf(BadInputException.class).hasMessageStartingWith("cell 1 (resnet20-mnist-no-such-init-s0): ");
     }

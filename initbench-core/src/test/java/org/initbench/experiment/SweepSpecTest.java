@@ -39,9 +39,9 @@ class SweepSpecTest {
         SweepSpec.Cell vgg = cells.get(6);
         assertThat(vgg.index()).isEqualTo(6);
         assertThat(vgg.name()).isEqualTo("vgg16-w0.25-fashion-mnist-kaiming-normal-s0"); // the alias's canonical id
-        assertThat(vgg.spec()).isEqualTo(new TrainSpec("vgg16", "fashion-mnist", "kaiming-normal", 0, 4, 128, 0.1,
-                0.9, 5e-4, false, 6000, 2000, 0.25, null));
-        assertThat(cells.get(0).spec().epochs()).isEqualTo(8);
+        assertThat(vgg.spec()).isEqualTo(new TrainSpec("vgg16", "fashion-mnist", "kaiming-normal", 0,
+                Recipe.SEED.withEpochs(4).withTrainSubset(6000).withTestSubset(2000).withWidth(0.25)));
+        assertThat(cells.get(0).spec().recipe().epochs()).isEqualTo(8);
     }
 
     @Test
@@ -52,17 +52,17 @@ class SweepSpecTest {
         assertThat(s.cells()).extracting(SweepSpec.Cell::name).containsExactly(
                 "resnet20-fashion-mnist-zeros-s7", "resnet20-cifar10-zeros-s7",
                 "resnet32-fashion-mnist-zeros-s7", "resnet32-cifar10-zeros-s7");
-        assertThat(s.epochs()).isEqualTo(200);
+        assertThat(s.recipe().epochs()).isEqualTo(200);
     }
 
     @Test
     void flagsOverrideTheFile() throws IOException {
         SweepForm base = SweepForm.read(file("a.yaml", "arch: resnet20\ndataset: mnist\ninits: zeros\nseeds: 0..4\nepochs: 9\n"));
         SweepForm flags = new SweepForm();
-        flags.epochs = 2;
+        flags.recipe.put("epochs", 2);
         flags.seeds = new com.fasterxml.jackson.databind.node.TextNode("3");
         SweepSpec s = base.overriddenBy(flags).toSpec();
-        assertThat(s.epochs()).isEqualTo(2);
+        assertThat(s.recipe().epochs()).isEqualTo(2);
         assertThat(s.seeds()).containsExactly(3L);
         assertThat(s.inits()).containsExactly("zeros");
     }
@@ -71,10 +71,10 @@ class SweepSpecTest {
     void aValidationSweepEvaluatesEveryCellOnHeldOutImagesAndOthersStoreNoSuchField() throws IOException {
         SweepSpec v = SweepForm.read(file("v.yaml", "arch: resnet20\ndataset: fashion-mnist\ninits: zeros\nseeds: 0..1\n"
                 + "test-subset: 500\nvalidation: true\n")).toSpec();
-        assertThat(v.cells()).allSatisfy(c -> assertThat(c.spec().validation()).isTrue());
+        assertThat(v.cells()).allSatisfy(c -> assertThat(c.spec().recipe().validation()).isTrue());
         SweepSpec t = SweepForm.read(file("t.yaml", "arch: resnet20\ndataset: fashion-mnist\ninits: zeros\nseeds: 0..1\n"
                 + "test-subset: 500\n")).toSpec();
-        assertThat(t.cells()).noneSatisfy(c -> assertThat(c.spec().validation()).isTrue());
+        assertThat(t.cells()).noneSatisfy(c -> assertThat(c.spec().recipe().validation()).isTrue());
         com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
         assertThat(json.writeValueAsString(t)).doesNotContain("validation");
         assertThat(json.readValue(json.writeValueAsString(v), SweepSpec.class)).isEqualTo(v);
@@ -87,10 +87,10 @@ class SweepSpecTest {
     void warmupReachesEveryCellAndIsAbsentFromStoredSpecsWhenOff() throws IOException {
         SweepSpec on = SweepForm.read(file("w.yaml", "arch: resnet20\ndataset: fashion-mnist\ninits: zeros\n"
                 + "seeds: 0..1\nepochs: 4\nwarmup-epochs: 2\n")).toSpec();
-        assertThat(on.cells()).hasSize(2).allSatisfy(c -> assertThat(c.spec().schedule().warmupEpochs()).isEqualTo(2));
+        assertThat(on.cells()).hasSize(2).allSatisfy(c -> assertThat(c.spec().recipe().schedule().warmupEpochs()).isEqualTo(2));
         SweepSpec off = SweepForm.read(file("o.yaml", "arch: resnet20\ndataset: fashion-mnist\ninits: zeros\nseeds: 0\n"))
                 .toSpec();
-        assertThat(off.cells().get(0).spec().warmupEpochs()).isZero();
+        assertThat(off.cells().get(0).spec().recipe().warmupEpochs()).isZero();
         com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
         assertThat(json.writeValueAsString(off)).doesNotContain("warmup");
         assertThat(json.writeValueAsString(off.cells().get(0).spec())).doesNotContain("warmup");
@@ -107,12 +107,12 @@ class SweepSpecTest {
         SweepSpec on = SweepForm.read(file("f.yaml", "arch: resnet20\ndataset: fashion-mnist\ninits: fixup-original\n"
                 + "seeds: 0..1\nnorm: none\nfixup-scalar-lr: true\n")).toSpec();
         assertThat(on.cells()).hasSize(2).allSatisfy(c -> {
-            assertThat(c.spec().fixupScalarLr()).isTrue();
-            assertThat(c.spec().sgd().scalarLrFactor()).isEqualTo(SgdConfig.FIXUP_SCALAR_LR);
+            assertThat(c.spec().recipe().fixupScalarLr()).isTrue();
+            assertThat(c.spec().recipe().sgd().scalarLrFactor()).isEqualTo(SgdConfig.FIXUP_SCALAR_LR);
         });
         SweepSpec off = SweepForm.read(file("g.yaml", "arch: resnet20\ndataset: fashion-mnist\ninits: zeros\nseeds: 0\n"))
                 .toSpec();
-        assertThat(off.cells().get(0).spec().sgd().scalarLrFactor()).isEqualTo(1.0);
+        assertThat(off.cells().get(0).spec().recipe().sgd().scalarLrFactor()).isEqualTo(1.0);
         com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
         assertThat(json.writeValueAsString(off)).doesNotContain("fixupScalarLr");
         assertThat(json.writeValueAsString(off.cells().get(0).spec())).doesNotContain("fixupScalarLr");

@@ -29,7 +29,8 @@ class TrainingRunTest {
     }
 
     static TrainSpec spec(String init, long seed, int epochs, double lr) {
-        return new TrainSpec("resnet20", "fashion-mnist", init, seed, epochs, 16, lr, 0.9, 5e-4, false, 0, 0, 0.25, null);
+        return new TrainSpec("resnet20", "fashion-mnist", init, seed,
+                Recipe.SEED.withEpochs(epochs).withBatchSize(16).withLr(lr).withWidth(0.25));
     }
 
     static RunResult run(TrainSpec spec, Path out, List<String> notices) throws IOException {
@@ -147,8 +148,7 @@ class TrainingRunTest {
     void aRunStoppedMidEpochResumesAtThatStepToTheUninterruptedResult(@TempDir Path straight, @TempDir Path stopped)
             throws IOException {
         TrainSpec s = spec("orthogonal", 13, 3, 0.1);
-        TrainSpec spec = new TrainSpec(s.arch(), s.dataset(), s.init(), s.seed(), s.epochs(), s.batchSize(), s.lr(),
-                s.momentum(), s.weightDecay(), false, 0, 0, s.width(), null, false, false, 2); // stopped in the warm-up
+        TrainSpec spec = s.withRecipe(s.recipe().withWarmupEpochs(2)); // stopped in the warm-up
         DatasetLocator data = new DatasetLocator(List.of(root), List.of(), null);
         TrainingRun.prepare(spec, data, InitRegistry.load(), line -> {}).withLayerStats(1)
                 .run(RunDirectory.create(straight, false));
@@ -224,8 +224,8 @@ class TrainingRunTest {
 
     @Test
     void aValidationRunEvaluatesOnHeldOutTrainingImagesAndNeverTrainsOnThem(@TempDir Path out) throws IOException {
-        TrainSpec spec = new TrainSpec("resnet20", "fashion-mnist", "kaiming-normal", 3, 1, 16, 0.1, 0.9, 5e-4, false, 0, 20,
-                0.25, null, true);
+        TrainSpec spec = new TrainSpec("resnet20", "fashion-mnist", "kaiming-normal", 3,
+                Recipe.SEED.withEpochs(1).withBatchSize(16).withTestSubset(20).withWidth(0.25).withValidation(true));
         RunResult r = run(spec, out, new ArrayList<>());
         assertThat(r.status()).isEqualTo(RunResult.DONE);
         JsonNode manifest = new ObjectMapper().readTree(out.resolve(RunDirectory.MANIFEST).toFile());
@@ -235,11 +235,10 @@ class TrainingRunTest {
         assertThat(manifest.get("normalization").get("computed_from").asText()).isEqualTo("training split, 60 images");
         assertThat(manifest.get("seeds").has("validation")).isTrue();
         assertThat(Files.readString(out.resolve(RunDirectory.SPEC))).contains("\"validation\" : true");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new TrainSpec("resnet20", "fashion-mnist", "zeros", 0, 1,
-                16, 0.1, 0.9, 5e-4, false, 0, 0, 1, null, true)).hasMessage(
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Recipe.SEED.withValidation(true)).hasMessage(
                 "--validation needs --test-subset N: the number of training images to hold out");
-        assertThat(Files.readString(runTestSplit(new TrainSpec("resnet20", "fashion-mnist", "kaiming-normal", 3, 1, 16,
-                0.1, 0.9, 5e-4, false, 0, 20, 0.25, null)).resolve(RunDirectory.SPEC))).doesNotContain("validation");
+        assertThat(Files.readString(runTestSplit(new TrainSpec("resnet20", "fashion-mnist", "kaiming-normal", 3,
+                Recipe.SEED.withEpochs(1).withBatchSize(16).withTestSubset(20).withWidth(0.25))).resolve(RunDirectory.SPEC))).doesNotContain("validation");
     }
 
     private Path runTestSplit(TrainSpec spec) throws IOException {

@@ -216,8 +216,7 @@ class ReportTest {
     void validationRunsAreTheirOwnColumnAndSaidToBe(@TempDir Path runs) throws IOException {
         for (long seed = 0; seed < 2; seed++) {
             TrainSpec t = FakeRuns.spec("resnet20", "kaiming-normal", seed, 3, 0.1);
-            TrainSpec v = new TrainSpec(t.arch(), t.dataset(), t.init(), seed, 3, t.batchSize(), t.lr(), t.momentum(),
-                    t.weightDecay(), false, t.trainSubset(), t.testSubset(), t.width(), t.norm(), true);
+            TrainSpec v = t.withRecipe(t.recipe().withValidation(true));
             FakeRuns.write(runs.resolve("test/s" + seed), t, 3, 0.80, "done");
             FakeRuns.write(runs.resolve("val/s" + seed), v, 3, 0.70, "done");
         }
@@ -233,8 +232,7 @@ class ReportTest {
     void warmupRunsAreTheirOwnColumn(@TempDir Path runs) throws IOException {
         for (long seed = 0; seed < 2; seed++) {
             TrainSpec t = FakeRuns.spec("resnet20", "kaiming-normal", seed, 3, 0.1);
-            TrainSpec w = new TrainSpec(t.arch(), t.dataset(), t.init(), seed, 3, t.batchSize(), t.lr(), t.momentum(),
-                    t.weightDecay(), false, t.trainSubset(), t.testSubset(), t.width(), t.norm(), false, false, 1);
+            TrainSpec w = t.withRecipe(t.recipe().withWarmupEpochs(1));
             FakeRuns.write(runs.resolve("plain/s" + seed), t, 3, 0.80, "done");
             FakeRuns.write(runs.resolve("warm/s" + seed), w, 3, 0.70, "done");
         }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
+import org.initbench.experiment.Recipe;
 import org.initbench.experiment.RunDirectory;
 import org.initbench.experiment.RunResult;
 import org.initbench.experiment.TrainSpec;
@@ -19,7 +20,8 @@ public final class FakeRuns {
 
     /** A small recipe: batch 128, momentum 0.9, wd 5e-4, 2000/500 subsets, width 0.25, bn. */
     public static TrainSpec spec(String arch, String init, long seed, int epochs, double lr) {
-        return new TrainSpec(arch, "fashion-mnist", init, seed, epochs, 128, lr, 0.9, 5e-4, false, 2000, 500, 0.25, "bn");
+        return new TrainSpec(arch, "fashion-mnist", init, seed, Recipe.SEED.withEpochs(epochs).withLr(lr)
+                .withTrainSubset(2000).withTestSubset(500).withWidth(0.25).withNorm("bn"));
     }
 
     /**
@@ -45,7 +47,7 @@ public final class FakeRuns {
                     bestEpoch = e;
                 }
                 last = acc;
-                d.appendMetrics(new EpochMetrics(e, spec.lr(), trainLoss, acc + 0.02, testLoss, acc, best, 1.5, 400));
+                d.appendMetrics(new EpochMetrics(e, spec.recipe().lr(), trainLoss, acc + 0.02, testLoss, acc, best, 1.5, 400));
             }
             if (status != null) {
                 String reason = RunResult.DONE.equals(status) ? null : "loss NaN at epoch " + (epochsDone + 1);

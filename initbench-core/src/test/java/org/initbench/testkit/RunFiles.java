@@ -38,7 +38,7 @@ public final class RunFiles {
     public static Map<String, List<Float>> parameters(Path dir) throws IOException {
         TrainSpec s = new ObjectMapper().readValue(dir.resolve(RunDirectory.SPEC).toFile(), TrainSpec.class);
         DatasetName d = DatasetName.parse(s.dataset());
-        Network net = Models.build(s.arch(), d.channels(), d.numClasses(), s.width(), Norm.parse(s.norm()));
+        Network net = Models.build(s.arch(), d.channels(), d.numClasses(), s.recipe().width(), Norm.parse(s.recipe().norm()));
         Map<String, List<Float>> out = new TreeMap<>();
         try (NDManager m = NDManager.newBaseManager()) {
             Models.materialize(net, m);

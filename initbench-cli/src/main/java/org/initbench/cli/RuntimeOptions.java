@@ -1,0 +1,51 @@
+package org.initbench.cli;
+
+import ai.djl.Device;
+import java.nio.file.Path;
+import org.initbench.train.Devices;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * Where and how a command computes, not what: {@code --threads}, {@code --device} and {@code
+ * --data-dir}, for {@code train} and {@code sweep}; {@code bench}, {@code inspect}, {@code demo} and
+ * {@code sweep slurm} mix in the parts they have ({@link ThreadCount}, {@link DeviceChoice}, {@link
+ * DataDir}). ({@code --verbose} is every command's, from {@code Main}.)
+ */
+final class RuntimeOptions {
+    @Mixin ThreadCount threads;
+    @Mixin DeviceChoice device;
+    @Mixin DataDir data;
+
+    /** {@code --threads}. */
+    static final class ThreadCount {
+        @Option(names = "--threads", description = "Intra-op threads; default all cores (sweep --workers K: cores/K"
+                + " per worker).")
+        Integer value;
+
+        /** Sets the engine's threads, before it loads ({@link Threads#configure}). */
+        void configure() {
+            Threads.configure(value);
+        }
+    }
+
+    /** {@code --device}. */
+    static final class DeviceChoice {
+        @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu (GPU 0 of those visible; a CUDA "
+                + "build of the engine, see docs/gpu.md) or auto (gpu if one is visible, else cpu); default "
+                + "${DEFAULT-VALUE}.")
+        String value;
+
+        /** The device; an unknown name or a missing GPU is bad input. */
+        Device parse() {
+            return Devices.parse(value);
+        }
+    }
+
+    /** {@code --data-dir}. */
+    static final class DataDir {
+        @Option(names = "--data-dir", description = "Data root (else $INITBENCH_DATA, ~/.initbench/data, Debian's"
+                + " datasets, the shipped subset).")
+        Path value;
+    }
+}
