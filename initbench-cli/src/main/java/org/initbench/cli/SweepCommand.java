@@ -54,14 +54,23 @@ public final class SweepCommand implements Callable<Integer> {
     static final class Run implements Callable<Integer> {
         @Spec CommandSpec spec;
 
-        @Parameters(index = "0", paramLabel = "DIR", description = "Sweep directory (holding sweep.json).")
-        Path dir;
+        @Mixin StoredSweep stored;
 
         @Mixin Execution execution;
 
         @Override
         public Integer call() throws IOException, InterruptedException {
-            return execution.execute(SweepDirectory.load(dir), spec.commandLine().getOut());
+            return execution.execute(stored.load(), spec.commandLine().getOut());
+        }
+    }
+
+    /** The DIR of {@code sweep run} and {@code sweep status}: a sweep directory holding {@code sweep.json}. */
+    static final class StoredSweep {
+        @Parameters(index = "0", paramLabel = "DIR", description = "Sweep directory (holding sweep.json).")
+        Path dir;
+
+        SweepDirectory load() {
+            return SweepDirectory.load(dir);
         }
     }
 
@@ -210,8 +219,7 @@ public final class SweepCommand implements Callable<Integer> {
     static final class Status implements Callable<Integer> {
         @Spec CommandSpec spec;
 
-        @Parameters(index = "0", paramLabel = "DIR", description = "Sweep directory (holding sweep.json).")
-        Path dir;
+        @Mixin StoredSweep stored;
 
         @Option(names = "--squeue", defaultValue = "squeue",
                 description = "The squeue command; default ${DEFAULT-VALUE}"
@@ -221,7 +229,7 @@ public final class SweepCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            SweepDirectory sweep = SweepDirectory.load(dir);
+            SweepDirectory sweep = stored.load();
             List<SlurmJobs.Submission> submissions = SlurmJobs.submissions(sweep.path());
             List<SweepSpec.Cell> cells = sweep.cells();
             List<SweepDirectory.Status> states = new ArrayList<>();

@@ -53,18 +53,19 @@ class RecipeOptionsTest {
         String[] flags = {"--epochs", "3", "--batch", "16", "--lr", "0.05", "--momentum", "0.8", "--weight-decay", "0",
             "--nesterov", "--train-subset", "200", "--test-subset", "100", "--width", "0.25", "--norm", "none",
             "--validation", "--fixup-scalar-lr", "--warmup-epochs", "1"};
-        CommandLine train = Main.commandLine().getSubcommands().get("train");
-        train.parseArgs(flags);
+        CommandLine main = Main.commandLine();
+        main.parseArgs(concat(new String[] {"train"}, flags));
+        CommandLine train = main.getSubcommands().get("train");
         Recipe expected = Recipe.SEED.withEpochs(3).withBatchSize(16).withLr(0.05).withMomentum(0.8).withWeightDecay(0)
                 .withNesterov(true).withTrainSubset(200).withTestSubset(100).withWidth(0.25).withNorm("none")
                 .withValidation(true).withFixupScalarLr(true).withWarmupEpochs(1);
         assertThat(((TrainCommand) train.getCommand()).recipe.recipe()).isEqualTo(expected);
-        CommandLine plan = Main.commandLine().getSubcommands().get("sweep").getSubcommands().get("plan");
-        String[] grid = {"--arch", "resnet20", "--dataset", "fashion-mnist", "--init", "zeros", "--seeds", "0",
+        CommandLine plan = main.getSubcommands().get("sweep").getSubcommands().get("plan");
+        String[] grid = {"sweep", "plan", "--arch", "resnet20", "--dataset", "fashion-mnist", "--init", "zeros", "--seeds", "0",
             "--out", tmp.resolve("s").toString()};
-        plan.parseArgs(concat(grid, flags));
+        main.parseArgs(concat(grid, flags));
         assertThat(((SweepCommand.Plan) plan.getCommand()).grid.spec().recipe()).isEqualTo(expected);
-        train.parseArgs();
+        main.parseArgs("train");
         assertThat(((TrainCommand) train.getCommand()).recipe.recipe()).isEqualTo(Recipe.SEED);
     }
 
