@@ -43,6 +43,10 @@ import org.initbench.train.TrainStep;
  * ParameterStore} (DJL's {@code Trainer} rejects all-zero gradients), each batch in its own
  * sub-{@link NDManager} so memory stays flat. A NaN or infinite loss ends the run as {@code
  * diverged}. Must run on the thread that loaded the engine (grad mode off).
+ *
+ * <p>Over the 300-line guide on purpose: a run's life (validate, start or resume from the checkpoint, the
+ * epoch loop with stop requests and divergence, the atomic result) reads top to bottom as one procedure;
+ * the step itself is {@link org.initbench.train.TrainStep}.
  */
 public final class TrainingRun {
     /** Evaluation batch size; evaluation runs BN in eval mode, so it does not change results. */

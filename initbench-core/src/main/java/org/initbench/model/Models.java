@@ -69,6 +69,10 @@ import org.initbench.model.LayerRecorder.Pos;
  *   <tr><td>vgg16</td><td>3, 100</td><td>14,774,436</td><td>14</td></tr>
  *   <tr><td>mobilenetv2</td><td>1, 10</td><td>2,236,106</td><td>53</td></tr>
  * </table>
+ *
+ * <p>Over the 300-line guide on purpose: every architecture family (CIFAR ResNet, the conv stack of VGG and
+ * plaincnn, MobileNetV2) is one builder method beside the one factory table and alias resolution, so that
+ * each id, its parameter count and its layer inventory are defined in one place.
  */
 public final class Models {
     private static final Map<String, Factory> FACTORIES = new LinkedHashMap<>();
