@@ -99,7 +99,8 @@ public record Recipe(
             throw new BadInputException("--train-subset/--test-subset must be >= 0 (0 = all)");
         }
         if (validation && testSubset == 0) {
-            throw new BadInputException("--validation needs --test-subset N: the number of training images to hold out");
+            throw new BadInputException(
+                    "--validation needs --test-subset N: the number of training images to hold out");
         }
         if (!(width > 0) || width > 16) {
             throw new BadInputException("--width must be in (0, 16], got " + width);
