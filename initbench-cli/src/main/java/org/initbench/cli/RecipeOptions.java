@@ -63,22 +63,22 @@ final class RecipeOptions {
 
     /** {@code --batch-size} (alias {@code --batch}). */
     static final class BatchSize {
-        @Option(names = {"--batch-size", "--batch"},
+        @Option(names = {"--batch-size", "--batch"}, paramLabel = "<batchSize>",
                 description = "Batch size (images per step); default ${DEFAULT-VALUE}.")
         int value = Recipe.SEED.batchSize();
     }
 
     /** {@code --width}. */
     static final class Width {
-        @Option(names = "--width",
+        @Option(names = "--width", paramLabel = "<width>",
                 description = "Channel width multiplier (for quick proxies); default ${DEFAULT-VALUE}.")
         double value = Recipe.SEED.width();
     }
 
     /** {@code --norm}. */
     static final class NormChoice {
-        @Option(names = "--norm", description = "Norm variant: bn, none (Fixup's architecture for ResNets) or"
-                + " weightnorm; default the arch's own (bn; none for plaincnn).")
+        @Option(names = "--norm", paramLabel = "<norm>", description = "Norm variant: bn, none (Fixup's"
+                + " architecture for ResNets) or weightnorm; default the arch's own (bn; none for plaincnn).")
         String value = Recipe.SEED.norm();
     }
 

@@ -19,7 +19,8 @@ final class RuntimeOptions {
 
     /** {@code --threads}. */
     static final class ThreadCount {
-        @Option(names = "--threads", description = "Intra-op threads; default all cores (sweep --workers K: cores/K"
+        @Option(names = "--threads", paramLabel = "<threads>",
+                description = "Intra-op threads; default all cores (sweep --workers K: cores/K"
                 + " per worker).")
         Integer value;
 
@@ -31,7 +32,8 @@ final class RuntimeOptions {
 
     /** {@code --device}. */
     static final class DeviceChoice {
-        @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu (GPU 0 of those visible; a CUDA "
+        @Option(names = "--device", paramLabel = "<device>", defaultValue = "cpu",
+                description = "cpu, gpu (GPU 0 of those visible; a CUDA "
                 + "build of the engine, see docs/gpu.md) or auto (gpu if one is visible, else cpu); default "
                 + "${DEFAULT-VALUE}.")
         String value;
@@ -44,7 +46,8 @@ final class RuntimeOptions {
 
     /** {@code --data-dir}. */
     static final class DataDir {
-        @Option(names = "--data-dir", description = "Data root (else $INITBENCH_DATA, ~/.initbench/data, Debian's"
+        @Option(names = "--data-dir", paramLabel = "<dataDir>",
+                description = "Data root (else $INITBENCH_DATA, ~/.initbench/data, Debian's"
                 + " datasets, the shipped subset).")
         Path value;
     }

@@ -140,8 +140,8 @@ public final class SweepForm {
             try {
                 recipe.put(key, mapper.convertValue(e.getValue(), type));
             } catch (IllegalArgumentException bad) {
-                String why = bad.getCause() instanceof JsonProcessingException j
-                        ? j.getOriginalMessage() : bad.getMessage();
+                String why = bad.getCause() instanceof JsonProcessingException j ? j.getOriginalMessage()
+                        : bad.getMessage();
                 throw new BadInputException(where(file, text, mapper, key) + ": bad value for field '" + key + "': "
                         + why.lines().findFirst().orElse(""));
             }
