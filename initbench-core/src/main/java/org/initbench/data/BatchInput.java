@@ -16,7 +16,10 @@ import java.nio.FloatBuffer;
  * measure the difference, see {@code docs/performance.md}).
  */
 public final class BatchInput {
-    private static final boolean CHANNELS_LAST = !"false".equals(System.getProperty("initbench.channelsLast"));
+    /** The system property that turns channels-last batches off ({@code false}). */
+    public static final String CHANNELS_LAST_PROPERTY = "initbench.channelsLast";
+
+    private static final boolean CHANNELS_LAST = !"false".equals(System.getProperty(CHANNELS_LAST_PROPERTY));
 
     private BatchInput() {}
 
