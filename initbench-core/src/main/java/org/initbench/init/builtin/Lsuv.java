@@ -64,22 +64,8 @@ public final class Lsuv extends Scheme {
             if (batch == null) {
                 throw new BadInputException("lsuv needs data: a sample batch of training images");
             }
-            for (Layer l : ctx.network().layers()) {
-                if (ctx.initScalar(l)) {
-                    continue;
-                }
-                if (l.kind() == LayerKind.BATCH_NORM) {
-                    ctx.fill(l, "weight", 1f);
-                    ctx.fill(l, "bias", 0f);
-                    continue;
-                }
-                Fans fans = Fans.of(l);
-                ctx.set(l, "weight", Orthogonals.matrix(ctx.rng(l, "weight"), l.outChannels(),
-                        Math.toIntExact(fans.fanIn()), 1.0));
-                if (ctx.has(l, "bias")) {
-                    ctx.fill(l, "bias", 0f);
-                }
-            }
+            EveryWeight.strategy((c, l) -> c.set(l, "weight", Orthogonals.matrix(c.rng(l, "weight"),
+                    l.outChannels(), Math.toIntExact(Fans.of(l).fanIn()), 1.0))).initialize(ctx);
             ModelGraph graph = ModelGraph.of(ctx.network());
             try (NDManager m = NDManager.newBaseManager()) {
                 NDArray x = m.create(batch.images(), batch.shape());
