@@ -159,7 +159,7 @@ public final class Inspection {
         HostBatch b = batch.images();
         try (NDManager root = NDManager.newBaseManager()) {
             Models.materialize(net, root);
-            boolean dataDependent = registry.provider(init.id()).dataDependent();
+            boolean dataDependent = init.dataDependent();
             InitContext.apply(net, init.strategy(), Seeds.derive(config.seed(), "init"),
                     dataDependent ? batch.initBatch() : null);
             Map<String, Moments> predicted = null;

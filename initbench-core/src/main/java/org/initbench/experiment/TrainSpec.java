@@ -1,5 +1,6 @@
 package org.initbench.experiment;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.util.Objects;
 
@@ -13,12 +14,21 @@ import java.util.Objects;
  * @param dataset dataset id
  * @param init canonical init spec, e.g. {@code kaiming-normal:mode=fan_out,nonlinearity=relu,a=0}
  * @param seed run seed, the root of the seed tree
+ * @param initSha256 for an init written in a file ({@code java:PATH.java}, {@code torch:PATH.py}, whose path
+ *     the init spec holds), the SHA-256 of the file the run used; null for registered inits (and absent from
+ *     {@code spec.json})
  * @param recipe every training knob ({@link Recipe#SEED} by default)
  */
-public record TrainSpec(String arch, String dataset, String init, long seed, @JsonUnwrapped Recipe recipe) {
+public record TrainSpec(String arch, String dataset, String init, long seed,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String initSha256, @JsonUnwrapped Recipe recipe) {
 
     public TrainSpec {
         Objects.requireNonNull(recipe, "recipe");
+    }
+
+    /** A run of a registered init, or of a file init whose hash is not known yet. */
+    public TrainSpec(String arch, String dataset, String init, long seed, Recipe recipe) {
+        this(arch, dataset, init, seed, null, recipe);
     }
 
     /** The seed's recipe for an arch/dataset/init/seed. */
@@ -28,6 +38,6 @@ public record TrainSpec(String arch, String dataset, String init, long seed, @Js
 
     /** This run with another recipe. */
     public TrainSpec withRecipe(Recipe r) {
-        return new TrainSpec(arch, dataset, init, seed, r);
+        return new TrainSpec(arch, dataset, init, seed, initSha256, r);
     }
 }

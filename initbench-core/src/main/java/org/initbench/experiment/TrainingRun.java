@@ -147,7 +147,7 @@ public final class TrainingRun {
     private static TrainingRun create(TrainSpec resolved, LoadedDataset data, InitRegistry registry,
             TrainListener listener) {
         ResolvedInit init = registry.resolve(resolved.init());
-        return new TrainingRun(resolved, init, data, listener, registry.provider(init.id()).dataDependent(),
+        return new TrainingRun(resolved, init, data, listener, init.dataDependent(),
                 Device.cpu(), false, 0, new StopRequest());
     }
 
@@ -165,7 +165,7 @@ public final class TrainingRun {
         ResolvedInit init = registry.resolve(spec.init());
         probe(spec.arch(), name, norm, init);
         return new TrainSpec(Models.canonicalId(spec.arch()), name.id(), init.spec(), spec.seed(),
-                r.withNorm(norm.id()));
+                init.source() == null ? null : init.source().sha256(), r.withNorm(norm.id()));
     }
 
     /**

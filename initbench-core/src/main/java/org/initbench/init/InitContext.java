@@ -76,6 +76,11 @@ public final class InitContext {
         return config;
     }
 
+    /** The init seed: the root of every parameter's stream (a {@code torch:} init seeds torch with it). */
+    public long seed() {
+        return seed;
+    }
+
     /** A batch of training images for data-dependent strategies; null when none was given. */
     public SampleBatch sampleBatch() {
         return sampleBatch;

@@ -62,10 +62,14 @@ public final class InitRegistry {
     }
 
     /**
-     * Parses and validates a spec string; unknown ids, unknown keys and bad values throw {@link
-     * BadInputException} naming the valid ones.
+     * Parses and validates a spec string, a registered init's {@code id[:key=value,...]} or a file's {@code
+     * java:PATH.java[:key=value,...]} or {@code torch:PATH.py} ({@link InitFile}); unknown ids, unknown keys
+     * and bad values throw {@link BadInputException} naming the valid ones.
      */
     public ResolvedInit resolve(String spec) {
+        if (InitFile.isFileSpec(spec)) {
+            return resolveFile(InitFile.parse(spec));
+        }
         InitSpec parsed = InitSpec.parse(spec);
         InitStrategyProvider p = provider(parsed.id());
         Map<String, InitOption> declared = new LinkedHashMap<>();
@@ -82,6 +86,15 @@ public final class InitRegistry {
             o.validate(p.id(), v);
             resolved.put(o.name(), v);
         }
-        return new ResolvedInit(p.id(), resolved, p.create(resolved));
+        return new ResolvedInit(p.id(), resolved, p.create(resolved), p.dataDependent(), null);
+    }
+
+    /** A {@code java:} or {@code torch:} init: the file is read, hashed and loaded now. */
+    private static ResolvedInit resolveFile(InitFile.Parsed parsed) {
+        InitFile file = InitFile.read(parsed.kind(), parsed.path());
+        return switch (parsed.kind()) {
+            case JAVA -> JavaSourceInit.resolve(file, parsed.options());
+            case TORCH -> TorchInit.resolve(file, parsed.options());
+        };
     }
 }

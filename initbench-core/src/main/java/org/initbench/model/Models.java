@@ -286,7 +286,7 @@ public final class Models {
             net.add(r.scalarBias(Pos.OUTSIDE, "bias2", Role.CLASSIFIER));
         }
         net.add(r.linear("fc", in, numClasses));
-        return new Network(arch, norm, inChannels, numClasses, 32, net, r.layers());
+        return new Network(arch, norm, inChannels, numClasses, width, 32, net, r.layers());
     }
 
     /**
@@ -300,7 +300,7 @@ public final class Models {
         int in = convStack(r, net, cfg, inChannels, width);
         net.add(Blocks.batchFlattenBlock());
         net.add(r.linear("classifier", in, numClasses));
-        return new Network(arch, norm, inChannels, numClasses, 32, net, r.layers());
+        return new Network(arch, norm, inChannels, numClasses, width, 32, net, r.layers());
     }
 
     /**
@@ -321,7 +321,7 @@ public final class Models {
         net.add(Pool.globalAvgPool2dBlock());
         net.add(Blocks.batchFlattenBlock());
         net.add(r.linear("classifier", in, numClasses));
-        return new Network(PLAIN_CNN, norm, inChannels, numClasses, 32, net, r.layers());
+        return new Network(PLAIN_CNN, norm, inChannels, numClasses, width, 32, net, r.layers());
     }
 
     /**
@@ -402,7 +402,7 @@ public final class Models {
         net.add(Pool.globalAvgPool2dBlock());
         net.add(Blocks.batchFlattenBlock());
         net.add(r.linear("classifier", last, numClasses));
-        return new Network("mobilenetv2", norm, inChannels, numClasses, 32, net, r.layers());
+        return new Network("mobilenetv2", norm, inChannels, numClasses, width, 32, net, r.layers());
     }
 
     /** torchvision's {@code _make_divisible(v, 8)}: round to a multiple of 8, never down by more than 10%. */

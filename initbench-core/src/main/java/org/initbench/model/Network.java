@@ -13,12 +13,14 @@ import java.util.List;
  * @param norm how the model normalizes (batch norm, none, weight norm)
  * @param inChannels input image channels
  * @param numClasses number of output classes
+ * @param width the channel-width multiplier it was built with (1 = the published widths)
  * @param imageSize input height and width
  * @param block the DJL block to train
  * @param layers every conv, linear, norm and scalar layer, in forward (depth) order
  */
 public record Network(
-        String arch, Norm norm, int inChannels, int numClasses, int imageSize, Block block, List<Layer> layers) {
+        String arch, Norm norm, int inChannels, int numClasses, double width, int imageSize, Block block,
+        List<Layer> layers) {
 
     public Network {
         layers = List.copyOf(layers);

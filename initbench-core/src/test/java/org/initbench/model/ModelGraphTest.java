@@ -65,7 +65,7 @@ class ModelGraphTest {
     @Test
     void unknownBlocksAreNamed() {
         SequentialBlock b = new SequentialBlock().add(Activation.reluBlock()).add(Activation.tanhBlock());
-        Network net = new Network("custom", Norm.BN, 3, 10, 32, b, List.of());
+        Network net = new Network("custom", Norm.BN, 3, 10, 1.0, 32, b, List.of());
         assertThatThrownBy(() -> ModelGraph.of(net)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("LambdaBlock 'Tanh'").hasMessageContaining("#1")
                 .hasMessageContaining(MomentRule.class.getName());
@@ -85,7 +85,7 @@ class ModelGraphTest {
             }
         }
         SequentialBlock b = new SequentialBlock().add(new Doubler()).add(Activation.reluBlock());
-        ModelGraph g = ModelGraph.of(new Network("custom", Norm.BN, 3, 10, 32, b, List.of()));
+        ModelGraph g = ModelGraph.of(new Network("custom", Norm.BN, 3, 10, 1.0, 32, b, List.of()));
         assertThat(g.leaves()).extracting(ModelGraph.Leaf::op)
                 .containsExactly(ModelGraph.Op.CUSTOM, ModelGraph.Op.RELU);
         assertThat(g.leaves().get(0).name()).isEqualTo("#0:Doubler");

@@ -32,6 +32,6 @@ public final class TestNets {
         layers.add(new Layer("fc", LayerKind.LINEAR, Role.CLASSIFIER, -1, -1, width, classes, 1, 1, 1, true, false,
                 null, fc));
         b.add(fc);
-        return new Network("mlp" + depth, Norm.NONE, 1, classes, 32, b, layers);
+        return new Network("mlp" + depth, Norm.NONE, 1, classes, 1.0, 32, b, layers);
     }
 }
