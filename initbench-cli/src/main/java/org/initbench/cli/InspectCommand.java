@@ -69,9 +69,17 @@ public final class InspectCommand implements Callable<Integer> {
 
     @Mixin RuntimeOptions.ThreadCount threads;
 
+    @Mixin RuntimeOptions.PythonChoice python;
+
     @Override
     public Integer call() throws IOException {
         threads.configure();
+        try (RuntimeOptions.Scope scope = python.apply()) {
+            return inspect();
+        }
+    }
+
+    private int inspect() throws IOException {
         InspectConfig config = new InspectConfig(arch, dataset, inits, batch.value, InspectConfig.Input.parse(input),
                 seed, width.value, norm.value, predict);
         Inspection inspection = Inspection.prepare(config, InitRegistry.load());

@@ -44,6 +44,7 @@ final class SlurmCommand implements Callable<Integer> {
     int signalBefore;
     @Mixin RuntimeOptions.DeviceChoice device;
     @Mixin RuntimeOptions.DataDir data;
+    @Mixin RuntimeOptions.PythonChoice python;
     @Option(names = "--script", description = "Where to write the script; default <sweep dir>/sweep.sbatch.")
     Path script;
     @Option(names = "--submit", description = "Run sbatch on the script and record the job id.") boolean submit;
@@ -52,10 +53,16 @@ final class SlurmCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
+        try (RuntimeOptions.Scope scope = python.apply()) { // the tasks inherit --python
+            return write();
+        }
+    }
+
+    private int write() throws IOException, InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         device.parse();
+        SweepRunner.validate(grid.view(), InitRegistry.load());
         SweepDirectory sweep = grid.open();
-        SweepRunner.validate(sweep, InitRegistry.load());
         List<Integer> pending = new ArrayList<>();
         int running = 0;
         for (SweepSpec.Cell c : sweep.cells()) {

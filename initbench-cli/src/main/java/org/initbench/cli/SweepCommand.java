@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import org.initbench.BadInputException;
 import org.initbench.data.DatasetLocator;
 import org.initbench.experiment.Checkpoint;
@@ -45,7 +46,7 @@ public final class SweepCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        return execution.execute(grid.open(), spec.commandLine().getOut());
+        return execution.execute(grid.view(), grid::open, spec.commandLine().getOut());
     }
 
     /** {@code initbench sweep run DIR}: runs (or resumes) the sweep stored in DIR. */
@@ -60,7 +61,8 @@ public final class SweepCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws IOException, InterruptedException {
-            return execution.execute(stored.load(), spec.commandLine().getOut());
+            SweepDirectory sweep = stored.load();
+            return execution.execute(sweep, () -> sweep, spec.commandLine().getOut());
         }
     }
 
@@ -91,9 +93,19 @@ public final class SweepCommand implements Callable<Integer> {
          * make the running cell checkpoint after its current step; the command then exits with {@link
          * StopRequest#EXIT_CODE}, and the next attempt resumes there.
          *
+         * @param planned the sweep as it will be stored, validated before {@code store} writes anything
+         * @param store stores the sweep (a new one: its directory, {@code sweep.json} and init-file copies)
          * @return 0, 1 when a cell failed or (with --index) diverged, 75 when stopped
          */
-        int execute(SweepDirectory sweep, PrintWriter out) throws IOException, InterruptedException {
+        int execute(SweepDirectory planned, Supplier<SweepDirectory> store, PrintWriter out)
+                throws IOException, InterruptedException {
+            try (RuntimeOptions.Scope python = runtime.python.apply()) {
+                return executeWithPython(planned, store, out);
+            }
+        }
+
+        private int executeWithPython(SweepDirectory planned, Supplier<SweepDirectory> store, PrintWriter out)
+                throws IOException, InterruptedException {
             if (workers != null && workers < 1) {
                 throw new BadInputException("--workers must be positive, got " + workers);
             }
@@ -101,10 +113,11 @@ public final class SweepCommand implements Callable<Integer> {
             InitRegistry registry = InitRegistry.load();
             int cores = Runtime.getRuntime().availableProcessors();
             int k = index != null ? 1
-                    : Math.min(workers != null ? workers : WorkerPlan.workersFor(cores), sweep.cells().size());
+                    : Math.min(workers != null ? workers : WorkerPlan.workersFor(cores), planned.cells().size());
             // before anything loads the engine (validation does): the threads are fixed when it loads
             Threads.configure(k > 1 ? Integer.valueOf(1) : runtime.threads.value);
-            SweepRunner.validate(sweep, registry);
+            SweepRunner.validate(planned, registry);
+            SweepDirectory sweep = store.get(); // a new sweep is written only now, once every cell is valid
             if (k > 1) {
                 out.println("sweep " + sweep.spec().name() + ": " + sweep.cells().size() + " cells -> " + sweep.path());
                 int perWorker = runtime.threads.value != null ? runtime.threads.value : Math.max(1, cores / k);

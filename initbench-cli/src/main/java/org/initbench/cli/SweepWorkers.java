@@ -18,6 +18,7 @@ import java.util.concurrent.Future;
 import org.initbench.data.BatchInput;
 import org.initbench.experiment.SweepDirectory;
 import org.initbench.experiment.SweepSpec;
+import org.initbench.init.TorchPython;
 import org.initbench.perf.WorkerPlan;
 
 /**
@@ -136,7 +137,7 @@ final class SweepWorkers {
             }
         }
         for (String key : new String[] {"initbench.home", "ai.djl.offline", WorkerPlan.FILE_PROPERTY,
-            WorkerPlan.LEGACY_FILE_PROPERTY, BatchInput.CHANNELS_LAST_PROPERTY}) {
+            WorkerPlan.LEGACY_FILE_PROPERTY, BatchInput.CHANNELS_LAST_PROPERTY, TorchPython.PROPERTY}) {
             String v = System.getProperty(key);
             if (v != null && cmd.stream().noneMatch(x -> x.startsWith("-D" + key + "="))) {
                 cmd.add("-D" + key + "=" + v);

@@ -14,6 +14,7 @@ import org.initbench.experiment.RunResult;
 import org.initbench.experiment.StopRequest;
 import org.initbench.experiment.TrainSpec;
 import org.initbench.experiment.TrainingRun;
+import org.initbench.init.InitFile;
 import org.initbench.init.InitRegistry;
 import org.initbench.model.Models;
 import org.initbench.train.Devices;
@@ -70,8 +71,10 @@ public final class TrainCommand implements Callable<Integer> {
             throw new BadInputException("--log-layer-stats must be positive (every N steps), got " + logLayerStats);
         }
         TrainSpec ts = new TrainSpec(arch, dataset, init, seed, recipe.recipe());
-        return run(ts, DatasetLocator.defaults(runtime.data.value), out, force, spec.commandLine().getOut(), d,
-                logLayerStats == null ? 0 : logLayerStats);
+        try (RuntimeOptions.Scope python = runtime.python.apply()) {
+            return run(ts, DatasetLocator.defaults(runtime.data.value), out, force, spec.commandLine().getOut(), d,
+                    logLayerStats == null ? 0 : logLayerStats);
+        }
     }
 
     /**
@@ -124,6 +127,9 @@ public final class TrainCommand implements Callable<Integer> {
 
     private static Path runPath(TrainSpec s, String archId) {
         String initId = s.init().contains(":") ? s.init().substring(0, s.init().indexOf(':')) : s.init();
+        if (InitFile.isFileSpec(s.init())) {
+            initId += "-" + InitFile.parse(s.init()).stem(); // torch-my_init
+        }
         String norm = s.recipe().norm();
         String arch = norm.equals(Models.defaultNorm(s.arch()).id()) ? archId : archId + "-" + norm;
         return Path.of("runs", arch + "-" + s.dataset() + "-" + initId + "-s" + s.seed());

@@ -23,7 +23,8 @@ import org.initbench.train.LayerStatsRecord;
 /**
  * A run's files (design §7): {@code spec.json}, {@code manifest.json}, {@code metrics.jsonl} (one
  * line per epoch), {@code checkpoint.bin} (the state after the last completed epoch, see {@link
- * Checkpoint}) and {@code result.json} (written last, atomically; its presence means finished).
+ * Checkpoint}) and {@code result.json} (written last, atomically; its presence means finished); for an init
+ * written in a file, {@code init-file/} holds a copy of it.
  */
 public final class RunDirectory {
     public static final String SPEC = "spec.json";
@@ -32,6 +33,8 @@ public final class RunDirectory {
     public static final String RESULT = "result.json";
     /** Per-layer statistics during training ({@code --log-layer-stats}), one {@link LayerStatsRecord} a line. */
     public static final String LAYER_STATS = LayerStatsLog.FILE;
+    /** The folder holding a copy of the file a {@code java:} or {@code torch:} init was written in. */
+    public static final String INIT_FILE = "init-file";
 
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final ObjectMapper JSON_LINE = new ObjectMapper();
@@ -105,6 +108,21 @@ public final class RunDirectory {
         for (String f : new String[] {RESULT, Checkpoint.FILE, METRICS, LAYER_STATS, MANIFEST, SPEC}) {
             Files.deleteIfExists(dir.resolve(f));
         }
+        Path copies = dir.resolve(INIT_FILE);
+        if (Files.isDirectory(copies)) {
+            try (var files = Files.list(copies)) {
+                for (Path f : (Iterable<Path>) files::iterator) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        }
+    }
+
+    /** Copies an init's file into {@link #INIT_FILE} under its own name; returns the copy's path relative to here. */
+    public Path keepInitFile(Path file) throws IOException {
+        Path copies = Files.createDirectories(dir.resolve(INIT_FILE));
+        Files.copy(file, copies.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        return Path.of(INIT_FILE, file.getFileName().toString());
     }
 
     public void writeJson(String name, Object value) throws IOException {

@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.initbench.BadInputException;
+import org.initbench.init.InitFile;
 import org.initbench.model.Models;
 
 
@@ -32,7 +33,7 @@ import org.initbench.model.Models;
  * sweep in the same directory is refused) and one run directory per cell, named by the cell. Each
  * cell directory also holds {@code .lock} (held by the process running the cell, so two sweep
  * processes never run the same cell) and {@code attempts.jsonl} (one line per process that started
- * it: pid, host, time).
+ * it: pid, host, time). {@code init-files/} keeps a copy of each file an init of the sweep is written in.
  *
  * <p>POSIX record locks belong to the process: closing any channel on a lock file drops every lock
  * this JVM holds on it. So a process asks {@link #status} only about cells it is not running itself
@@ -45,6 +46,8 @@ public final class SweepDirectory {
     public static final String SPEC = "sweep.json";
     static final String LOCK = ".lock";
     public static final String ATTEMPTS = "attempts.jsonl";
+    /** The folder holding a copy of each file the sweep's {@code java:} and {@code torch:} inits are written in. */
+    public static final String INIT_FILES = "init-files";
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final ObjectMapper LINE = new ObjectMapper();
@@ -66,13 +69,20 @@ public final class SweepDirectory {
     public static SweepDirectory open(Path dir, SweepSpec spec) {
         Path file = dir.resolve(SPEC);
         if (Files.exists(file)) {
-            return new SweepDirectory(dir, refuseAnother(dir, spec));
+            return checked(new SweepDirectory(dir, refuseAnother(dir, spec)));
         }
+        Map<Path, Path> copies = initFileCopies(spec);
+        copies.keySet().forEach(InitFile::requireFile);
         try {
             Files.createDirectories(dir);
             Path tmp = Files.createTempFile(dir, "." + SPEC, ".tmp");
             JSON.writeValue(tmp.toFile(), spec);
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+            for (Map.Entry<Path, Path> c : copies.entrySet()) {
+                Path copy = dir.resolve(c.getValue());
+                Files.createDirectories(copy.getParent());
+                Files.copy(c.getKey(), copy, StandardCopyOption.REPLACE_EXISTING);
+            }
         } catch (AccessDeniedException e) {
             throw new BadInputException("sweep directory " + dir + " is not writable");
         } catch (IOException e) {
@@ -86,7 +96,59 @@ public final class SweepDirectory {
      * stored there is refused as in {@link #open}.
      */
     public static SweepDirectory view(Path dir, SweepSpec spec) {
-        return new SweepDirectory(dir, Files.exists(dir.resolve(SPEC)) ? refuseAnother(dir, spec) : spec);
+        if (Files.exists(dir.resolve(SPEC))) {
+            return checked(new SweepDirectory(dir, refuseAnother(dir, spec)));
+        }
+        return new SweepDirectory(dir, spec);
+    }
+
+    /**
+     * Where the sweep keeps the copy of each file its inits are written in ({@code java:}, {@code torch:}),
+     * relative to the sweep directory: {@code init-files/<name>}. Two files of one name are refused (cells
+     * are named by the file). Ordered as the inits.
+     */
+    static Map<Path, Path> initFileCopies(SweepSpec spec) {
+        Map<Path, Path> out = new LinkedHashMap<>();
+        for (String init : spec.inits()) {
+            if (InitFile.isFileSpec(init)) {
+                Path f = InitFile.parse(init).path();
+                Path copy = Path.of(INIT_FILES, f.getFileName().toString());
+                for (Map.Entry<Path, Path> e : out.entrySet()) {
+                    if (e.getValue().equals(copy) && !e.getKey().equals(f)) {
+                        throw new BadInputException("two init files of the sweep are named " + f.getFileName() + " ("
+                                + e.getKey() + ", " + f + "), and cells are named by the file; rename one");
+                    }
+                }
+                out.put(f, copy);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The sweep, once each init file it names is as it was when the sweep was created (its copy in the sweep
+     * directory); a changed or missing file is refused (exit 2), naming it, so a resumed sweep never mixes
+     * two versions of an init.
+     */
+    private static SweepDirectory checked(SweepDirectory sweep) {
+        for (Map.Entry<Path, Path> c : initFileCopies(sweep.spec).entrySet()) {
+            Path file = c.getKey();
+            Path copy = sweep.dir.resolve(c.getValue());
+            if (!Files.isRegularFile(copy)) {
+                throw new BadInputException("sweep " + sweep.dir + " lacks its copy of init file " + file + " ("
+                        + copy + "); start a new sweep (another --out)");
+            }
+            if (!Files.isRegularFile(file)) {
+                throw new BadInputException("init file " + file + " of sweep " + sweep.dir + " no longer exists;"
+                        + " restore it from " + copy + " to resume");
+            }
+            if (!InitFile.sha256(file).equals(InitFile.sha256(copy))) {
+                throw new BadInputException("init file " + file + " changed since sweep " + sweep.dir
+                        + " was created; restore it from " + copy + " to resume, or start a new sweep"
+                        + " (another --out)");
+            }
+        }
+        return sweep;
     }
 
     /**
@@ -136,7 +198,7 @@ public final class SweepDirectory {
 
     /** The sweep stored in {@code dir} (for {@code --index} and {@code plan} without a spec). */
     public static SweepDirectory load(Path dir) {
-        return new SweepDirectory(dir, read(dir));
+        return checked(new SweepDirectory(dir, read(dir)));
     }
 
     private static SweepSpec read(Path dir) {

@@ -5,7 +5,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import org.initbench.BadInputException;
 import org.initbench.data.DatasetLocator;
 import org.initbench.data.DatasetName;
@@ -57,10 +59,15 @@ public final class SweepRunner {
 
     /**
      * Checks every cell's arch, dataset name, norm and init before anything runs (bad input → exit 2
-     * with the cell named).
+     * with the cell named); cells that differ only in their seed are checked once.
      */
     public static void validate(SweepDirectory sweep, InitRegistry registry) {
+        Set<TrainSpec> checked = new HashSet<>();
         for (SweepSpec.Cell c : sweep.cells()) {
+            if (!checked.add(new TrainSpec(c.spec().arch(), c.spec().dataset(), c.spec().init(), 0,
+                    c.spec().recipe()))) {
+                continue; // the seed does not change what can be bad input
+            }
             try {
                 TrainingRun.validate(c.spec(), registry);
             } catch (BadInputException e) {

@@ -15,6 +15,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import org.initbench.BadInputException;
+import org.initbench.init.InitFile;
+import org.initbench.init.InitSpec;
 import org.initbench.model.Models;
 
 
@@ -74,7 +76,7 @@ public record SweepSpec(
     /** Checks the grid is not empty and every value is in range; a problem is a {@link BadInputException}. */
     public SweepSpec {
         models = List.copyOf(models);
-        inits = List.copyOf(inits);
+        inits = inits.stream().map(i -> InitFile.isFileSpec(i) ? InitFile.parse(i).spec() : i).toList();
         seeds = List.copyOf(seeds);
         Objects.requireNonNull(recipe, "recipe");
         if (models.isEmpty() || inits.isEmpty() || seeds.isEmpty()) {
@@ -140,7 +142,8 @@ public record SweepSpec(
 
     /**
      * {@code <arch>[-<norm>][-w<width>]-<dataset>-<init>-s<seed>}, the init written with {@code :}
-     * and {@code ,} replaced by {@code _} and anything outside {@code [A-Za-z0-9._=-]} dropped.
+     * and {@code ,} replaced by {@code _} and anything outside {@code [A-Za-z0-9._=-]} dropped; an init
+     * written in a file by its language and file name ({@code torch_my_init}, {@code java_MyInit_scale=2}).
      */
     static String cellName(TrainSpec s) {
         StringBuilder b = new StringBuilder(s.arch());
@@ -151,7 +154,12 @@ public record SweepSpec(
         if (r.width() != 1.0) {
             b.append("-w").append(String.format(Locale.ROOT, "%s", r.width()));
         }
-        String init = s.init().replace(':', '_').replace(',', '_').replaceAll("[^A-Za-z0-9._=-]", "");
+        String init = s.init();
+        if (InitFile.isFileSpec(init)) { // the file's name, not its absolute path
+            InitFile.Parsed f = InitFile.parse(init);
+            init = InitSpec.format(f.kind().prefix() + ":" + f.stem(), f.options());
+        }
+        init = init.replace(':', '_').replace(',', '_').replaceAll("[^A-Za-z0-9._=-]", "");
         return b.append('-').append(s.dataset()).append('-').append(init).append("-s").append(s.seed()).toString();
     }
 

@@ -23,6 +23,8 @@ import org.initbench.data.LoadedDataset;
 import org.initbench.data.SplitFeed;
 import org.initbench.data.Subsets;
 import org.initbench.init.InitContext;
+import org.initbench.init.InitFile;
+import org.initbench.init.InitProvenance;
 import org.initbench.init.InitRegistry;
 import org.initbench.init.ResolvedInit;
 import org.initbench.init.SampleBatch;
@@ -198,6 +200,24 @@ public final class TrainingRun {
     }
 
     /**
+     * Keeps a copy of the init's file in the run directory ({@link RunDirectory#INIT_FILE}) and returns what
+     * the manifest records of it: language, path, SHA-256, the copy, and what the init reports of itself
+     * (a {@code torch:} init: Python and torch versions).
+     */
+    private Map<String, Object> initFile(RunDirectory dir) throws IOException {
+        InitFile f = init.source();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("language", f.kind().prefix());
+        out.put("path", f.path().toString());
+        out.put("sha256", f.sha256());
+        out.put("copy", dir.keepInitFile(f.path()).toString());
+        if (init.strategy() instanceof InitProvenance p) {
+            out.putAll(p.provenance());
+        }
+        return out;
+    }
+
+    /**
      * Runs to the end (or divergence, or a stop request: see {@link #stoppingOn}), writing every file of
      * the run into {@code dir}. An unfinished
      * run of the same spec there resumes from its checkpoint (the last completed epoch) to the result
@@ -236,6 +256,9 @@ public final class TrainingRun {
             Checkpoint.State state = resume(dir, net, sgd, root);
             LayerStatsLog layerStats = layerStatsEvery > 0 ? new LayerStatsLog(net, layerStatsEvery) : null;
             if (state == null) {
+                // init first: a user's init that fails (java:, torch:) leaves the directory as it was
+                InitContext.apply(net, init.strategy(), seeds.get("init"),
+                        dataDependentInit ? sampleBatch(train, stats) : null);
                 dir.reset();
                 dir.writeJson(RunDirectory.SPEC, spec);
                 Map<String, Object> manifest = Manifest.collect(data, seeds);
@@ -252,9 +275,10 @@ public final class TrainingRun {
                 if (layerStats != null) {
                     manifest.put("layer_stats", layerStats.describe());
                 }
+                if (init.source() != null) {
+                    manifest.put("init_file", initFile(dir));
+                }
                 dir.writeJson(RunDirectory.MANIFEST, manifest);
-                InitContext.apply(net, init.strategy(), seeds.get("init"),
-                        dataDependentInit ? sampleBatch(train, stats) : null);
                 state = new Checkpoint.State(0, 0, 0, 0, 0, List.of());
             }
             ParameterStore ps = new ParameterStore(root, false);

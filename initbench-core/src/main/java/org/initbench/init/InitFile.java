@@ -47,8 +47,25 @@ public record InitFile(Kind kind, Path path, String sha256) {
 
     private static final Pattern SPEC = Pattern.compile("(java|torch):(.*?)(?::([^:/\\\\]*=.*))?");
 
-    /** A file spec split into its parts, before the file is read. */
-    record Parsed(Kind kind, Path path, Map<String, String> options) {}
+    /**
+     * A file spec split into its parts, before the file is read.
+     *
+     * @param kind the language
+     * @param path the file, absolute and normalized
+     * @param options the options as written ({@code java:} inits only)
+     */
+    public record Parsed(Kind kind, Path path, Map<String, String> options) {
+        /** The file's name without its extension, e.g. {@code my_init}: what run and cell names use. */
+        public String stem() {
+            String name = path.getFileName().toString();
+            return name.substring(0, name.length() - kind.extension().length());
+        }
+
+        /** The spec with the absolute path: {@code torch:/abs/my_init.py}, {@code java:/abs/MyInit.java:k=v}. */
+        public String spec() {
+            return InitSpec.format(kind.prefix() + ":" + path, options);
+        }
+    }
 
     /** Whether {@code spec} names a file init ({@code java:} or {@code torch:}). */
     public static boolean isFileSpec(String spec) {
@@ -56,8 +73,8 @@ public record InitFile(Kind kind, Path path, String sha256) {
         return s.startsWith("java:") || s.startsWith("torch:");
     }
 
-    /** Splits a file spec; the path must end in the language's extension. */
-    static Parsed parse(String spec) {
+    /** Splits a file spec; the path must end in the language's extension (else bad input). */
+    public static Parsed parse(String spec) {
         Matcher m = SPEC.matcher(spec.strip());
         if (!m.matches()) {
             throw new BadInputException("malformed init spec '" + spec + "': expected java:PATH.java[:key=value,...]"
@@ -76,10 +93,15 @@ public record InitFile(Kind kind, Path path, String sha256) {
 
     /** Reads and hashes the file; a missing or unreadable file is bad input. */
     static InitFile read(Kind kind, Path path) {
+        requireFile(path);
+        return new InitFile(kind, path, sha256(path));
+    }
+
+    /** Bad input unless {@code path} is a regular file. */
+    public static void requireFile(Path path) {
         if (!Files.isRegularFile(path)) {
             throw new BadInputException("init file " + path + " does not exist");
         }
-        return new InitFile(kind, path, sha256(path));
     }
 
     /** The hex SHA-256 of a file's bytes. */

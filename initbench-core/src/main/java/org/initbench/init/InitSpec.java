@@ -1,5 +1,6 @@
 package org.initbench.init;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -15,7 +16,7 @@ import org.initbench.BadInputException;
 public record InitSpec(String id, Map<String, String> options) {
 
     public InitSpec {
-        options = Map.copyOf(options);
+        options = Collections.unmodifiableMap(new LinkedHashMap<>(options)); // as written
     }
 
     public static InitSpec parse(String spec) {
@@ -43,7 +44,7 @@ public record InitSpec(String id, Map<String, String> options) {
     }
 
     /** Canonical form: options in the given (declared) order. */
-    static String format(String id, Map<String, String> options) {
+    public static String format(String id, Map<String, String> options) {
         if (options.isEmpty()) {
             return id;
         }

@@ -41,6 +41,54 @@ class SweepDirectoryTest {
     }
 
     @Test
+    void aSweepKeepsItsInitFilesAndRefusesToResumeWhenOneChanged() throws IOException {
+        Path file = Files.writeString(tmp.resolve("my_init.py"), "def initialize_weights(model, config):\n    pass\n");
+        Path dir = tmp.resolve("s");
+        SweepSpec spec = grid(List.of("torch:" + file, "zeros"), 1);
+        SweepDirectory sweep = SweepDirectory.open(dir, spec);
+        assertThat(sweep.spec().inits()).containsExactly("torch:" + file, "zeros");
+        assertThat(sweep.cells()).extracting(SweepSpec.Cell::name).containsExactly(
+                "resnet20-w0.25-fashion-mnist-torch_my_init-s1", "resnet20-w0.25-fashion-mnist-zeros-s1");
+        assertThat(dir.resolve("init-files/my_init.py")).hasSameTextualContentAs(file);
+        assertThat(SweepDirectory.load(dir).spec()).isEqualTo(spec);
+
+        Files.writeString(file, "def initialize_weights(model, config):\n    raise ValueError()\n");
+        for (var open : List.<Runnable>of(() -> SweepDirectory.load(dir), () -> SweepDirectory.open(dir, spec),
+                () -> SweepDirectory.view(dir, spec))) {
+            assertThatThrownBy(open::run).isInstanceOf(BadInputException.class)
+                    .hasMessage("init file " + file + " changed since sweep " + dir + " was created; restore it from "
+                            + dir.resolve("init-files/my_init.py") + " to resume, or start a new sweep (another --out)");
+        }
+        Files.delete(file);
+        assertThatThrownBy(() -> SweepDirectory.load(dir)).hasMessageContaining("init file " + file + " of sweep "
+                + dir + " no longer exists; restore it from");
+        Files.copy(dir.resolve("init-files/my_init.py"), file);
+        assertThat(SweepDirectory.load(dir).cells()).hasSize(2);
+
+        Path other = Files.createDirectories(tmp.resolve("other")).resolve("my_init.py");
+        Files.writeString(other, "# another file of the same name\n");
+        assertThatThrownBy(() -> SweepDirectory.open(tmp.resolve("s2"), grid(List.of("torch:" + file, "torch:" + other), 1)))
+                .hasMessage("two init files of the sweep are named my_init.py (" + file + ", " + other
+                        + "), and cells are named by the file; rename one");
+        assertThat(tmp.resolve("s2")).doesNotExist();
+    }
+
+    @Test
+    void aSweepWithAMissingInitFileWritesNothing() {
+        Path dir = tmp.resolve("s");
+        assertThatThrownBy(() -> SweepDirectory.open(dir, grid(List.of("java:" + tmp.resolve("Gone.java")), 1)))
+                .isInstanceOf(BadInputException.class).hasMessage("init file " + tmp.resolve("Gone.java") + " does not exist");
+        assertThat(dir).doesNotExist();
+    }
+
+    @Test
+    void relativeInitFilesAreStoredWithTheirAbsolutePath() {
+        SweepSpec spec = grid(List.of("java:inits/MyInit.java:scale=2,gain=1"), 1);
+        assertThat(spec.inits()).containsExactly("java:" + Path.of("inits/MyInit.java").toAbsolutePath() + ":scale=2,gain=1");
+        assertThat(spec.cells().get(0).name()).isEqualTo("resnet20-w0.25-fashion-mnist-java_MyInit_scale=2_gain=1-s1");
+    }
+
+    @Test
     void attemptsNameTheSlurmJob() {
         assertThat(SweepDirectory.slurmJob(Map.of("SLURM_JOB_ID", "17", "SLURM_ARRAY_JOB_ID", "12", "SLURM_ARRAY_TASK_ID", "3")))
                 .isEqualTo("12_3");
