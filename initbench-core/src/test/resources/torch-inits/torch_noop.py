@@ -1,0 +1,5 @@
+"""Leaves every parameter at PyTorch's module default (initbench's pytorch-default)."""
+
+
+def initialize_weights(model, config):
+    pass
