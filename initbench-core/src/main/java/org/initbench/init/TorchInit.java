@@ -1,6 +1,8 @@
 package org.initbench.init;
 
 import ai.djl.ndarray.types.Shape;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.initbench.BadInputException;
 import org.initbench.model.Layer;
@@ -21,7 +23,7 @@ import org.initbench.model.Network;
  * initialize_weights}, an exception in it ({@code my_init.py:12: ValueError: bad gain}), a parameter whose shape it
  * changed or that it removed, a NaN or infinite value. The Python interpreter is {@link TorchPython#interpreter()}.
  */
-public final class TorchInit implements InitStrategy {
+public final class TorchInit implements InitStrategy, InitProvenance {
     private final InitFile file;
     private volatile Map<String, Object> provenance;
 
@@ -48,20 +50,28 @@ public final class TorchInit implements InitStrategy {
         String python = TorchPython.interpreter();
         TorchBridge.Output out = TorchBridge.run(python, file, ctx.network(), ctx.seed());
         load(ctx, out.tensors());
-        provenance = Map.of("python", python, "torch", out.torch());
+        provenance = describe(python, out.torch());
     }
 
     /**
      * Where the values came from: {@code {"python": interpreter, "torch": version}} of the last run, or, before any
      * run, of {@link TorchPython#interpreter()} now (which then must have torch).
      */
+    @Override
     public Map<String, Object> provenance() {
         Map<String, Object> p = provenance;
         if (p != null) {
             return p;
         }
         String python = TorchPython.interpreter();
-        return Map.of("python", python, "torch", TorchPython.torchVersion(python));
+        return describe(python, TorchPython.torchVersion(python));
+    }
+
+    private static Map<String, Object> describe(String python, String torch) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("python", python);
+        out.put("torch", torch);
+        return Collections.unmodifiableMap(out);
     }
 
     /** Checks every parameter of the Java model against the twin's, then writes them all. */
