@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.ToDoubleFunction;
+import org.initbench.init.InitFile;
 import org.initbench.init.InitSpec;
 import org.initbench.train.EpochMetrics;
 
@@ -264,8 +265,13 @@ public final class Analysis {
         return m;
     }
 
+    /** The init's id: {@code kaiming-normal}; a file's language and name, {@code torch:my_init.py}. */
     static String idOf(String spec) {
         try {
+            if (InitFile.isFileSpec(spec)) {
+                InitFile.Parsed f = InitFile.parse(spec);
+                return f.kind().prefix() + ":" + f.path().getFileName();
+            }
             return InitSpec.parse(spec).id();
         } catch (RuntimeException e) {
             return spec;
