@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.initbench.Seeds;
 import org.initbench.data.Batch;
 import org.initbench.data.BatchLoader;
@@ -56,6 +58,13 @@ public final class TrainingRun {
 
     /** Width of the narrow copy on which {@link #prepare} dry-runs the init. */
     static final double PROBE_WIDTH = 0.125;
+
+    /**
+     * The (arch, dataset, norm, init, file hash) whose probe passed in this JVM: a refusal depends on structure
+     * only, so a sweep's cells that differ in seed or recipe are probed once (a {@code torch:} probe starts
+     * Python).
+     */
+    private static final Set<String> PROBED = ConcurrentHashMap.newKeySet();
 
     private final TrainSpec spec;
     private final Recipe recipe;
@@ -165,7 +174,12 @@ public final class TrainingRun {
         Norm norm = r.norm() == null ? Models.defaultNorm(spec.arch()) : Norm.parse(r.norm());
         Models.build(spec.arch(), name.channels(), name.numClasses(), r.width(), norm);
         ResolvedInit init = registry.resolve(spec.init());
-        probe(spec.arch(), name, norm, init);
+        String probeKey = String.join("|", Models.canonicalId(spec.arch()), name.id(), norm.id(), init.spec(),
+                init.source() == null ? "" : init.source().sha256());
+        if (!PROBED.contains(probeKey)) {
+            probe(spec.arch(), name, norm, init);
+            PROBED.add(probeKey);
+        }
         return new TrainSpec(Models.canonicalId(spec.arch()), name.id(), init.spec(), spec.seed(),
                 init.source() == null ? null : init.source().sha256(), r.withNorm(norm.id()));
     }
