@@ -198,6 +198,26 @@ public final class TrainingRun {
     }
 
     /**
+     * The network of a {@linkplain #validate validated} spec, built (not materialized) as its run builds it: the
+     * dataset's channels and classes, the recipe's width and norm.
+     */
+    public static Network network(TrainSpec resolved) {
+        DatasetName name = DatasetName.parse(resolved.dataset());
+        return Models.build(resolved.arch(), name.channels(), name.numClasses(), resolved.recipe().width(),
+                Norm.parse(resolved.recipe().norm()));
+    }
+
+    /**
+     * Initializes a materialized {@link #network} as its run does at the start: {@code init} drawn from the
+     * run's init seed, {@code Seeds.derive(seed, "init")}; so these are the run's initial weights.
+     *
+     * @param sampleBatch the run's sample batch for a data-dependent init; else null
+     */
+    public static void initialize(Network net, TrainSpec resolved, ResolvedInit init, SampleBatch sampleBatch) {
+        InitContext.apply(net, init.strategy(), Seeds.derive(resolved.seed(), "init"), sampleBatch);
+    }
+
+    /**
      * Runs to the end (or divergence, or a stop request: see {@link #stoppingOn}), writing every file of
      * the run into {@code dir}. An unfinished
      * run of the same spec there resumes from its checkpoint (the last completed epoch) to the result
@@ -227,8 +247,7 @@ public final class TrainingRun {
         }
 
         Engine.getInstance().setRandomSeed((int) (long) seeds.get("engine"));
-        Network net = Models.build(spec.arch(), data.name().channels(), data.name().numClasses(), recipe.width(),
-                Norm.parse(recipe.norm()));
+        Network net = network(spec);
         try (NDManager root = NDManager.newBaseManager(device);
                 SplitFeed feed = SplitFeed.open(residentData, train, test, stats, root)) {
             Models.materialize(net, root);
@@ -253,8 +272,7 @@ public final class TrainingRun {
                     manifest.put("layer_stats", layerStats.describe());
                 }
                 dir.writeJson(RunDirectory.MANIFEST, manifest);
-                InitContext.apply(net, init.strategy(), seeds.get("init"),
-                        dataDependentInit ? sampleBatch(train, stats) : null);
+                initialize(net, spec, init, dataDependentInit ? sampleBatch(train, stats) : null);
                 state = new Checkpoint.State(0, 0, 0, 0, 0, List.of());
             }
             ParameterStore ps = new ParameterStore(root, false);
