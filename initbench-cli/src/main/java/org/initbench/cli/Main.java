@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
             TrainCommand.class,
             BenchCommand.class,
             InspectCommand.class,
+            ExportCommand.class,
             DemoCommand.class,
             SweepCommand.class,
             ModelsCommand.class,

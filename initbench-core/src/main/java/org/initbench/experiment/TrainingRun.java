@@ -232,6 +232,26 @@ public final class TrainingRun {
     }
 
     /**
+     * The network of a {@linkplain #validate validated} spec, built (not materialized) as its run builds it: the
+     * dataset's channels and classes, the recipe's width and norm.
+     */
+    public static Network network(TrainSpec resolved) {
+        DatasetName name = DatasetName.parse(resolved.dataset());
+        return Models.build(resolved.arch(), name.channels(), name.numClasses(), resolved.recipe().width(),
+                Norm.parse(resolved.recipe().norm()));
+    }
+
+    /**
+     * Initializes a materialized {@link #network} as its run does at the start: {@code init} drawn from the
+     * run's init seed, {@code Seeds.derive(seed, "init")}; so these are the run's initial weights.
+     *
+     * @param sampleBatch the run's sample batch for a data-dependent init; else null
+     */
+    public static void initialize(Network net, TrainSpec resolved, ResolvedInit init, SampleBatch sampleBatch) {
+        InitContext.apply(net, init.strategy(), Seeds.derive(resolved.seed(), "init"), sampleBatch);
+    }
+
+    /**
      * Runs to the end (or divergence, or a stop request: see {@link #stoppingOn}), writing every file of
      * the run into {@code dir}. An unfinished
      * run of the same spec there resumes from its checkpoint (the last completed epoch) to the result
@@ -261,8 +281,7 @@ public final class TrainingRun {
         }
 
         Engine.getInstance().setRandomSeed((int) (long) seeds.get("engine"));
-        Network net = Models.build(spec.arch(), data.name().channels(), data.name().numClasses(), recipe.width(),
-                Norm.parse(recipe.norm()));
+        Network net = network(spec);
         try (NDManager root = NDManager.newBaseManager(device);
                 SplitFeed feed = SplitFeed.open(residentData, train, test, stats, root)) {
             Models.materialize(net, root);
@@ -271,8 +290,7 @@ public final class TrainingRun {
             LayerStatsLog layerStats = layerStatsEvery > 0 ? new LayerStatsLog(net, layerStatsEvery) : null;
             if (state == null) {
                 // init first: a user's init that fails (java:, torch:) leaves the directory as it was
-                InitContext.apply(net, init.strategy(), seeds.get("init"),
-                        dataDependentInit ? sampleBatch(train, stats) : null);
+                initialize(net, spec, init, dataDependentInit ? sampleBatch(train, stats) : null);
                 dir.reset();
                 dir.writeJson(RunDirectory.SPEC, spec);
                 Map<String, Object> manifest = Manifest.collect(data, seeds);

@@ -72,21 +72,33 @@ public final class InitRegistry {
         }
         InitSpec parsed = InitSpec.parse(spec);
         InitStrategyProvider p = provider(parsed.id());
+        Map<String, String> resolved = options(p.id(), p.options(), parsed.options());
+        return new ResolvedInit(p.id(), resolved, p.create(resolved), p.dataDependent(), null);
+    }
+
+    /**
+     * The options of a spec checked against the declared ones and completed with their defaults, in declaration
+     * order: an unknown key or a bad value is bad input naming the valid ones (registered and {@code java:} inits
+     * alike).
+     *
+     * @param id the init as error messages name it
+     */
+    static Map<String, String> options(String id, List<InitOption> options, Map<String, String> given) {
         Map<String, InitOption> declared = new LinkedHashMap<>();
-        p.options().forEach(o -> declared.put(o.name(), o));
-        for (String key : parsed.options().keySet()) {
+        options.forEach(o -> declared.put(o.name(), o));
+        for (String key : given.keySet()) {
             if (!declared.containsKey(key)) {
-                throw new BadInputException("init '" + p.id() + "': unknown option '" + key + "'; valid: "
+                throw new BadInputException("init '" + id + "': unknown option '" + key + "'; valid: "
                         + (declared.isEmpty() ? "(none)" : String.join(", ", declared.keySet())));
             }
         }
         Map<String, String> resolved = new LinkedHashMap<>();
         for (InitOption o : declared.values()) {
-            String v = parsed.options().getOrDefault(o.name(), o.defaultValue());
-            o.validate(p.id(), v);
+            String v = given.getOrDefault(o.name(), o.defaultValue());
+            o.validate(id, v);
             resolved.put(o.name(), v);
         }
-        return new ResolvedInit(p.id(), resolved, p.create(resolved), p.dataDependent(), null);
+        return resolved;
     }
 
     /** A {@code java:} or {@code torch:} init: the file is read, hashed and loaded now. */

@@ -1,0 +1,166 @@
+package org.initbench.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.initbench.cli.CliTestSupport.exec;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.initbench.testkit.FakeData;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** {@code initbench export}, and {@code java:} inits on the command line ({@code inspect --init java:...}). */
+class ExportCommandTest {
+    @TempDir static Path data;
+
+    @BeforeAll
+    static void fakeData() {
+        FakeData.writeIdxDataset(data.resolve("fashion-mnist"), 48, 24, true, 3);
+    }
+
+    static String[] export(Path out, String... extra) {
+        List<String> args = new ArrayList<>(List.of("export", "--arch", "resnet20", "--dataset", "fashion-mnist",
+                "--width", "0.25", "--init", "kaiming-normal", "--seed", "3", "--threads", "2",
+                "--out", out.toString()));
+        args.addAll(Arrays.asList(extra));
+        return args.toArray(String[]::new);
+    }
+
+    /** The names of the arrays in an export file, read back with DJL. */
+    static List<String> names(Path file) throws IOException {
+        try (NDManager m = NDManager.newBaseManager();
+                InputStream in = Files.newInputStream(file)) {
+            NDList list = NDList.decode(m, in);
+            return list.stream().map(NDArray::getName).toList();
+        }
+    }
+
+    static void assertOneLine(CliTestSupport r, String... contains) {
+        assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(2);
+        assertThat(r.err()).startsWith("initbench: ").contains(contains);
+        assertThat(r.err().lines().count()).as(r.err()).isEqualTo(1);
+    }
+
+    @Test
+    void writesBothFormatsKeyedByStateDictNames(@TempDir Path tmp) throws IOException {
+        for (String ext : List.of("safetensors", "npz")) {
+            Path out = tmp.resolve("init." + ext);
+            CliTestSupport r = exec(export(out));
+            assertThat(r.exitCode()).as(r.err()).isZero();
+            assertThat(r.out()).contains("wrote " + out, "initial weights of resnet20 (norm bn, width 0.25)",
+                    "kaiming-normal:mode=fan_out,nonlinearity=relu,a=0", "seed 3");
+            if (ext.equals("npz")) {
+                assertThat(names(out)).startsWith("conv1.weight", "bn1.weight", "bn1.bias", "bn1.running_mean",
+                        "bn1.running_var", "bn1.num_batches_tracked").contains("fc.weight", "fc.bias");
+            }
+            assertThat(out).isNotEmptyFile();
+        }
+    }
+
+    @Test
+    void neverOverwritesWithoutForce(@TempDir Path tmp) throws IOException {
+        Path out = tmp.resolve("w.npz");
+        Files.writeString(out, "keep");
+        assertOneLine(exec(export(out)), "exists", "--force");
+        assertThat(Files.readString(out)).isEqualTo("keep");
+        assertOneLine(exec(export(out, "--arch", "resnet21", "--force")), "unknown arch 'resnet21'");
+        assertThat(Files.readString(out)).isEqualTo("keep");
+        CliTestSupport forced = exec(export(out, "--force"));
+        assertThat(forced.exitCode()).as(forced.err()).isZero();
+        assertThat(Files.size(out)).isGreaterThan(100);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {"--arch=resnet21|unknown arch 'resnet21'", "--init=he|unknown init 'he'",
+        "--init=kaiming-normal:mode=both|valid: fan_in, fan_out", "--dataset=svhn|unknown dataset 'svhn'",
+        "--norm=ln|ln", "--init=lsuv|data-dependent", "--width=0|width"})
+    void badInputExitsTwoWithOneLineAndWritesNothing(String bad, String message, @TempDir Path tmp) {
+        Path out = tmp.resolve("w.safetensors");
+        assertOneLine(exec(export(out, bad)), message);
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void badExtensionAndUnwritableOutputAreOneLine(@TempDir Path tmp) throws IOException {
+        assertOneLine(exec(export(tmp.resolve("w.pt"))), ".safetensors", ".npz");
+        assertThat(tmp.resolve("w.pt")).doesNotExist();
+        Path file = Files.writeString(tmp.resolve("file"), "x");
+        assertOneLine(exec(export(file.resolve("w.npz"))), "cannot write");
+    }
+
+    @Test
+    void exportsARunsLastCheckpointAndRefusesARunWithoutOne(@TempDir Path tmp) throws IOException {
+        Path run = tmp.resolve("run");
+        CliTestSupport trained = exec("train", "--arch", "resnet20", "--dataset", "fashion-mnist", "--data-dir",
+                data.toString(), "--epochs", "1", "--batch-size", "16", "--width", "0.25", "--threads", "2",
+                "--init", "kaiming-normal", "--out", run.toString());
+        assertThat(trained.exitCode()).as(trained.err()).isZero();
+        Path out = tmp.resolve("last.npz");
+        CliTestSupport r = exec("export", "--from-run", run.toString(), "--out", out.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("checkpoint after epoch 1 of resnet20");
+        assertThat(names(out)).contains("layer3.2.bn2.running_var", "layer3.2.bn2.num_batches_tracked");
+
+        assertOneLine(exec("export", "--from-run", run.toString(), "--seed", "4", "--out",
+                tmp.resolve("x.npz").toString()), "drop --seed");
+        Path bare = Files.createDirectories(tmp.resolve("bare"));
+        Files.copy(run.resolve("spec.json"), bare.resolve("spec.json"));
+        assertOneLine(exec("export", "--from-run", bare.toString(), "--out", tmp.resolve("y.npz").toString()),
+                "no checkpoint");
+        assertThat(tmp.resolve("y.npz")).doesNotExist();
+        assertOneLine(exec("export", "--from-run", tmp.resolve("none").toString(), "--out",
+                tmp.resolve("z.npz").toString()), "not a run directory");
+    }
+
+    @Test
+    void inspectRunsAJavaInitAndACompileErrorIsOneLine(@TempDir Path tmp) throws IOException {
+        Path init = Files.writeString(tmp.resolve("Halves.java"), """
+                import org.initbench.init.InitContext;
+                import org.initbench.init.InitStrategy;
+                import org.initbench.model.Layer;
+
+                public class Halves implements InitStrategy {
+                    public void initialize(InitContext ctx) {
+                        for (Layer layer : ctx.network().layers()) {
+                            if (!ctx.initScalar(layer)) {
+                                ctx.fill(layer, "weight", 0.5f);
+                                if (ctx.has(layer, "bias")) {
+                                    ctx.fill(layer, "bias", 0f);
+                                }
+                            }
+                        }
+                    }
+                }
+                """);
+        String[] inspect = {"inspect", "--arch", "resnet20", "--dataset", "fashion-mnist", "--data-dir",
+            data.toString(), "--width", "0.25", "--batch", "8", "--threads", "2", "--input", "gaussian"};
+        List<String> ok = new ArrayList<>(Arrays.asList(inspect));
+        ok.addAll(List.of("--init", "java:" + init, "--out", tmp.resolve("insp").toString()));
+        CliTestSupport r = exec(ok.toArray(String[]::new));
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("== java:" + init.toAbsolutePath() + " ==");
+
+        Path broken = Files.writeString(tmp.resolve("Broken.java"), """
+                public class Broken implements org.initbench.init.InitStrategy {
+                    public void initialize(org.initbench.init.InitContext ctx) {
+                        ctx.nope();
+                    }
+                }
+                """);
+        List<String> bad = new ArrayList<>(Arrays.asList(inspect));
+        bad.addAll(List.of("--init", "java:" + broken, "--out", tmp.resolve("insp2").toString()));
+        assertOneLine(exec(bad.toArray(String[]::new)), "Broken.java:3: error: cannot find symbol");
+        assertThat(tmp.resolve("insp2")).doesNotExist();
+    }
+}
