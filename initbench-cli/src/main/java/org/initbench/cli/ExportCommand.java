@@ -59,9 +59,17 @@ public final class ExportCommand implements Callable<Integer> {
 
     @Mixin RuntimeOptions.ThreadCount threads;
 
+    @Mixin RuntimeOptions.PythonChoice python;
+
     @Override
     public Integer call() throws IOException {
         threads.configure();
+        try (RuntimeOptions.Scope scope = python.apply()) {
+            return export();
+        }
+    }
+
+    private int export() throws IOException {
         WeightsExport.Written w;
         if (fromRun != null) {
             List<String> given = List.of("--arch", "--dataset", "--init", "--seed", "--width", "--norm").stream()

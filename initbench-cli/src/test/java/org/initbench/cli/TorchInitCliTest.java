@@ -6,7 +6,9 @@ import static org.initbench.cli.CliTestSupport.exec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.initbench.init.TorchPython;
 import org.initbench.testkit.FakeData;
@@ -71,7 +73,9 @@ class TorchInitCliTest {
                 Arguments.of(List.of("import torch", "def initialize_weights(model, config):",
                         "    model.fc.weight.data = torch.zeros(3, 3)"), "changed the shape of fc.weight"),
                 Arguments.of(List.of("def initialize_weights(model, config):",
-                        "    model.conv1.weight.data.fill_(float('nan'))"), "set conv1.weight to NaN"));
+                        "    model.conv1.weight.data.fill_(float('nan'))"), "set conv1.weight to NaN"),
+                Arguments.of(List.of("def initialize_weights(model, config):",
+                        "    model.fc.bias.data.fill_(float('inf'))"), "fc.bias"));
     }
 
     @ParameterizedTest
@@ -82,5 +86,28 @@ class TorchInitCliTest {
         assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
         assertThat(r.err()).startsWith("initbench: ").contains(message);
         assertThat(r.err().lines().count()).isEqualTo(1);
+        assertThat(tmp.resolve("run")).as("nothing written").doesNotExist();
+    }
+
+    @Test
+    void noPythonNoTorchAndNoFileAreOneLineAndExitTwo(@TempDir Path tmp) throws IOException {
+        Path init = write(tmp, "def initialize_weights(model, config):", "    pass");
+        String[] args = train(tmp.resolve("run"), init);
+        List<String> noPython = new ArrayList<>(List.of(args));
+        noPython.addAll(List.of("--python", tmp.resolve("no-such-python").toString()));
+        Path noTorch = Files.writeString(tmp.resolve("python-without-torch"), "#!/bin/sh\nexec /usr/bin/python3 -S -I \"$@\"\n");
+        noTorch.toFile().setExecutable(true);
+        List<String> withoutTorch = new ArrayList<>(List.of(args));
+        withoutTorch.addAll(List.of("--python", noTorch.toString()));
+        String[] missing = train(tmp.resolve("run"), tmp.resolve("missing.py"));
+        for (var c : List.of(Map.entry(noPython, "cannot run Python"), Map.entry(withoutTorch, "has no torch"),
+                Map.entry(List.of(missing), "init file " + tmp.resolve("missing.py") + " does not exist"))) {
+            CliTestSupport r = exec(c.getKey().toArray(String[]::new));
+            assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
+            assertThat(r.err()).contains(c.getValue());
+            assertThat(r.err().lines().count()).isEqualTo(1);
+            assertThat(tmp.resolve("run")).doesNotExist();
+        }
+        assertThat(System.getProperty(TorchPython.PROPERTY)).as("--python is undone after the command").isNull();
     }
 }

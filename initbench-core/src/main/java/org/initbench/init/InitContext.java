@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Parameter;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
+import org.initbench.BadInputException;
 import org.initbench.Seeds;
 import org.initbench.model.Layer;
 import org.initbench.model.LayerKind;
@@ -38,7 +39,8 @@ public final class InitContext {
 
     /**
      * Applies {@code strategy} to a materialized network and checks that it set every weight, bias
-     * and BN gamma/beta (they start as NaN).
+     * and BN gamma/beta (they start as NaN); one left unset is bad input (a user's init, a file's or a
+     * plugin's; the contract test keeps the built-ins from it).
      *
      * @param seed the init seed; parameter {@code p} draws from {@code hash(seed, path(p))}
      */
@@ -60,7 +62,8 @@ public final class InitContext {
                     try (NDArray isNan = p.getArray().isNaN();
                             NDArray nan = isNan.any()) {
                         if (nan.getBoolean()) {
-                            throw new IllegalStateException("init left " + layer.path() + "." + name + " unset");
+                            throw new BadInputException("init left " + layer.path() + "." + name + " unset; an init"
+                                    + " must set every weight, bias and BN weight and bias");
                         }
                     }
                 }
