@@ -82,9 +82,12 @@ class SlurmLiveTest {
 
     @Test
     @Order(1)
-    void aFourCellJobArrayRunsToFourResultsAndAReport() throws Exception {
+    void aFourCellJobArrayWithAFileInitRunsToFourResultsAndAReport() throws Exception {
         Path out = tmp.resolve("grid");
-        String job = jobOf(CliTestSupport.exec(submit(out, "kaiming-normal,orthogonal", "0..1")));
+        // an init written in one file travels to the tasks by its absolute path (a shared file system)
+        Path myInit = Files.copy(Path.of("..", "examples", "MyInit.java"), tmp.resolve("MyInit.java"));
+        String inits = "kaiming-normal,java:" + myInit;
+        String job = jobOf(CliTestSupport.exec(submit(out, inits, "0..1")));
         await("4 cells", 240, () -> allDone(out));
         SweepDirectory sweep = SweepDirectory.load(out);
         for (SweepSpec.Cell c : sweep.cells()) {
@@ -99,7 +102,7 @@ class SlurmLiveTest {
         assertThat(report.exitCode()).as(report.err()).isZero();
         assertThat(Files.readString(out.resolve("report").resolve("results.csv")).lines()).hasSize(5);
 
-        CliTestSupport again = CliTestSupport.exec(submit(out, "kaiming-normal,orthogonal", "0..1"));
+        CliTestSupport again = CliTestSupport.exec(submit(out, inits, "0..1"));
         assertThat(again.out()).contains("no cell of " + out + " is left to submit");
     }
 
