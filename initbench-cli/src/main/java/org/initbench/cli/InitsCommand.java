@@ -26,6 +26,9 @@ public final class InitsCommand implements Callable<Integer> {
                         o.choices().isEmpty() ? "" : " (" + String.join("|", o.choices()) + ")");
             }
         }
+        out.println();
+        out.println("Your own, in one file: --init java:PATH.java[:key=value,...] (a class, compiled at run time) or"
+                + " --init torch:PATH.py (the seed's initialize_weights(model, config)); see docs/own-init.md.");
         return 0;
     }
 }

@@ -46,7 +46,8 @@ class ListingCommandsTest {
         CliTestSupport r = exec("inits");
         assertThat(r.exitCode()).isZero();
         assertThat(r.out()).contains("pytorch-default").contains("kaiming-normal")
-                .contains("option mode=fan_out").contains("arXiv:1502.01852");
+                .contains("option mode=fan_out").contains("arXiv:1502.01852")
+                .contains("--init java:PATH.java[:key=value,...]").contains("--init torch:PATH.py");
     }
 
     /** Every command's help renders as written: no picocli warning (an unescaped % in a description). */
