@@ -9,6 +9,10 @@ What it measures
     accuracy count). Models are the twins in initbench_torch/models.py and the init
     (kaiming-normal, as the Java bench uses) is pytorch/torch_train_reference.py's, not duplicated here.
 
+    With --precision bf16 the forward and the loss run under torch.autocast(device, dtype=torch.bfloat16)
+    (PyTorch's own mixed precision: convolutions and linear layers in bf16 from fp32 weights, fp32
+    gradients and optimizer), in both steps; fp32 (the default) runs without autocast.
+
     Warm-up steps are excluded; each rate is measured `--repeats` times over `--steps` steps and
     reported as median, min and max images/s. Threads: torch.set_num_threads(--threads), one
     inter-op thread.
@@ -59,10 +63,14 @@ def measure(arch, dataset, args):
     x = torch.randn(args.batch_size, in_ch, 32, 32)
     y = torch.arange(args.batch_size) % classes
 
+    def autocast():
+        return torch.autocast("cpu", dtype=torch.bfloat16, enabled=args.precision == "bf16")
+
     def train_step():
         model.train()
-        out = model(x)
-        loss = F.cross_entropy(out, y)
+        with autocast():
+            out = model(x)
+            loss = F.cross_entropy(out, y)
         loss.item()
         (out.argmax(1) == y).sum().item()
         opt.zero_grad(set_to_none=True)
@@ -72,8 +80,9 @@ def measure(arch, dataset, args):
     @torch.no_grad()
     def eval_step():
         model.eval()
-        out = model(x)
-        F.cross_entropy(out, y).item()
+        with autocast():
+            out = model(x)
+            F.cross_entropy(out, y).item()
         (out.argmax(1) == y).sum().item()
 
     def timed(step):
@@ -115,6 +124,8 @@ def main(argv=None):
     p.add_argument("--repeats", type=int, default=3)
     p.add_argument("--width", type=float, default=1.0, help="channel width multiplier (as initbench's --width)")
     p.add_argument("--no-eval", action="store_true", help="skip the evaluation step")
+    p.add_argument("--precision", choices=["fp32", "bf16"], default="fp32",
+                   help="bf16: forward and loss under torch.autocast(bfloat16), as initbench's --precision bf16")
     args = p.parse_args(argv)
     archs = [a for a in args.arch.split(",") if a]
     for a in archs:
@@ -138,7 +149,7 @@ def main(argv=None):
             "blas": blas_info(),
         },
         "config": {"batch_size": args.batch_size, "warmup": args.warmup, "steps": args.steps,
-                   "repeats": args.repeats, "width": args.width},
+                   "repeats": args.repeats, "width": args.width, "precision": args.precision},
         "results": results,
         "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
     }
