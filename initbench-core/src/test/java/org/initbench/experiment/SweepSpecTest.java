@@ -121,6 +121,70 @@ class SweepSpecTest {
                 .isEqualTo(on.cells().get(0).spec());
     }
 
+    /** Rungs multiply the grid (models × rungs × inits × seeds); each rung's budget knobs name its cells. */
+    @Test
+    void rungsMultiplyTheGridAndNameTheirCells() throws IOException {
+        SweepSpec s = SweepForm.read(file("ladder.yaml", """
+                models:
+                  - {arch: resnet20, dataset: fashion-mnist}
+                  - {arch: vgg16bn, dataset: fashion-mnist, width: 0.25}
+                inits: [kaiming-normal, orthogonal]
+                seeds: 0..1
+                epochs: 8
+                test-subset: 2000
+                rungs:
+                  - {epochs: 3, train-subset: 3000}
+                  - {train-subset: 12000, epochs: 16}
+                  - {epochs: 1, train-subset: 0, test-subset: 500}
+                """)).toSpec();
+        List<SweepSpec.Cell> cells = s.cells();
+        assertThat(cells).hasSize(2 * 3 * 2 * 2);
+        assertThat(cells.subList(0, 5)).extracting(SweepSpec.Cell::name).containsExactly(
+                "resnet20-fashion-mnist-e3-tr3000-kaiming-normal-s0", "resnet20-fashion-mnist-e3-tr3000-kaiming-normal-s1",
+                "resnet20-fashion-mnist-e3-tr3000-orthogonal-s0", "resnet20-fashion-mnist-e3-tr3000-orthogonal-s1",
+                "resnet20-fashion-mnist-e16-tr12000-kaiming-normal-s0");
+        assertThat(cells.get(8).name()).isEqualTo("resnet20-fashion-mnist-e1-trall-te500-kaiming-normal-s0");
+        assertThat(cells.get(12).name()).isEqualTo("vgg16-w0.25-fashion-mnist-e3-tr3000-kaiming-normal-s0");
+        assertThat(cells.get(17).spec().recipe()).isEqualTo(Recipe.SEED.withEpochs(16).withTrainSubset(12000)
+                .withTestSubset(2000).withWidth(0.25));
+        assertThat(s.rungOfCells().get(17)).isEqualTo(s.rungs().get(1));
+        assertThat(s.rungs().get(1).overrides()).containsExactly(
+                java.util.Map.entry("epochs", 16), java.util.Map.entry("train-subset", 12000));
+        assertThat(Budget.imagesSeen(cells.get(0).spec())).isEqualTo(3L * 3000);
+        assertThat(Budget.imagesSeen(cells.get(8).spec())).isEqualTo(60_000L);
+
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        String stored = json.writeValueAsString(s);
+        assertThat(stored).contains("\"seeds\":[0,1],\"rungs\":[{\"epochs\":3,\"train-subset\":3000},"
+                + "{\"epochs\":16,\"train-subset\":12000},{\"epochs\":1,\"train-subset\":0,\"test-subset\":500}],");
+        SweepSpec back = json.readValue(stored, SweepSpec.class);
+        assertThat(back).isEqualTo(s);
+        assertThat(back.cells()).isEqualTo(cells);
+        SweepSpec flat = SweepForm.read(file("flat.yaml", "arch: resnet20\ndataset: mnist\ninits: zeros\nseeds: 0\n"))
+                .toSpec();
+        assertThat(flat.rungs()).isEmpty();
+        assertThat(json.writeValueAsString(flat)).doesNotContain("rungs");
+        assertThat(flat.cells().get(0).name()).isEqualTo("resnet20-mnist-zeros-s0");
+    }
+
+    @Test
+    void rungsSetOnlyBudgetKnobsOnceAndNeverTwice() throws IOException {
+        String grid = "arch: resnet20\ndataset: mnist\ninits: zeros\nseeds: 0\n";
+        assertThatThrownBy(() -> SweepForm.read(file("a.yaml", grid + "rungs:\n  - {lr: 0.05}\n")).toSpec())
+                .isInstanceOf(BadInputException.class).hasMessageStartingWith("rungs[0]: a rung sets 'lr'");
+        assertThatThrownBy(() -> SweepForm.read(file("b.yaml", grid + "rungs:\n  - {epochs: 2.5}\n")).toSpec())
+                .hasMessage("rungs[0]: rung field 'epochs' must be a whole number, got 2.5");
+        assertThatThrownBy(() -> SweepForm.read(file("c.yaml", grid + "rungs:\n  - {epochs: 2}\n  - {epochs: 2}\n"))
+                .toSpec()).hasMessageContaining("rungs repeat");
+        assertThatThrownBy(() -> SweepForm.read(file("d.yaml", grid + "rungs:\n  - {}\n")).toSpec())
+                .hasMessageContaining("a rung must set at least one of");
+        assertThatThrownBy(() -> SweepForm.read(file("e.yaml", "models:\n  - {arch: resnet20, dataset: mnist, epochs: 4}\n"
+                + "inits: zeros\nseeds: 0\nrungs:\n  - {epochs: 2}\n")).toSpec())
+                .hasMessageContaining("model resnet20/mnist and the rung {epochs=2} both set 'epochs'");
+        assertThatThrownBy(() -> SweepForm.read(file("f.yaml", grid + "rungs:\n  - {epochs: 0}\n")).toSpec().cells())
+                .hasMessageContaining("--epochs must be positive");
+    }
+
     @Test
     void initListsKeepTheirOwnOptions() {
         assertThat(SweepSpec.splitInits("kaiming-normal:mode=fan_in,a=0, orthogonal,fixup:depth=3"))
