@@ -167,6 +167,23 @@ class SweepSpecTest {
         assertThat(flat.cells().get(0).name()).isEqualTo("resnet20-mnist-zeros-s0");
     }
 
+    /** sweep.json written before rungs existed reads without rungs and writes back byte for byte; one with rungs too. */
+    @Test
+    void storedSweepsWithoutRungsKeepTheirBytesAndRungsRoundTrip() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper()
+                .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
+        SweepSpec old = json.readValue(RecipeTest.SWEEP, SweepSpec.class);
+        assertThat(old.rungs()).isEmpty();
+        assertThat(json.writeValueAsString(old)).isEqualTo(RecipeTest.SWEEP);
+        String laddered = RecipeTest.SWEEP.replace("\"seeds\" : [ 0, 1 ],\n", "\"seeds\" : [ 0, 1 ],\n"
+                + "  \"rungs\" : [ {\n    \"epochs\" : 1\n  }, {\n    \"epochs\" : 2,\n    \"width\" : 0.5\n  } ],\n");
+        SweepSpec ladder = json.readValue(laddered, SweepSpec.class);
+        assertThat(ladder.rungs()).extracting(SweepSpec.Rung::describe).containsExactly("epochs=1", "epochs=2, width=0.5");
+        assertThat(json.writeValueAsString(ladder)).isEqualTo(laddered);
+        assertThat(ladder.cells()).hasSize(2 * old.cells().size());
+        assertThat(ladder.cells().get(4).spec().recipe().width()).isEqualTo(0.5);
+    }
+
     @Test
     void rungsSetOnlyBudgetKnobsOnceAndNeverTwice() throws IOException {
         String grid = "arch: resnet20\ndataset: mnist\ninits: zeros\nseeds: 0\n";
