@@ -13,6 +13,7 @@ import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import org.initbench.BadInputException;
 import org.initbench.data.DatasetLocator;
+import org.initbench.experiment.Budget;
 import org.initbench.experiment.Checkpoint;
 import org.initbench.experiment.StopRequest;
 import org.initbench.experiment.SweepDirectory;
@@ -31,7 +32,8 @@ import picocli.CommandLine.Spec;
  * {@code initbench sweep}: runs a grid of arch × dataset × init × seed (design §7), each cell a run
  * directory under the sweep directory. Rerunning skips finished cells and resumes interrupted ones;
  * {@code --workers K} runs cells in K child JVMs; {@code --index I} runs one cell; {@code run DIR}
- * runs the sweep stored in DIR (the Slurm array task's command); {@code plan} lists the cells;
+ * runs the sweep stored in DIR (the Slurm array task's command); {@code plan} lists the cells (and,
+ * for a ladder, each rung's cost in images seen);
  * {@code status} shows where each stands; {@code slurm} writes (and submits) an sbatch job array.
  */
 @Command(name = "sweep", mixinStandardHelpOptions = true,
@@ -218,7 +220,40 @@ public final class SweepCommand implements Callable<Integer> {
                         s.epochsDone() + "/" + c.spec().recipe().epochs(), best, c.name()));
             }
             out.println(sweep.cells().size() + " cells in " + sweep.path());
+            rungs(sweep.spec(), out);
             return 0;
+        }
+
+        /**
+         * Per rung of a ladder (none without rungs): its cells and their cost in images seen (epochs ×
+         * training images per epoch), per run (a range when its models differ) and summed over its cells.
+         */
+        static void rungs(SweepSpec spec, PrintWriter out) {
+            if (spec.rungs().isEmpty()) {
+                return;
+            }
+            List<SweepSpec.Cell> cells = spec.cells();
+            List<SweepSpec.Rung> of = spec.rungOfCells();
+            out.println("rungs, by images seen (epochs x training images per epoch):");
+            for (int k = 0; k < spec.rungs().size(); k++) {
+                SweepSpec.Rung rung = spec.rungs().get(k);
+                long min = Long.MAX_VALUE;
+                long max = 0;
+                long sum = 0;
+                int n = 0;
+                for (SweepSpec.Cell c : cells) {
+                    if (of.get(c.index()).equals(rung)) {
+                        long seen = Budget.imagesSeen(c.spec());
+                        min = Math.min(min, seen);
+                        max = Math.max(max, seen);
+                        sum += seen;
+                        n++;
+                    }
+                }
+                out.println(String.format(Locale.ROOT, "  rung %d {%s}: %d cells, %s images per run, %,d in all", k + 1,
+                        rung.describe(), n, min == max ? String.format(Locale.ROOT, "%,d", min)
+                                : String.format(Locale.ROOT, "%,d to %,d", min, max), sum));
+            }
         }
     }
 

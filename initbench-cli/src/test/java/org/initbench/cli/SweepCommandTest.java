@@ -189,6 +189,28 @@ class SweepCommandTest {
         assertThat(r.out()).contains("    0  pending      0/1           resnet20-w0.25-fashion-mnist-zeros-s4", "1 cells in runs/mini");
     }
 
+    /** A ladder: two models × two rungs × one init × two seeds; the plan prices each rung in images seen. */
+    @Test
+    void thePlanOfALadderShowsEachRungsImagesSeen() throws IOException {
+        Path spec = Files.writeString(tmp.resolve("ladder.yaml"), "models:\n"
+                + "  - {arch: resnet20, dataset: fashion-mnist, width: 0.25}\n  - {arch: resnet20, dataset: cifar10}\n"
+                + "inits: [zeros]\nseeds: 0..1\nbatch-size: 16\n"
+                + "rungs:\n  - {epochs: 3, train-subset: 3000}\n  - {epochs: 2}\n");
+        CliTestSupport r = CliTestSupport.exec("sweep", "plan", spec.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("    0  pending      0/3           resnet20-w0.25-fashion-mnist-e3-tr3000-zeros-s0",
+                "    2  pending      0/2           resnet20-w0.25-fashion-mnist-e2-zeros-s0",
+                "    7  pending      0/2           resnet20-cifar10-e2-zeros-s1", "8 cells in runs/ladder",
+                "rungs, by images seen (epochs x training images per epoch):",
+                // 3 × 3,000 per run, 4 runs
+                "  rung 1 {epochs=3, train-subset=3000}: 4 cells, 9,000 images per run, 36,000 in all",
+                // 2 × 60,000 (fashion-mnist) and 2 × 50,000 (cifar10), two runs each
+                "  rung 2 {epochs=2}: 4 cells, 100,000 to 120,000 images per run, 440,000 in all");
+        CliTestSupport flat = CliTestSupport.exec("sweep", "plan", "--arch", "resnet20", "--dataset", "mnist", "--init",
+                "zeros", "--seeds", "0", "--epochs", "1");
+        assertThat(flat.out()).doesNotContain("rungs");
+    }
+
     @Test
     void badInputIsOneLineAndExitTwo() throws IOException {
         Path out = tmp.resolve("s");

@@ -6,21 +6,23 @@ import org.initbench.BadInputException;
 
 /** The supported datasets, with their command-line ids and stored image geometry. */
 public enum DatasetName {
-    CIFAR10("cifar10", 3, 10, 32),
-    CIFAR100("cifar100", 3, 100, 32),
-    FASHION_MNIST("fashion-mnist", 1, 10, 28),
-    MNIST("mnist", 1, 10, 28);
+    CIFAR10("cifar10", 3, 10, 32, 50_000),
+    CIFAR100("cifar100", 3, 100, 32, 50_000),
+    FASHION_MNIST("fashion-mnist", 1, 10, 28, 60_000),
+    MNIST("mnist", 1, 10, 28, 60_000);
 
     private final String id;
     private final int channels;
     private final int numClasses;
     private final int imageSize;
+    private final int trainImages;
 
-    DatasetName(String id, int channels, int numClasses, int imageSize) {
+    DatasetName(String id, int channels, int numClasses, int imageSize, int trainImages) {
         this.id = id;
         this.channels = channels;
         this.numClasses = numClasses;
         this.imageSize = imageSize;
+        this.trainImages = trainImages;
     }
 
     /** The command-line id, also the directory name under a data root. */
@@ -39,6 +41,11 @@ public enum DatasetName {
     /** Stored image height = width (28 for the MNIST family, 32 for CIFAR). */
     public int imageSize() {
         return imageSize;
+    }
+
+    /** Images in the official training split (60,000 for the MNIST family, 50,000 for CIFAR). */
+    public int trainImages() {
+        return trainImages;
     }
 
     /** True for the IDX-format datasets (MNIST, Fashion-MNIST). */

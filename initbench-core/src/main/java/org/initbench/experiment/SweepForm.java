@@ -42,6 +42,9 @@ import org.initbench.model.Models;
  * seeds: 0..4                   # or [0, 1, 2] or "0,1,2"
  * epochs: 8
  * train-subset: 6000
+ * rungs:                        # optional: a ladder of budgets, each multiplying the grid
+ *   - {epochs: 3, train-subset: 3000}
+ *   - {epochs: 16, train-subset: 12000}
  * </pre>
  */
 public final class SweepForm {
@@ -52,6 +55,7 @@ public final class SweepForm {
     @JsonProperty("inits") public JsonNode inits;
     @JsonProperty("seeds") public JsonNode seeds;
     @JsonProperty("log-layer-stats") public Integer logLayerStats;
+    @JsonProperty("rungs") public List<Map<String, Object>> rungs;
 
     /**
      * The recipe knobs this form sets, by key ({@link Recipe#keys}: {@code epochs}, {@code batch-size},
@@ -188,6 +192,7 @@ public final class SweepForm {
         f.inits = pick(flags.inits, inits);
         f.seeds = pick(flags.seeds, seeds);
         f.logLayerStats = pick(flags.logLayerStats, logLayerStats);
+        f.rungs = pick(flags.rungs, rungs);
         f.recipe.putAll(recipe);
         f.recipe.putAll(flags.recipe);
         return f;
@@ -230,8 +235,18 @@ public final class SweepForm {
         for (String s : list("seeds", seeds, s -> List.of(s))) {
             seedList.addAll(SweepSpec.parseSeeds(s));
         }
+        List<SweepSpec.Rung> ladder = new ArrayList<>();
+        if (rungs != null) {
+            for (int i = 0; i < rungs.size(); i++) {
+                try {
+                    ladder.add(new SweepSpec.Rung(rungs.get(i)));
+                } catch (BadInputException e) {
+                    throw new BadInputException("rungs[" + i + "]: " + e.getMessage());
+                }
+            }
+        }
         return new SweepSpec(name != null ? name : "sweep", pairs, initList, seedList, Recipe.SEED.with(recipe),
-                pick(logLayerStats, 0));
+                pick(logLayerStats, 0), ladder);
     }
 
     /** A field that is a string (split by {@code split}), a number, or a list of those. */

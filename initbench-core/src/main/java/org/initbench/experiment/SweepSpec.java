@@ -1,5 +1,6 @@
 package org.initbench.experiment;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -7,6 +8,7 @@ import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,11 +24,13 @@ import org.initbench.model.Models;
 
 /**
  * A grid of runs (design §7): models (arch × dataset pairs, each with optional overrides of the
- * recipe) × inits × seeds, all with one training recipe. What {@code initbench sweep} reads from
- * flags or a spec file and stores as the sweep directory's {@code sweep.json}; its {@link #cells}
- * are the runs, in a fixed order that {@code --index} and Slurm array task ids refer to. Its JSON is
- * flat: name, models, inits, seeds, then the recipe's fields, with {@code logLayerStats} after
- * {@code norm} where sweeps have always stored it.
+ * recipe) × rungs (optional budgets: a ladder of cheap proxies up to the real run) × inits × seeds,
+ * all with one training recipe. What {@code initbench sweep} reads from flags or a spec file and
+ * stores as the sweep directory's {@code sweep.json}; its {@link #cells} are the runs, in a fixed
+ * order that {@code --index} and Slurm array task ids refer to. Its JSON is flat: name, models,
+ * inits, seeds, {@code rungs} (only when there are some, so sweeps without rungs are stored as
+ * before), then the recipe's fields, with {@code logLayerStats} after {@code norm} where sweeps have
+ * always stored it.
  *
  * @param name the sweep's name (the spec file's name without extension, or {@code sweep})
  * @param models the arch/dataset pairs, in order
@@ -36,6 +40,9 @@ import org.initbench.model.Models;
  * @param logLayerStats record per-layer statistics every this many training steps in each run
  *     ({@code --log-layer-stats}); 0 = off, the default, and then absent from {@code sweep.json}, so
  *     sweeps stored before the field existed stay equal
+ * @param rungs the budgets each model runs at, each a {@link Rung} of overrides of the budget knobs
+ *     ({@link Budget#KEYS}); empty (the default, and absent from {@code sweep.json}) = one run per
+ *     model, init and seed at the recipe itself
  */
 public record SweepSpec(
         String name,
@@ -43,7 +50,8 @@ public record SweepSpec(
         List<String> inits,
         List<Long> seeds,
         @JsonUnwrapped Recipe recipe,
-        @JsonSetter(nulls = Nulls.AS_EMPTY) int logLayerStats) {
+        @JsonSetter(nulls = Nulls.AS_EMPTY) int logLayerStats,
+        List<Rung> rungs) {
 
     /**
      * One arch/dataset pair; non-null fields override the sweep's recipe for its cells (e.g. a width
@@ -66,6 +74,92 @@ public record SweepSpec(
             o.values().removeIf(Objects::isNull);
             return recipe.with(o);
         }
+
+        /** The budget knobs ({@link Budget#KEYS}) this model overrides. */
+        List<String> budgetOverrides() {
+            List<String> out = new ArrayList<>();
+            Object[] v = {epochs, trainSubset, testSubset, width};
+            for (int i = 0; i < v.length; i++) {
+                if (v[i] != null) {
+                    out.add(Budget.KEYS.get(i));
+                }
+            }
+            return out;
+        }
+    }
+
+    /**
+     * One rung of a ladder: the budget knobs ({@link Budget#KEYS}: epochs, train-subset, test-subset,
+     * width) it sets for every model, by key, in that order. Its JSON is the map itself ({@code
+     * {"epochs": 3, "train-subset": 3000}}), as the spec file writes it.
+     *
+     * @param overrides the knobs it sets, each a value of the knob's type (Integer or Double)
+     */
+    public record Rung(@JsonValue Map<String, Object> overrides) {
+        /** Checks the keys and converts the values to the knobs' types; a problem is a {@link BadInputException}. */
+        @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+        public Rung {
+            if (overrides == null || overrides.isEmpty()) {
+                throw new BadInputException("a rung must set at least one of " + Budget.KEYS);
+            }
+            for (String k : overrides.keySet()) {
+                if (!Budget.KEYS.contains(k)) {
+                    throw new BadInputException("a rung sets '" + k + "'; rungs set only the budget knobs "
+                            + Budget.KEYS + " (a different lr, norm, … is another experiment, not a cheaper one)");
+                }
+            }
+            Map<String, Object> typed = new LinkedHashMap<>();
+            for (String k : Budget.KEYS) {
+                if (overrides.containsKey(k)) {
+                    typed.put(k, typed(k, overrides.get(k)));
+                }
+            }
+            overrides = Collections.unmodifiableMap(typed);
+        }
+
+        private static Object typed(String key, Object v) {
+            if (!(v instanceof Number n)) {
+                throw new BadInputException("rung field '" + key + "' must be a number, got " + v);
+            }
+            if (Recipe.type(key) == double.class) {
+                return n.doubleValue();
+            }
+            if (n.doubleValue() != Math.rint(n.doubleValue()) || Math.abs(n.doubleValue()) > Integer.MAX_VALUE) {
+                throw new BadInputException("rung field '" + key + "' must be a whole number, got " + v);
+            }
+            return n.intValue();
+        }
+
+        /** {@code recipe} with this rung's knobs. */
+        public Recipe over(Recipe recipe) {
+            return recipe.with(overrides);
+        }
+
+        /**
+         * The rung's part of a cell name: {@code e<epochs>}, {@code tr<train-subset>}, {@code
+         * te<test-subset>} (0 reads {@code all}), joined by {@code -}; the width is left to the name's own
+         * {@code -w<width>}. Empty for a rung that sets only the width.
+         */
+        public String suffix() {
+            List<String> parts = new ArrayList<>();
+            overrides.forEach((k, v) -> {
+                String val = Integer.valueOf(0).equals(v) ? "all" : String.valueOf(v);
+                switch (k) {
+                    case "epochs" -> parts.add("e" + val);
+                    case "train-subset" -> parts.add("tr" + val);
+                    case "test-subset" -> parts.add("te" + val);
+                    default -> { } // width: in the name already when not 1
+                }
+            });
+            return String.join("-", parts);
+        }
+
+        /** {@code key=value} for each knob it sets, comma separated, for people. */
+        public String describe() {
+            List<String> parts = new ArrayList<>();
+            overrides.forEach((k, v) -> parts.add(k + "=" + v));
+            return String.join(", ", parts);
+        }
     }
 
     /** One run of the grid: its index, its directory name under the sweep directory, and its spec. */
@@ -76,6 +170,7 @@ public record SweepSpec(
     /** Checks the grid is not empty and every value is in range; a problem is a {@link BadInputException}. */
     public SweepSpec {
         models = List.copyOf(models);
+        rungs = rungs == null ? List.of() : List.copyOf(rungs);
         inits = inits.stream().map(i -> InitFile.isFileSpec(i) ? InitFile.parse(i).spec() : i).toList();
         seeds = List.copyOf(seeds);
         Objects.requireNonNull(recipe, "recipe");
@@ -93,11 +188,31 @@ public record SweepSpec(
         if (logLayerStats < 0) {
             throw new BadInputException("log-layer-stats must be positive (every N steps), got " + logLayerStats);
         }
+        if (new HashSet<>(rungs).size() != rungs.size()) {
+            throw new BadInputException("rungs repeat: "
+                    + rungs.stream().map(r -> "{" + r.describe() + "}").toList());
+        }
+        for (Model m : models) {
+            for (Rung r : rungs) {
+                for (String k : m.budgetOverrides()) {
+                    if (r.overrides().containsKey(k)) {
+                        throw new BadInputException("model " + m.arch() + "/" + m.dataset() + " and the rung {"
+                                + r.describe() + "} both set '" + k + "': set it in one place");
+                    }
+                }
+            }
+        }
     }
 
-    /** A sweep without per-layer statistics. */
+    /** A sweep without per-layer statistics or rungs. */
     public SweepSpec(String name, List<Model> models, List<String> inits, List<Long> seeds, Recipe recipe) {
-        this(name, models, inits, seeds, recipe, 0);
+        this(name, models, inits, seeds, recipe, 0, List.of());
+    }
+
+    /** A sweep without rungs. */
+    public SweepSpec(String name, List<Model> models, List<String> inits, List<Long> seeds, Recipe recipe,
+            int logLayerStats) {
+        this(name, models, inits, seeds, recipe, logLayerStats, List.of());
     }
 
     /**
@@ -111,6 +226,9 @@ public record SweepSpec(
         out.put("models", models);
         out.put("inits", inits);
         out.put("seeds", seeds);
+        if (!rungs.isEmpty()) {
+            out.put("rungs", rungs);
+        }
         Map<String, Object> r = JSON.convertValue(recipe, new TypeReference<Map<String, Object>>() {});
         r.forEach((k, v) -> {
             out.put(k, v);
@@ -121,19 +239,40 @@ public record SweepSpec(
         return out;
     }
 
-    /** The runs of the grid: model-major, then init, then seed; names are unique. */
+    /**
+     * The runs of the grid: model-major, then rung, then init, then seed; names are unique (a rung's
+     * {@link Rung#suffix} follows the dataset in its cells' names).
+     */
     public List<Cell> cells() {
         List<Cell> out = new ArrayList<>();
         Set<String> names = new HashSet<>();
+        List<Rung> ladder = rungs.isEmpty() ? Collections.singletonList(null) : rungs;
         for (Model m : models) {
-            for (String init : inits) {
-                for (long seed : seeds) {
-                    TrainSpec spec = new TrainSpec(m.arch(), m.dataset(), init, seed, m.over(recipe));
-                    String name = cellName(spec);
-                    if (!names.add(name)) {
-                        throw new BadInputException("the sweep lists the run " + name + " twice");
+            for (Rung rung : ladder) {
+                Recipe base = rung == null ? recipe : rung.over(recipe);
+                for (String init : inits) {
+                    for (long seed : seeds) {
+                        TrainSpec spec = new TrainSpec(m.arch(), m.dataset(), init, seed, m.over(base));
+                        String name = cellName(spec, rung == null ? "" : rung.suffix());
+                        if (!names.add(name)) {
+                            throw new BadInputException("the sweep lists the run " + name + " twice");
+                        }
+                        out.add(new Cell(out.size(), name, spec));
                     }
-                    out.add(new Cell(out.size(), name, spec));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The rung of each cell, by cell index: null everywhere for a sweep without rungs. */
+    public List<Rung> rungOfCells() {
+        List<Rung> out = new ArrayList<>();
+        List<Rung> ladder = rungs.isEmpty() ? Collections.singletonList(null) : rungs;
+        for (int m = 0; m < models.size(); m++) {
+            for (Rung rung : ladder) {
+                for (int k = 0; k < inits.size() * seeds.size(); k++) {
+                    out.add(rung);
                 }
             }
         }
@@ -146,6 +285,11 @@ public record SweepSpec(
      * written in a file by its language and file name ({@code torch_my_init}, {@code java_MyInit_scale=2}).
      */
     static String cellName(TrainSpec s) {
+        return cellName(s, "");
+    }
+
+    /** {@link #cellName(TrainSpec)} with {@code -<rung>} after the dataset when {@code rung} is not empty. */
+    static String cellName(TrainSpec s, String rung) {
         StringBuilder b = new StringBuilder(s.arch());
         Recipe r = s.recipe();
         if (r.norm() != null && !r.norm().equals(Models.defaultNorm(s.arch()).id())) {
@@ -160,7 +304,11 @@ public record SweepSpec(
             init = InitSpec.format(f.kind().prefix() + ":" + f.stem(), f.options());
         }
         init = init.replace(':', '_').replace(',', '_').replaceAll("[^A-Za-z0-9._=-]", "");
-        return b.append('-').append(s.dataset()).append('-').append(init).append("-s").append(s.seed()).toString();
+        b.append('-').append(s.dataset());
+        if (!rung.isEmpty()) {
+            b.append('-').append(rung);
+        }
+        return b.append('-').append(init).append("-s").append(s.seed()).toString();
     }
 
     /**

@@ -187,7 +187,7 @@ public final class Plots {
         st.setChartBackgroundColor(Color.WHITE);
     }
 
-    private static byte[] png(Chart<?, ?> chart) throws IOException {
+    static byte[] png(Chart<?, ?> chart) throws IOException {
         return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
     }
 
@@ -326,7 +326,7 @@ public final class Plots {
         return chart;
     }
 
-    private static void titleFont(Styler st, String title) {
+    static void titleFont(Styler st, String title) {
         st.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, title.length() > 80 ? 11 : 14));
     }
 

@@ -10,6 +10,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.initbench.BadInputException;
 import org.initbench.experiment.RunDirectory;
 
@@ -23,16 +24,18 @@ import org.initbench.experiment.RunDirectory;
  * test accuracy in percent, mean ± sample std (n) over done runs, other runs counted after the
  * value); the paired comparison against the baseline over matched seeds (mean Δ, 95% t confidence
  * interval, paired t-test p, Wilcoxon signed-rank p from 6 pairs); convergence speed (epochs to 90%
- * and 99% of the baseline's mean best accuracy); the plots of {@link Plots}; the runs not in the
- * means with their status and reason.
+ * and 99% of the baseline's mean best accuracy); when the runs hold a ladder of budgets, the {@link
+ * Fidelity} of its cheap rungs (and {@code fidelity.csv}); the plots of {@link Plots}; the runs not in
+ * the means with their status and reason.
  *
- * <p>About 330 lines, over the 300-line guide: one short method per section of the one {@link Doc} that
+ * <p>About 360 lines, over the 300-line guide: one short method per section of the one {@link Doc} that
  * renders both the Markdown and the HTML, kept in the order the report reads.
  */
 public final class Report {
     public static final String CSV = "results.csv";
     public static final String MARKDOWN = "report.md";
     public static final String HTML = "report.html";
+    public static final String FIDELITY_CSV = "fidelity.csv";
     public static final String PLOTS = "plots";
 
     private Report() {}
@@ -78,11 +81,40 @@ public final class Report {
             plotNames.add(names);
         }
 
+        List<Fidelity.Ladder> ladders = Fidelity.of(a);
+        List<List<Plots.Plot>> ladderPlots = new ArrayList<>();
+        List<List<String>> ladderPlotNames = new ArrayList<>();
+        for (int i = 0; i < ladders.size(); i++) {
+            Files.createDirectories(plotDir);
+            List<Plots.Plot> ps = FidelityReport.plots(a, ladders.get(i));
+            List<String> names = new ArrayList<>();
+            for (Plots.Plot p : ps) {
+                String name = String.format(Locale.ROOT, "fidelity-%02d-%s-%s.png", i + 1, slug(ladders.get(i).label()),
+                        p.kind());
+                atomicWrite(plotDir.resolve(name), p.png());
+                plotFiles.add(plotDir.resolve(name));
+                names.add(PLOTS + "/" + name);
+            }
+            ladderPlots.add(ps);
+            ladderPlotNames.add(names);
+        }
+
         List<String> header = new ArrayList<>(List.of("init"));
         a.columns().forEach(c -> header.add(c.label()));
         List<List<String>> rows = seed000Rows(a);
         String table = Doc.markdownTable(header, rows);
-        Doc doc = document(runsDir, a, header, rows, plotsPerColumn, plotNames);
+        Doc doc = document(runsDir, a, header, rows, plotsPerColumn, plotNames, d -> {
+            if (!ladders.isEmpty()) {
+                FidelityReport.section(d, a, ladders, ladderPlots, ladderPlotNames);
+            }
+        });
+        Path fidelity = out.resolve(FIDELITY_CSV);
+        if (ladders.isEmpty()) {
+            Files.deleteIfExists(fidelity); // an earlier report's: these runs have no ladder
+            fidelity = null;
+        } else {
+            atomicWrite(fidelity, FidelityReport.csv(a, ladders).getBytes(StandardCharsets.UTF_8));
+        }
 
         Path csv = out.resolve(CSV);
         Path md = out.resolve(MARKDOWN);
@@ -90,7 +122,7 @@ public final class Report {
         atomicWrite(csv, ResultsCsv.render(a).getBytes(StandardCharsets.UTF_8));
         atomicWrite(md, doc.markdown().getBytes(StandardCharsets.UTF_8));
         atomicWrite(html, doc.html("initbench report: " + runsDir.getFileName()).getBytes(StandardCharsets.UTF_8));
-        return new ReportOutput(csv, md, html, plotFiles, table, runs.size());
+        return new ReportOutput(csv, md, html, fidelity, plotFiles, table, runs.size());
     }
 
     /**
@@ -135,7 +167,7 @@ public final class Report {
     }
 
     private static Doc document(Path runsDir, Analysis a, List<String> header, List<List<String>> rows,
-            List<List<Plots.Plot>> plots, List<List<String>> plotNames) {
+            List<List<Plots.Plot>> plots, List<List<String>> plotNames, Consumer<Doc> fidelity) {
         Doc d = new Doc();
         d.heading(1, "initbench report");
         Map<RunStatus, Integer> counts = new EnumMap<>(RunStatus.class);
@@ -173,6 +205,7 @@ public final class Report {
 
         comparison(d, a);
         convergence(d, a);
+        fidelity.accept(d);
 
         d.heading(2, "Plots");
         d.para("One set per column, from the `done` runs: mean test accuracy per init and epoch (heatmap),"

@@ -121,6 +121,87 @@ class SweepSpecTest {
                 .isEqualTo(on.cells().get(0).spec());
     }
 
+    /** Rungs multiply the grid (models × rungs × inits × seeds); each rung's budget knobs name its cells. */
+    @Test
+    void rungsMultiplyTheGridAndNameTheirCells() throws IOException {
+        SweepSpec s = SweepForm.read(file("ladder.yaml", """
+                models:
+                  - {arch: resnet20, dataset: fashion-mnist}
+                  - {arch: vgg16bn, dataset: fashion-mnist, width: 0.25}
+                inits: [kaiming-normal, orthogonal]
+                seeds: 0..1
+                epochs: 8
+                test-subset: 2000
+                rungs:
+                  - {epochs: 3, train-subset: 3000}
+                  - {train-subset: 12000, epochs: 16}
+                  - {epochs: 1, train-subset: 0, test-subset: 500}
+                """)).toSpec();
+        List<SweepSpec.Cell> cells = s.cells();
+        assertThat(cells).hasSize(2 * 3 * 2 * 2);
+        assertThat(cells.subList(0, 5)).extracting(SweepSpec.Cell::name).containsExactly(
+                "resnet20-fashion-mnist-e3-tr3000-kaiming-normal-s0", "resnet20-fashion-mnist-e3-tr3000-kaiming-normal-s1",
+                "resnet20-fashion-mnist-e3-tr3000-orthogonal-s0", "resnet20-fashion-mnist-e3-tr3000-orthogonal-s1",
+                "resnet20-fashion-mnist-e16-tr12000-kaiming-normal-s0");
+        assertThat(cells.get(8).name()).isEqualTo("resnet20-fashion-mnist-e1-trall-te500-kaiming-normal-s0");
+        assertThat(cells.get(12).name()).isEqualTo("vgg16-w0.25-fashion-mnist-e3-tr3000-kaiming-normal-s0");
+        assertThat(cells.get(17).spec().recipe()).isEqualTo(Recipe.SEED.withEpochs(16).withTrainSubset(12000)
+                .withTestSubset(2000).withWidth(0.25));
+        assertThat(s.rungOfCells().get(17)).isEqualTo(s.rungs().get(1));
+        assertThat(s.rungs().get(1).overrides()).containsExactly(
+                java.util.Map.entry("epochs", 16), java.util.Map.entry("train-subset", 12000));
+        assertThat(Budget.imagesSeen(cells.get(0).spec())).isEqualTo(3L * 3000);
+        assertThat(Budget.imagesSeen(cells.get(8).spec())).isEqualTo(60_000L);
+
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        String stored = json.writeValueAsString(s);
+        assertThat(stored).contains("\"seeds\":[0,1],\"rungs\":[{\"epochs\":3,\"train-subset\":3000},"
+                + "{\"epochs\":16,\"train-subset\":12000},{\"epochs\":1,\"train-subset\":0,\"test-subset\":500}],");
+        SweepSpec back = json.readValue(stored, SweepSpec.class);
+        assertThat(back).isEqualTo(s);
+        assertThat(back.cells()).isEqualTo(cells);
+        SweepSpec flat = SweepForm.read(file("flat.yaml", "arch: resnet20\ndataset: mnist\ninits: zeros\nseeds: 0\n"))
+                .toSpec();
+        assertThat(flat.rungs()).isEmpty();
+        assertThat(json.writeValueAsString(flat)).doesNotContain("rungs");
+        assertThat(flat.cells().get(0).name()).isEqualTo("resnet20-mnist-zeros-s0");
+    }
+
+    /** sweep.json written before rungs existed reads without rungs and writes back byte for byte; one with rungs too. */
+    @Test
+    void storedSweepsWithoutRungsKeepTheirBytesAndRungsRoundTrip() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper()
+                .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
+        SweepSpec old = json.readValue(RecipeTest.SWEEP, SweepSpec.class);
+        assertThat(old.rungs()).isEmpty();
+        assertThat(json.writeValueAsString(old)).isEqualTo(RecipeTest.SWEEP);
+        String laddered = RecipeTest.SWEEP.replace("\"seeds\" : [ 0, 1 ],\n", "\"seeds\" : [ 0, 1 ],\n"
+                + "  \"rungs\" : [ {\n    \"epochs\" : 1\n  }, {\n    \"epochs\" : 2,\n    \"width\" : 0.5\n  } ],\n");
+        SweepSpec ladder = json.readValue(laddered, SweepSpec.class);
+        assertThat(ladder.rungs()).extracting(SweepSpec.Rung::describe).containsExactly("epochs=1", "epochs=2, width=0.5");
+        assertThat(json.writeValueAsString(ladder)).isEqualTo(laddered);
+        assertThat(ladder.cells()).hasSize(2 * old.cells().size());
+        assertThat(ladder.cells().get(4).spec().recipe().width()).isEqualTo(0.5);
+    }
+
+    @Test
+    void rungsSetOnlyBudgetKnobsOnceAndNeverTwice() throws IOException {
+        String grid = "arch: resnet20\ndataset: mnist\ninits: zeros\nseeds: 0\n";
+        assertThatThrownBy(() -> SweepForm.read(file("a.yaml", grid + "rungs:\n  - {lr: 0.05}\n")).toSpec())
+                .isInstanceOf(BadInputException.class).hasMessageStartingWith("rungs[0]: a rung sets 'lr'");
+        assertThatThrownBy(() -> SweepForm.read(file("b.yaml", grid + "rungs:\n  - {epochs: 2.5}\n")).toSpec())
+                .hasMessage("rungs[0]: rung field 'epochs' must be a whole number, got 2.5");
+        assertThatThrownBy(() -> SweepForm.read(file("c.yaml", grid + "rungs:\n  - {epochs: 2}\n  - {epochs: 2}\n"))
+                .toSpec()).hasMessageContaining("rungs repeat");
+        assertThatThrownBy(() -> SweepForm.read(file("d.yaml", grid + "rungs:\n  - {}\n")).toSpec())
+                .hasMessageContaining("a rung must set at least one of");
+        assertThatThrownBy(() -> SweepForm.read(file("e.yaml", "models:\n  - {arch: resnet20, dataset: mnist, epochs: 4}\n"
+                + "inits: zeros\nseeds: 0\nrungs:\n  - {epochs: 2}\n")).toSpec())
+                .hasMessageContaining("model resnet20/mnist and the rung {epochs=2} both set 'epochs'");
+        assertThatThrownBy(() -> SweepForm.read(file("f.yaml", grid + "rungs:\n  - {epochs: 0}\n")).toSpec().cells())
+                .hasMessageContaining("--epochs must be positive");
+    }
+
     @Test
     void initListsKeepTheirOwnOptions() {
         assertThat(SweepSpec.splitInits("kaiming-normal:mode=fan_in,a=0, orthogonal,fixup:depth=3"))
