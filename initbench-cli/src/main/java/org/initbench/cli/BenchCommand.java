@@ -21,6 +21,7 @@ import org.initbench.perf.ThroughputBench;
 import org.initbench.perf.TorchReference;
 import org.initbench.perf.WorkerPlan;
 import org.initbench.perf.WorkerPlanBench;
+import org.initbench.train.Precision;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -58,6 +59,7 @@ public final class BenchCommand implements Callable<Integer> {
     int repeats;
 
     @Mixin RecipeOptions.Width width;
+    @Mixin RecipeOptions.PrecisionChoice precision;
 
     @Option(names = "--inits", split = ",", defaultValue = "orthogonal,autoinit,pa-rewiring,lsuv",
             description = "Inits whose time to apply is measured (\"\" for none); default ${DEFAULT-VALUE}.")
@@ -133,7 +135,13 @@ public final class BenchCommand implements Callable<Integer> {
             TorchReference.check(python);
         }
         Map<String, Path> traces = traces();
-        ThroughputBench.Config config = new ThroughputBench.Config(batchSize, warmup, steps, repeats, width, inits);
+        Precision p = Precision.parse(precision.value);
+        if (compareTorch && p != Precision.FP32) {
+            throw new BadInputException("--compare-torch measures fp32 only; drop it or use --precision fp32");
+        }
+        ThroughputBench.Config config =
+                new ThroughputBench.Config(batchSize, warmup, steps, repeats, width, inits, p.id());
+        p.hardwareNotice(d, line -> spec.commandLine().getErr().println(line));
         PrintWriter out = spec.commandLine().getOut();
         List<ThroughputBench.ArchResult> results = new ArrayList<>();
         for (String a : archs) {
@@ -154,7 +162,8 @@ public final class BenchCommand implements Callable<Integer> {
         }
         List<BenchComparison> comparison = BenchComparison.of(results, gemm, torch);
         Map<String, Object> env = ThroughputBench.environment(d);
-        StringBuilder table = new StringBuilder(ThroughputBench.markdown(results)).append('\n')
+        StringBuilder table = new StringBuilder("Precision: " + p.id() + ".\n\n")
+                .append(ThroughputBench.markdown(results)).append('\n')
                 .append(BenchComparison.markdown(comparison, gemm));
         for (ThroughputBench.ArchResult r : results) {
             if (r.profile() != null) {

@@ -15,8 +15,8 @@ import picocli.CommandLine.Spec;
  * Every knob of the training {@link Recipe} as a flag, shared by {@code train} and {@code sweep}: the
  * flag is {@code --} and the knob's key ({@code --batch-size} for {@code batchSize}), its default the
  * seed's recipe ({@link Recipe#SEED}). {@code bench} and {@code inspect} mix in the parts that apply to
- * them: {@link BatchSize}, {@link Width}, {@link NormChoice}. A new knob: its component in {@link
- * Recipe}, and its flag here.
+ * them: {@link BatchSize}, {@link Width}, {@link NormChoice}, {@link PrecisionChoice} ({@code bench}). A
+ * new knob: its component in {@link Recipe}, and its flag here.
  */
 final class RecipeOptions {
     @Spec CommandSpec self;
@@ -24,6 +24,7 @@ final class RecipeOptions {
     @Mixin BatchSize batchSize;
     @Mixin Width width;
     @Mixin NormChoice norm;
+    @Mixin PrecisionChoice precision;
 
     @Option(names = "--epochs", description = "Epochs (cosine period); default ${DEFAULT-VALUE}.")
     int epochs = Recipe.SEED.epochs();
@@ -80,6 +81,14 @@ final class RecipeOptions {
         @Option(names = "--norm", paramLabel = "<norm>", description = "Norm variant: bn, none (Fixup's"
                 + " architecture for ResNets) or weightnorm; default the arch's own (bn; none for plaincnn).")
         String value = Recipe.SEED.norm();
+    }
+
+    /** {@code --precision}. */
+    static final class PrecisionChoice {
+        @Option(names = "--precision", paramLabel = "<precision>", description = "fp32, or bf16: autocast-style"
+                + " mixed precision (convs and linears in bf16 from fp32 master weights; BN statistics, loss and"
+                + " SGD in fp32); default ${DEFAULT-VALUE}.")
+        String value = Recipe.SEED.precision();
     }
 
     /** The recipe the flags give: every knob at its flag's value. */

@@ -63,6 +63,15 @@ class TrainCommandTest {
     }
 
     @Test
+    void bf16RunRecordsItsPrecision(@TempDir Path tmp) throws IOException {
+        CliTestSupport r = exec(train(tmp.resolve("run"), "--precision", "bf16"));
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(Files.readString(tmp.resolve("run/spec.json"))).contains("\"precision\" : \"bf16\"");
+        assertThat(Files.readString(tmp.resolve("run/manifest.json"))).contains("\"precision\" : \"bf16\"");
+        assertThat(Files.readString(tmp.resolve("run/metrics.jsonl"))).doesNotContain("NaN");
+    }
+
+    @Test
     void divergenceExitsWithOne(@TempDir Path tmp) {
         CliTestSupport r = exec(train(tmp.resolve("run"), "--lr", "1e30"));
         assertThat(r.exitCode()).isEqualTo(1);
@@ -85,7 +94,8 @@ class TrainCommandTest {
                 Arguments.of(List.of("--init", "fixup-original"), "fixup-original needs a norm-free ResNet: --norm none"),
                 Arguments.of(List.of("--arch", "plaincnn", "--norm", "bn"), "plaincnn has no batch norm"),
                 Arguments.of(List.of("--warmup-epochs", "2"), "--warmup-epochs must be in [0, epochs = 1], got 2"),
-                Arguments.of(List.of("--warmup-epochs", "-1"), "--warmup-epochs must be in [0, epochs = 1], got -1"));
+                Arguments.of(List.of("--warmup-epochs", "-1"), "--warmup-epochs must be in [0, epochs = 1], got -1"),
+                Arguments.of(List.of("--precision", "fp16"), "--precision must be fp32, bf16, got 'fp16'"));
     }
 
     @ParameterizedTest

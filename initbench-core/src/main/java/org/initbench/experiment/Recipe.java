@@ -16,6 +16,7 @@ import java.util.Map;
 import org.initbench.BadInputException;
 import org.initbench.model.Norm;
 import org.initbench.train.CosineSchedule;
+import org.initbench.train.Precision;
 import org.initbench.train.SgdConfig;
 
 /**
@@ -55,6 +56,8 @@ import org.initbench.train.SgdConfig;
  *     for every parameter) is absent from the JSON, as for {@code validation}
  * @param warmupEpochs a linear learning-rate warm-up per step over this many epochs, multiplied into
  *     the cosine ({@link CosineSchedule}); 0 (the seed's recipe: no warm-up) is absent from the JSON
+ * @param precision {@link Precision} id: {@code fp32} (the seed's recipe, absent from the JSON; JSON
+ *     without it reads as fp32) or {@code bf16} (autocast-style mixed precision)
  */
 public record Recipe(
         int epochs,
@@ -69,13 +72,15 @@ public record Recipe(
         String norm,
         @JsonInclude(JsonInclude.Include.NON_DEFAULT) @JsonSetter(nulls = Nulls.AS_EMPTY) boolean validation,
         @JsonInclude(JsonInclude.Include.NON_DEFAULT) @JsonSetter(nulls = Nulls.AS_EMPTY) boolean fixupScalarLr,
-        @JsonInclude(JsonInclude.Include.NON_DEFAULT) @JsonSetter(nulls = Nulls.AS_EMPTY) int warmupEpochs) {
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) @JsonSetter(nulls = Nulls.AS_EMPTY) int warmupEpochs,
+        @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = Fp32.class) String precision) {
 
     /**
      * The seed's recipe: SGD lr 0.1, momentum 0.9, weight decay 5e-4, batch 128, cosine over 200
      * epochs, whole splits, full width, each arch's own norm, evaluated on the test split.
      */
-    public static final Recipe SEED = new Recipe(200, 128, 0.1, 0.9, 5e-4, false, 0, 0, 1.0, null, false, false, 0);
+    public static final Recipe SEED =
+            new Recipe(200, 128, 0.1, 0.9, 5e-4, false, 0, 0, 1.0, null, false, false, 0, "fp32");
 
     private static final RecordComponent[] COMPONENTS = Recipe.class.getRecordComponents();
 
@@ -109,6 +114,8 @@ public record Recipe(
             norm = Norm.parse(norm).id();
         }
         new CosineSchedule(lr, epochs, warmupEpochs); // checks warmupEpochs
+        // absent from JSON written before the knob: fp32
+        precision = precision == null || precision.isEmpty() ? Precision.FP32.id() : Precision.parse(precision).id();
     }
 
     public Recipe withEpochs(int v) {
@@ -162,6 +169,16 @@ public record Recipe(
 
     public Recipe withWarmupEpochs(int v) {
         return with("warmup-epochs", v);
+    }
+
+    /** With this precision id ({@code fp32}, {@code bf16}). */
+    public Recipe withPrecision(String v) {
+        return with("precision", v);
+    }
+
+    /** The recipe's {@link Precision}. */
+    public Precision precisionMode() {
+        return Precision.parse(precision);
     }
 
     /** The learning rate schedule: cosine over {@code epochs} with {@code warmupEpochs} of warm-up. */
@@ -233,6 +250,19 @@ public record Recipe(
     /** {@code batchSize} → {@code batch-size}. */
     static String kebab(String camel) {
         return camel.replaceAll("([A-Z])", "-$1").toLowerCase(Locale.ROOT);
+    }
+
+    /** Leaves {@code precision} out of the JSON at its seed value, so files written before the knob stay the same. */
+    static final class Fp32 {
+        @Override
+        public boolean equals(Object o) {
+            return o == null || Precision.FP32.id().equals(o);
+        }
+
+        @Override
+        public int hashCode() {
+            return 0;
+        }
     }
 
     private static void positive(String name, int v) {

@@ -303,6 +303,7 @@ public final class TrainingRun {
                         ? "validation: " + test.size() + " images held out of the training split, never trained on"
                         : "test split");
                 manifest.put("device", Devices.describe(device));
+                manifest.put("precision", recipe.precision());
                 manifest.put("batches_prepared_on", feed.placement());
                 if (layerStats != null) {
                     manifest.put("layer_stats", layerStats.describe());
@@ -313,7 +314,8 @@ public final class TrainingRun {
                 dir.writeJson(RunDirectory.MANIFEST, manifest);
                 state = new Checkpoint.State(0, 0, 0, 0, 0, List.of());
             }
-            ParameterStore ps = new ParameterStore(root, false);
+            recipe.precisionMode().hardwareNotice(device, listener::notice);
+            ParameterStore ps = recipe.precisionMode().store(net, root);
             CosineSchedule schedule = recipe.schedule();
 
             double best = state.best();

@@ -22,7 +22,8 @@ import ai.djl.util.PairList;
  * through, so a diverging run still shows in its loss). Gradients: 1 on (0, 6) and 0 below 0 and
  * above 6, as {@code hardtanh}; 0 at exactly 0 ({@code relu}'s strict mask), as {@code hardtanh},
  * which matters where a BN with γ = 0 feeds it exact zeros; 1 at exactly 6, where {@code hardtanh}
- * gives 0 and DJL's {@code minimum} gives ½ (an activation lands exactly on 6.0f only by chance).
+ * gives 0 and DJL's {@code minimum} gives ½ (an activation lands exactly on 6.0f only by chance). A bf16
+ * input gives a bf16 output.
  */
 public final class Relu6 extends AbstractBlock {
     /** The name {@link ModelGraph} shows, as for DJL's own ReLU6 block. */
@@ -36,7 +37,11 @@ public final class Relu6 extends AbstractBlock {
             return x.clip(0, SIX);
         }
         NDArray r = Activation.relu(x);
-        return NDArrays.where(r.gt(SIX), r.getManager().create(SIX).broadcast(r.getShape()), r);
+        NDArray six = r.getManager().create(SIX);
+        if (Bf16.is(r)) { // a float32 six would promote the result to float32
+            six = Bf16.toBf16(six, r.getManager());
+        }
+        return NDArrays.where(r.gt(SIX), six.broadcast(r.getShape()), r);
     }
 
     @Override

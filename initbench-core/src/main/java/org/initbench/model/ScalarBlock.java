@@ -11,7 +11,8 @@ import ai.djl.util.PairList;
 /**
  * One learned scalar, added to or multiplied with the whole input (Fixup's scalar biases and
  * multiplier): {@code x + b} with parameter {@code bias}, or {@code x · s} with parameter {@code
- * weight}, each of shape [1] as in PyTorch's {@code nn.Parameter(torch.zeros(1))}.
+ * weight}, each of shape [1] as in PyTorch's {@code nn.Parameter(torch.zeros(1))}. On a bf16 input
+ * (mixed precision) the op runs in float32 by type promotion and its result is cast back to bf16.
  */
 final class ScalarBlock extends AbstractBlock implements MomentRule {
     private final boolean multiply;
@@ -32,7 +33,10 @@ final class ScalarBlock extends AbstractBlock implements MomentRule {
             PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
         NDArray v = ps.getValue(value, x.getDevice(), training);
-        return new NDList(multiply ? x.mul(v) : x.add(v));
+        NDArray y = multiply ? x.mul(v) : x.add(v);
+        // bf16 x with the float32 [1] parameter promotes to float32 (as autocast computes it); the output
+        // keeps the input's dtype, so the next conv gets bf16 as under autocast
+        return new NDList(Bf16.is(x) ? Bf16.like(y, x, x.getManager()) : y);
     }
 
     /** At init the scalars are neutral (bias 0, multiplier 1, {@code InitContext.initScalar}): identity. */

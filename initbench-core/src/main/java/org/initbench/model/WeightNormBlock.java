@@ -22,6 +22,9 @@ import ai.djl.util.PairList;
  * <p>One guard PyTorch lacks: ‖v‖ is computed as √(Σv² + {@link Float#MIN_NORMAL}), so an all-zero
  * row (g = 0, v = 0, where PyTorch yields NaN) gives a zero weight and finite gradients; for any
  * other row the result is PyTorch's to float precision.
+ *
+ * <p>On a bf16 input (mixed precision) w is still computed in float32 from the float32 parameters; w and
+ * the bias are then cast to bf16 for the conv or linear, as autocast casts a layer's weight.
  */
 final class WeightNormBlock extends AbstractBlock {
     private final boolean conv;
@@ -86,6 +89,10 @@ final class WeightNormBlock extends AbstractBlock {
         NDArray w = effectiveWeight(ps.getValue(v, x.getDevice(), training),
                 ps.getValue(g, x.getDevice(), training), x.getManager());
         NDArray b = ps.getValue(bias, x.getDevice(), training);
+        if (Bf16.is(x)) { // mixed precision: w computed in float32, the conv or linear in bf16
+            w = Bf16.toBf16(w, x.getManager());
+            b = Bf16.toBf16(b, x.getManager());
+        }
         if (!conv) {
             return Linear.linear(x, w, b);
         }

@@ -31,6 +31,7 @@ import org.initbench.init.SampleBatch;
 import org.initbench.model.Models;
 import org.initbench.model.Network;
 import org.initbench.train.Devices;
+import org.initbench.train.Precision;
 import org.initbench.train.Sgd;
 import org.initbench.train.TrainStep;
 
@@ -53,7 +54,18 @@ public final class ThroughputBench {
      * @param width channel width multiplier (1 = the benchmark's models)
      * @param inits init specs whose time to apply is measured
      */
-    public record Config(int batchSize, int warmup, int steps, int repeats, double width, List<String> inits) {}
+    public record Config(int batchSize, int warmup, int steps, int repeats, double width, List<String> inits,
+            String precision) {
+        /** Checks the precision ({@link Precision#parse}) and keeps its id. */
+        public Config {
+            precision = Precision.parse(precision).id();
+        }
+
+        /** As the canonical constructor, in fp32. */
+        public Config(int batchSize, int warmup, int steps, int repeats, double width, List<String> inits) {
+            this(batchSize, warmup, steps, repeats, width, inits, Precision.FP32.id());
+        }
+    }
 
     /** Images per second over the repetitions. */
     public record Rate(double median, double min, double max, int repeats) {
@@ -114,7 +126,7 @@ public final class ThroughputBench {
             Models.materialize(net, root);
             InitContext.apply(net, registry.resolve("kaiming-normal").strategy(), 1);
             Sgd sgd = new Sgd(net.trainableParameters(), Recipe.SEED.sgd(), root);
-            ParameterStore ps = new ParameterStore(root, false);
+            ParameterStore ps = Precision.parse(c.precision()).store(net, root);
             for (int i = 0; i < c.warmup(); i++) {
                 TrainStep.train(net, ps, sgd, root, batch, 0.01);
                 TrainStep.eval(net, ps, root, batch);

@@ -8,13 +8,16 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import org.initbench.data.Batch;
 import org.initbench.data.BatchSource;
+import org.initbench.model.Bf16;
 import org.initbench.model.Network;
 
 /**
  * One step of the loop, shared by training runs and the throughput measurements: an SGD step on
  * one batch (forward in train mode, mean cross-entropy as {@code nn.CrossEntropyLoss()}, backward,
  * the update unless the loss is not finite), an evaluation step with BN in eval mode, and a pass
- * over an evaluation split. Each batch runs in its own sub-{@link NDManager}.
+ * over an evaluation split. Each batch runs in its own sub-{@link NDManager}. With a {@link
+ * MixedPrecisionStore} ({@link Precision#BF16}) the batch is cast to bf16 before the forward, the store's
+ * parameter casts live in the step's sub-manager, and the logits are cast to float32 before the loss.
  */
 public final class TrainStep {
     private TrainStep() {}
@@ -39,9 +42,12 @@ public final class TrainStep {
             NDArray y = in.get(1);
             NDArray logits;
             NDArray loss;
-            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                logits = probe == null ? net.block().forward(ps, new NDList(x), true).singletonOrThrow()
-                        : probe.forward(ps, x);
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector();
+                    MixedPrecisionStore.Scope casts = scope(ps, step)) {
+                NDArray in0 = input(ps, x, step);
+                logits = probe == null ? net.block().forward(ps, new NDList(in0), true).singletonOrThrow()
+                        : probe.forward(ps, in0);
+                logits = Bf16.toFloat32(logits, step);
                 loss = crossEntropy(logits, y, net.numClasses());
                 gc.backward(loss);
             }
@@ -80,10 +86,24 @@ public final class TrainStep {
         try (NDManager step = root.newSubManager()) {
             NDList in = batch.arrays(step);
             NDArray y = in.get(1);
-            NDArray logits = net.block().forward(ps, new NDList(in.get(0)), false).singletonOrThrow();
+            NDArray logits;
+            try (MixedPrecisionStore.Scope casts = scope(ps, step)) {
+                logits = net.block().forward(ps, new NDList(input(ps, in.get(0), step)), false).singletonOrThrow();
+            }
+            logits = Bf16.toFloat32(logits, step);
             return new Result(crossEntropy(logits, y, net.numClasses()).getFloat(),
                     logits.argMax(1).eq(y).sum().getLong());
         }
+    }
+
+    /** The step's scope for a mixed-precision store's casts; a no-op for a plain store. */
+    private static MixedPrecisionStore.Scope scope(ParameterStore ps, NDManager step) {
+        return ps instanceof MixedPrecisionStore mp ? mp.scope(step) : () -> {};
+    }
+
+    /** The batch as the forward takes it: cast to bf16 for a mixed-precision store, else as it is. */
+    private static NDArray input(ParameterStore ps, NDArray x, NDManager step) {
+        return ps instanceof MixedPrecisionStore ? Bf16.toBf16(x, step) : x;
     }
 
     /** Mean cross-entropy of logits against integer labels, as {@code nn.CrossEntropyLoss()}. */

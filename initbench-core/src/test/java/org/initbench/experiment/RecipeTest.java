@@ -104,9 +104,24 @@ class RecipeTest {
     }
 
     @Test
+    void precisionIsInTheJsonOnlyWhenNotFp32() throws Exception {
+        Recipe small = Recipe.SEED.withEpochs(1).withTrainSubset(1000).withTestSubset(500).withNorm("bn");
+        TrainSpec fp32 = new TrainSpec("resnet20", "fashion-mnist", "pytorch-default", 0, small);
+        TrainSpec bf16 = new TrainSpec("resnet20", "fashion-mnist", "pytorch-default", 0, small.withPrecision("BF16"));
+        assertThat(Recipe.SEED.precision()).isEqualTo("fp32");
+        assertThat(RunDirectory.JSON.writeValueAsString(fp32)).doesNotContain("precision");
+        String json = RunDirectory.JSON.writeValueAsString(bf16);
+        assertThat(json).contains("\"precision\" : \"bf16\"");
+        assertThat(RunDirectory.JSON.readValue(json, TrainSpec.class)).isEqualTo(bf16);
+        assertThat(bf16.recipe().precisionMode()).isEqualTo(org.initbench.train.Precision.BF16);
+        assertThat(bf16).isNotEqualTo(fp32);
+    }
+
+    @Test
     void knobsAreNamedAsTheirFlags() {
         assertThat(Recipe.keys()).containsExactly("epochs", "batch-size", "lr", "momentum", "weight-decay", "nesterov",
-                "train-subset", "test-subset", "width", "norm", "validation", "fixup-scalar-lr", "warmup-epochs");
+                "train-subset", "test-subset", "width", "norm", "validation", "fixup-scalar-lr", "warmup-epochs",
+                "precision");
         assertThat(Recipe.type("batch-size")).isEqualTo(int.class);
         assertThat(Recipe.type("batchSize")).isNull();
         assertThat(Recipe.SEED.withBatchSize(16).values()).containsEntry("batch-size", 16);
