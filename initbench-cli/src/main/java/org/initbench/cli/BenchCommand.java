@@ -70,7 +70,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Mixin RuntimeOptions.DeviceChoice device;
 
     @Option(names = "--compare-torch", description = "Also run pytorch/torch_reference.py (eager PyTorch, same models, "
-            + "step, batch and threads) right after and print Java/PyTorch per arch.")
+            + "step, batch, threads and precision: bf16 runs torch.autocast) right after and print Java/PyTorch per"
+            + " arch.")
     boolean compareTorch;
 
     @Option(names = "--python", defaultValue = TorchReference.DEFAULT_PYTHON,
@@ -136,9 +137,6 @@ public final class BenchCommand implements Callable<Integer> {
         }
         Map<String, Path> traces = traces();
         Precision p = Precision.parse(precision.value);
-        if (compareTorch && p != Precision.FP32) {
-            throw new BadInputException("--compare-torch measures fp32 only; drop it or use --precision fp32");
-        }
         ThroughputBench.Config config =
                 new ThroughputBench.Config(batchSize, warmup, steps, repeats, width, inits, p.id());
         p.hardwareNotice(d, line -> spec.commandLine().getErr().println(line));

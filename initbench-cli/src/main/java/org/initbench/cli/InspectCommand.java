@@ -71,6 +71,8 @@ public final class InspectCommand implements Callable<Integer> {
 
     @Mixin RuntimeOptions.PythonChoice python;
 
+    @Mixin RecipeOptions.PrecisionChoice precision;
+
     @Override
     public Integer call() throws IOException {
         threads.configure();
@@ -81,7 +83,7 @@ public final class InspectCommand implements Callable<Integer> {
 
     private int inspect() throws IOException {
         InspectConfig config = new InspectConfig(arch, dataset, inits, batch.value, InspectConfig.Input.parse(input),
-                seed, width.value, norm.value, predict);
+                seed, width.value, norm.value, predict, precision.value);
         Inspection inspection = Inspection.prepare(config, InitRegistry.load());
         Path dir = out != null ? out : Path.of("inspect", arch + "-" + dataset);
         InspectOutput.checkWritable(dir, force);
@@ -91,6 +93,10 @@ public final class InspectCommand implements Callable<Integer> {
             err.println("initbench: " + notice);
             err.flush();
         });
+        if (!config.precision().equals("fp32")) {
+            w.println("precision " + config.precision() + ": convolutions and linear layers in bf16 from fp32 weights,"
+                    + " as train --precision bf16 runs them; statistics read in fp32");
+        }
         w.print(InspectTable.render(report));
         for (Path p : InspectOutput.write(dir, report, force)) {
             w.println("wrote " + p);

@@ -3,6 +3,7 @@ package org.initbench.diag;
 import java.util.List;
 import java.util.Locale;
 import org.initbench.BadInputException;
+import org.initbench.train.Precision;
 
 /**
  * What {@link Inspection} measures.
@@ -17,9 +18,17 @@ import org.initbench.BadInputException;
  * @param width channel width multiplier
  * @param norm norm variant id, or null for the arch's own
  * @param predict print the analytic prediction for every init, not only for autoinit
+ * @param precision the forward's precision ({@code fp32}, or {@code bf16} as {@code train --precision bf16}
+ *     runs it: statistics are then of the bf16 activations, read in fp32)
  */
 public record InspectConfig(String arch, String dataset, List<String> inits, int batch, Input input, long seed,
-        double width, String norm, boolean predict) {
+        double width, String norm, boolean predict, String precision) {
+
+    /** An fp32 inspection. */
+    public InspectConfig(String arch, String dataset, List<String> inits, int batch, Input input, long seed,
+            double width, String norm, boolean predict) {
+        this(arch, dataset, inits, batch, input, seed, width, norm, predict, Precision.FP32.id());
+    }
 
     /** Where the batch comes from. */
     public enum Input {
@@ -46,6 +55,7 @@ public record InspectConfig(String arch, String dataset, List<String> inits, int
 
     public InspectConfig {
         inits = List.copyOf(inits);
+        precision = Precision.parse(precision).id();
         if (inits.isEmpty()) {
             throw new BadInputException("inspect needs at least one init");
         }

@@ -32,6 +32,7 @@ import org.initbench.init.InitRegistry;
 import org.initbench.init.ResolvedInit;
 import org.initbench.init.SampleBatch;
 import org.initbench.init.builtin.AutoInitPropagation;
+import org.initbench.model.Bf16;
 import org.initbench.model.Layer;
 import org.initbench.model.ModelGraph;
 import org.initbench.model.ModelGraph.Leaf;
@@ -43,6 +44,8 @@ import org.initbench.model.Models;
 import org.initbench.model.Moments;
 import org.initbench.model.Network;
 import org.initbench.model.Norm;
+import org.initbench.train.MixedPrecisionStore;
+import org.initbench.train.Precision;
 import org.initbench.train.TrainStep;
 
 /**
@@ -168,7 +171,10 @@ public final class Inspection {
             NodeStats input;
             double loss;
             NodeStats logits;
-            try (NDManager step = root.newSubManager()) {
+            boolean bf16 = Precision.parse(config.precision()) == Precision.BF16;
+            ParameterStore ps = bf16 ? new MixedPrecisionStore(net, root) : new ParameterStore(root, false);
+            try (NDManager step = root.newSubManager();
+                    MixedPrecisionStore.Scope casts = bf16 ? ((MixedPrecisionStore) ps).scope(step) : () -> { }) {
                 NDArray x = step.create(FloatBuffer.wrap(b.images()), net.inputShape(b.size()));
                 input = measure(x, false);
                 if (init.id().equals("autoinit")) {
@@ -184,15 +190,15 @@ public final class Inspection {
                     y[i] = b.labels()[i];
                 }
                 NDArray labels = step.create(y).toType(DataType.INT64, false);
-                ParameterStore ps = new ParameterStore(root, false);
                 NDArray out;
                 NDArray lossArray;
                 try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                    out = graph.forward(ps, x, true, (node, o) -> {
+                    out = graph.forward(ps, bf16 ? Bf16.toBf16(x, step) : x, true, (node, o) -> {
                         boolean relu = node instanceof Leaf l && (l.op() == Op.RELU || l.op() == Op.RELU6);
-                        stats.put(node, measure(o, relu));
+                        stats.put(node, measure(Bf16.toFloat32(o, step), relu));
                         return true;
                     });
+                    out = Bf16.toFloat32(out, step); // the loss in fp32, as autocast computes it
                     lossArray = TrainStep.crossEntropy(out, labels, net.numClasses());
                     gc.backward(lossArray);
                 }

@@ -86,7 +86,8 @@ public final class TorchReference {
      * @param script the reference script
      * @param archs architectures, measured in this order
      * @param dataset data shape for every arch, or null for each arch's seed cell (as the bench does)
-     * @param config batch size, warm-up, steps and repeats (width must be 1)
+     * @param config batch size, warm-up, steps, repeats (width must be 1) and precision (bf16: PyTorch's own
+     *     {@code torch.autocast} around forward and loss)
      * @param threads intra-op threads
      * @throws BadInputException when the interpreter cannot be started or has no torch
      */
@@ -95,7 +96,7 @@ public final class TorchReference {
         List<String> cmd = new ArrayList<>(List.of(python, script.toString(), "--arch", String.join(",", archs),
                 "--batch-size", Integer.toString(config.batchSize()), "--warmup", Integer.toString(config.warmup()),
                 "--steps", Integer.toString(config.steps()), "--repeats", Integer.toString(config.repeats()),
-                "--threads", Integer.toString(threads)));
+                "--threads", Integer.toString(threads), "--precision", config.precision()));
         if (dataset != null) {
             cmd.addAll(List.of("--dataset", dataset));
         }

@@ -1,6 +1,7 @@
 package org.initbench.diag;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.engine.Engine;
@@ -12,6 +13,7 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -66,6 +68,28 @@ class InspectionTest {
 
     static Inspection.Batch batch(String arch, int size, double width) {
         return Inspection.prepare(config(arch, List.of("zeros"), size, width, false), REGISTRY).loadBatch(null, n -> { });
+    }
+
+    @Test
+    void aBf16InspectionMeasuresWhatTheFp32OneDoesWithinBf16Rounding() {
+        List<InspectReport> both = new ArrayList<>();
+        for (String precision : List.of("fp32", "bf16")) {
+            InspectConfig c = new InspectConfig("resnet20", "fashion-mnist", List.of("kaiming-normal"), 16,
+                    InspectConfig.Input.GAUSSIAN, SEED, 0.25, null, false, precision);
+            Inspection i = Inspection.prepare(c, REGISTRY);
+            both.add(i.run(i.loadBatch(null, n -> { })));
+        }
+        var fp32 = both.get(0).inits().get(0);
+        var bf16 = both.get(1).inits().get(0);
+        assertThat(bf16.network().loss()).isCloseTo(fp32.network().loss(), within(0.03 * fp32.network().loss()));
+        assertThat(bf16.layers()).hasSameSizeAs(fp32.layers());
+        for (int l = 0; l < fp32.layers().size(); l++) {
+            assertThat(bf16.layers().get(l).outStd()).as(fp32.layers().get(l).path())
+                    .isCloseTo(fp32.layers().get(l).outStd(), within(0.05 * fp32.layers().get(l).outStd() + 1e-3));
+        }
+        assertThat(bf16.network().loss()).isNotEqualTo(fp32.network().loss()); // it did run in bf16
+        assertThatThrownBy(() -> new InspectConfig("resnet20", "fashion-mnist", List.of("zeros"), 4,
+                InspectConfig.Input.GAUSSIAN, SEED, 1, null, false, "fp16")).hasMessageContaining("fp32, bf16");
     }
 
     @Test
