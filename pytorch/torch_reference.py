@@ -147,6 +147,7 @@ def main(argv=None):
             "allocator": "tcmalloc" if "tcmalloc" in preload else "glibc",
             "mkldnn": torch.backends.mkldnn.is_available(),
             "blas": blas_info(),
+            "precision": "bf16 (torch.autocast)" if args.precision == "bf16" else "fp32",
         },
         "config": {"batch_size": args.batch_size, "warmup": args.warmup, "steps": args.steps,
                    "repeats": args.repeats, "width": args.width, "precision": args.precision},

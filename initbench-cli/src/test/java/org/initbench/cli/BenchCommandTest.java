@@ -109,6 +109,20 @@ class BenchCommandTest {
         assertThat(Files.readString(md)).contains("eager PyTorch").contains("PyTorch train img/s");
     }
 
+    /** bf16 against PyTorch's own autocast, in the same run (needs /usr/bin/python3 with torch). */
+    @Test
+    void comparesBf16WithTorchAutocast(@TempDir Path tmp) throws Exception {
+        assumeTrue(torchAvailable(), "no /usr/bin/python3 with torch");
+        Path json = tmp.resolve("bench.json");
+        CliTestSupport r = withHome(CHECKOUT, () -> exec("bench", "--arch", "resnet20", "--batch-size", "4",
+                "--warmup", "0", "--steps", "1", "--repeats", "1", "--inits", "", "--threads", "1",
+                "--gemm-size", "64", "--precision", "bf16", "--compare-torch", "--json", json.toString()));
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode doc = new ObjectMapper().readTree(json.toFile());
+        assertThat(doc.get("torch").get("environment").get("precision").asText()).isEqualTo("bf16 (torch.autocast)");
+        assertThat(doc.get("comparison").get(0).get("trainRatio").asDouble()).isPositive();
+    }
+
     @Test
     void compareTorchBadInputIsExitTwoBeforeMeasuring(@TempDir Path tmp) throws Exception {
         CliTestSupport noPython = withHome(CHECKOUT, () -> exec("bench", "--arch", "resnet20", "--compare-torch",
