@@ -83,7 +83,7 @@ class ExportCommandTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {"--arch=resnet21|unknown arch 'resnet21'", "--init=he|unknown init 'he'",
-        "--init=kaiming-normal:mode=both|valid: fan_in, fan_out", "--dataset=svhn|unknown dataset 'svhn'",
+        "--init=kaiming-normal:mode=both|valid: fan_in, fan_out, fan_avg, fan_geo_avg", "--dataset=svhn|unknown dataset 'svhn'",
         "--norm=ln|ln", "--init=lsuv|data-dependent", "--width=0|width"})
     void badInputExitsTwoWithOneLineAndWritesNothing(String bad, String message, @TempDir Path tmp) {
         Path out = tmp.resolve("w.safetensors");

@@ -83,7 +83,7 @@ class TrainCommandTest {
                 Arguments.of(List.of("--arch", "resnet21"), "unknown arch 'resnet21'"),
                 Arguments.of(List.of("--dataset", "imagenet"), "unknown dataset 'imagenet'"),
                 Arguments.of(List.of("--init", "he"), "unknown init 'he'"),
-                Arguments.of(List.of("--init", "kaiming-normal:mode=both"), "valid: fan_in, fan_out"),
+                Arguments.of(List.of("--init", "kaiming-normal:mode=both"), "valid: fan_in, fan_out, fan_avg, fan_geo_avg"),
                 Arguments.of(List.of("--epochs", "0"), "--epochs must be positive"),
                 Arguments.of(List.of("--batch-size", "-4"), "--batch-size must be positive"),
                 Arguments.of(List.of("--lr", "0"), "--lr must be a positive number"),

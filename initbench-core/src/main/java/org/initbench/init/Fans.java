@@ -1,6 +1,7 @@
 package org.initbench.init;
 
 import ai.djl.ndarray.types.Shape;
+import java.util.List;
 import org.initbench.model.Layer;
 
 /**
@@ -33,12 +34,22 @@ public record Fans(long fanIn, long fanOut) {
         return of(layer.weightShape());
     }
 
-    /** The fan selected by {@code mode}: {@code fan_in} or {@code fan_out}. */
-    public long select(String mode) {
+    /** The values of {@link #select}'s {@code mode}, in the order the schemes list them. */
+    public static final List<String> MODES = List.of("fan_in", "fan_out", "fan_avg", "fan_geo_avg");
+
+    /**
+     * The fan selected by {@code mode}, Keras {@code VarianceScaling}'s modes: {@code fan_in}, {@code fan_out},
+     * {@code fan_avg} = (fan_in + fan_out)/2 (Glorot's, which the xavier schemes use by definition) or {@code
+     * fan_geo_avg} = √(fan_in·fan_out) (the geometric mean of arXiv:1906.04267, Keras 3 and JAX's {@code
+     * fan_geo_avg}). fan_in and fan_out are the longs themselves, exactly as a double.
+     */
+    public double select(String mode) {
         return switch (mode) {
             case "fan_in" -> fanIn;
             case "fan_out" -> fanOut;
-            default -> throw new IllegalArgumentException("mode must be fan_in or fan_out: " + mode);
+            case "fan_avg" -> (fanIn + fanOut) / 2.0;
+            case "fan_geo_avg" -> Math.sqrt((double) fanIn * fanOut);
+            default -> throw new IllegalArgumentException("mode must be one of " + MODES + ": " + mode);
         };
     }
 

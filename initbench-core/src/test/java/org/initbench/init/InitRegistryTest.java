@@ -34,8 +34,8 @@ class InitRegistryTest {
         assertThatThrownBy(() -> registry.resolve("kaiming-normal:fan=fan_in"))
                 .isInstanceOf(BadInputException.class).hasMessageContaining("unknown option 'fan'")
                 .hasMessageContaining("mode, nonlinearity, a");
-        assertThatThrownBy(() -> registry.resolve("kaiming-normal:mode=fan_avg"))
-                .isInstanceOf(BadInputException.class).hasMessageContaining("valid: fan_in, fan_out");
+        assertThatThrownBy(() -> registry.resolve("kaiming-normal:mode=fan_max"))
+                .isInstanceOf(BadInputException.class).hasMessageContaining("valid: fan_in, fan_out, fan_avg, fan_geo_avg");
         assertThatThrownBy(() -> registry.resolve("kaiming-normal:a=x"))
                 .isInstanceOf(BadInputException.class).hasMessageContaining("expected a finite number");
         assertThatThrownBy(() -> registry.resolve("kaiming-normal:mode"))

@@ -12,7 +12,10 @@ import org.initbench.init.Nonlinearity;
  * Classification", arXiv:1502.01852 — PyTorch's {@code kaiming_normal_}.
  *
  * <p>Every Conv2d and Linear weight (the classifier included) ~ N(0, std²), std = gain/√fan with
- * gain = {@link Fans#gain}(nonlinearity, a) and fan = fan_in or fan_out by {@code mode}; biases 0;
+ * gain = {@link Fans#gain}(nonlinearity, a) and fan = {@link Fans#select}(mode): fan_in, fan_out, or Keras
+ * {@code VarianceScaling}'s fan_avg = (fan_in + fan_out)/2 and fan_geo_avg = √(fan_in·fan_out)
+ * (arXiv:1906.04267); with {@code nonlinearity=linear} these are VarianceScaling(scale=1, mode) itself,
+ * lecun-normal's N(0, 1/fan_in) at {@code mode=fan_in}, Glorot's variance at fan_avg; biases 0;
  * BN γ = 1, β = 0; Fixup's scalar biases 0 and multipliers 1; on weight-normalized layers v = the
  * drawn weight and g = ‖v‖ per row. Defaults follow the benchmark seed's baseline N(0, sqrt(2/fan_out)): {@code
  * mode=fan_out}, {@code nonlinearity=relu}, {@code a=0}.
@@ -40,7 +43,7 @@ public final class KaimingNormal extends Scheme {
     /** The options both He schemes take: mode, nonlinearity and a, at these defaults. */
     static InitOption[] options(String mode, String nonlinearity, String a) {
         return new InitOption[] {
-            InitOption.choice("mode", mode, "which fan keeps its variance", List.of("fan_in", "fan_out")),
+            InitOption.choice("mode", mode, "which fan keeps its variance (Fans.select)", Fans.MODES),
             InitOption.choice("nonlinearity", nonlinearity, "gain of calculate_gain",
                     List.of(Nonlinearity.ids().split(", "))),
             InitOption.number("a", a, "negative slope for leaky_relu")};

@@ -9,10 +9,10 @@ import org.initbench.init.InitStrategy;
  * Classification", arXiv:1502.01852 — PyTorch's {@code kaiming_uniform_}.
  *
  * <p>Every Conv2d and Linear weight (shortcut projections and the classifier included) ~ U(−b, b),
- * b = √3·gain/√fan (std = gain/√fan), gain = {@link Fans#gain}(nonlinearity, a), fan = fan_in or
- * fan_out by {@code mode}; biases 0; BN γ = 1, β = 0. Defaults are torch's: {@code mode=fan_in},
- * {@code nonlinearity=leaky_relu}, {@code a=0}, whose gain √(2/(1+0²)) = √2 equals relu's, so b =
- * √(6/fan_in).
+ * b = √3·gain/√fan (std = gain/√fan), gain = {@link Fans#gain}(nonlinearity, a), fan = {@link
+ * Fans#select}(mode): fan_in, fan_out, fan_avg or fan_geo_avg (as kaiming-normal); biases 0; BN γ = 1,
+ * β = 0. Defaults are torch's: {@code mode=fan_in}, {@code nonlinearity=leaky_relu}, {@code a=0}, whose
+ * gain √(2/(1+0²)) = √2 equals relu's, so b = √(6/fan_in).
  */
 public final class KaimingUniform extends Scheme {
     static final String DEFAULT_MODE = "fan_in";

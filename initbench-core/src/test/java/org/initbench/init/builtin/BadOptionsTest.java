@@ -21,7 +21,7 @@ class BadOptionsTest {
         "truncated-normal:mean=100,a=-1,b=1 | holds no probability mass",
         "normal:std=-1 | std must be >= 0",
         "uniform:a=1,b=0 | needs a <= b",
-        "kaiming-uniform:mode=fan_avg | valid: fan_in, fan_out",
+        "kaiming-uniform:mode=fan_max | valid: fan_in, fan_out, fan_avg, fan_geo_avg",
         "kaiming-uniform:nonlinearity=gelu | valid: linear, conv, sigmoid, tanh, relu, leaky_relu, selu",
         "torchvision:zero-init-residual=yes | valid: false, true",
         "constant:value=NaN | expected a finite number",
