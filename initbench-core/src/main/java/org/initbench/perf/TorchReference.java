@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.initbench.BadInputException;
+import org.initbench.init.TorchPython;
 
 /**
  * Runs {@code pytorch/torch_reference.py} (eager PyTorch, the same models and training step as {@link
@@ -23,7 +24,7 @@ import org.initbench.BadInputException;
  */
 public final class TorchReference {
     /** Debian's interpreter, the one {@code python3-torch} installs into. */
-    public static final String DEFAULT_PYTHON = "/usr/bin/python3";
+    public static final String DEFAULT_PYTHON = TorchPython.DEFAULT;
 
     /** The script's path relative to the initbench home. */
     public static final String SCRIPT = "pytorch/torch_reference.py";

@@ -199,13 +199,13 @@ class JavaSourceInitTest {
         Path ctorThrows = write("CtorThrows.java", """
                 public class CtorThrows implements org.initbench.init.InitStrategy {
                     public CtorThrows() {
-                        throw new UnsupportedOperationException("not today");
+                        throw new IllegalStateException("no license file");
                     }
                     public void initialize(org.initbench.init.InitContext ctx) { }
                 }
                 """);
         assertThat(bad(() -> registry.resolve("java:" + ctorThrows)).getMessage())
-                .isEqualTo("CtorThrows.java: constructing CtorThrows threw UnsupportedOperationException: not today"
+                .isEqualTo("CtorThrows.java: constructing CtorThrows threw IllegalStateException: no license file"
                         + " (CtorThrows.java:3)");
     }
 
