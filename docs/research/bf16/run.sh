@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# Runs (or resumes) the bf16 study's sweeps in the registered order (design.md); THREADS (default 2) is passed on.
+# Runs (or resumes) the bf16 study's sweeps in the registered order (design.md); THREADS (default 2) is passed on;
+# extra arguments name a subset. Runs live in docs/research/bf16/runs/ and finished ones are committed
+# (checkpoints are not: .gitignore), so the study resumes in a later session on a fresh clone.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
-mkdir -p runs/bf16/mini-root
-ln -sfn "$PWD/data/fashion-mnist-mini" runs/bf16/mini-root/fashion-mnist   # the demo's shipped subset
-for name in equivalence-fp32 equivalence-bf16 demo-fp32 demo-bf16; do
+mini=$(mktemp -d)   # a data root holding only the demo's shipped subset
+trap 'rm -rf "$mini"' EXIT
+ln -s "$PWD/data/fashion-mnist-mini" "$mini/fashion-mnist"
+ORDER=(equivalence-fp32 equivalence-bf16 demo-fp32 demo-bf16)
+for name in "${@:-${ORDER[@]}}"; do
   data=()
-  [[ $name == demo-* ]] && data=(--data-dir runs/bf16/mini-root)
-  ./initbench sweep "docs/research/bf16/sweeps/$name.yaml" --out "runs/bf16/$name" --workers 1 \
+  [[ $name == demo-* ]] && data=(--data-dir "$mini")
+  ./initbench sweep "docs/research/bf16/sweeps/$name.yaml" --out "docs/research/bf16/runs/$name" --workers 1 \
     --threads "${THREADS:-2}" "${data[@]}"
 done
