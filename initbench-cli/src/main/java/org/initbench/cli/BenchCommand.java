@@ -74,6 +74,11 @@ public final class BenchCommand implements Callable<Integer> {
             + " arch.")
     boolean compareTorch;
 
+    @Option(names = "--rounds", defaultValue = "1", description = "With --compare-torch: measure each arch this many"
+            + " times, Java and PyTorch back to back (their order alternating between rounds); rates are medians over"
+            + " rounds and each ratio the median of the rounds' own ratios, with its range. Default ${DEFAULT-VALUE}.")
+    int rounds;
+
     @Option(names = "--python", defaultValue = TorchReference.DEFAULT_PYTHON,
             description = "Python with torch for --compare-torch; default ${DEFAULT-VALUE}.")
     String python;
@@ -106,9 +111,13 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         int batchSize = this.batchSize.value;
         double width = this.width.value;
-        if (batchSize < 2 || warmup < 0 || steps < 1 || repeats < 1 || gemmSize < 16) {
+        if (batchSize < 2 || warmup < 0 || steps < 1 || repeats < 1 || gemmSize < 16 || rounds < 1) {
             throw new BadInputException("bench needs --batch-size >= 2, --warmup >= 0, --steps >= 1, --repeats >= 1,"
-                    + " --gemm-size >= 16");
+                    + " --gemm-size >= 16, --rounds >= 1");
+        }
+        if (rounds > 1 && !compareTorch) {
+            throw new BadInputException(
+                    "--rounds interleaves initbench and PyTorch measurements; it needs --compare-torch");
         }
         Device d = device.parse();
         threads.configure();
@@ -141,24 +150,16 @@ public final class BenchCommand implements Callable<Integer> {
                 new ThroughputBench.Config(batchSize, warmup, steps, repeats, width, inits, p.id());
         p.hardwareNotice(d, line -> spec.commandLine().getErr().println(line));
         PrintWriter out = spec.commandLine().getOut();
-        List<ThroughputBench.ArchResult> results = new ArrayList<>();
-        for (String a : archs) {
-            out.println("measuring " + a + " ...");
-            out.flush();
-            results.add(ThroughputBench.run(a, fixed != null ? fixed : seedDataset(a), config, registry, d,
-                    traces.get(a)));
+        List<BenchComparison.Round> measured = new ArrayList<>();
+        for (int k = 0; k < rounds; k++) {
+            measured.add(round(k, fixed, config, registry, d, traces, script, out));
         }
+        List<ThroughputBench.ArchResult> results = measured.get(0).java();
+        TorchReference.Result torch = measured.get(0).torch();
         out.println("measuring fp32 GEMM ...");
         out.flush();
         ThroughputBench.Gemm gemm = ThroughputBench.gemm(gemmSize, gemmProducts(gemmSize), Math.max(3, repeats), d);
-        TorchReference.Result torch = null;
-        if (compareTorch) {
-            out.println("measuring eager PyTorch (" + script + ") ...");
-            out.flush();
-            int t = Integer.parseInt(System.getProperty("ai.djl.pytorch.num_threads"));
-            torch = TorchReference.run(python, script, archs, fixed == null ? null : fixed.id(), config, t);
-        }
-        List<BenchComparison> comparison = BenchComparison.of(results, gemm, torch);
+        List<BenchComparison> comparison = BenchComparison.of(measured, gemm);
         Map<String, Object> env = ThroughputBench.environment(d);
         StringBuilder table = new StringBuilder("Precision: " + p.id() + ".\n\n")
                 .append(ThroughputBench.markdown(results)).append('\n')
@@ -187,10 +188,51 @@ public final class BenchCommand implements Callable<Integer> {
             if (torch != null) {
                 doc.put("torch", torch);
             }
+            if (rounds > 1) {
+                doc.put("rounds", measured);
+            }
             doc.put("comparison", comparison);
             write(json, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(doc));
         }
         return 0;
+    }
+
+    /**
+     * Round {@code k}: each arch measured by initbench and, under {@code --compare-torch}, right before or after
+     * it (after in even rounds, before in odd ones, so a drifting host favours neither side) by the PyTorch
+     * reference. Init times and profiles are taken in the first round only.
+     */
+    private BenchComparison.Round round(int k, DatasetName fixed, ThroughputBench.Config config,
+            InitRegistry registry, Device d, Map<String, Path> traces, Path script, PrintWriter out) {
+        ThroughputBench.Config c = k == 0 ? config : new ThroughputBench.Config(config.batchSize(), config.warmup(),
+                config.steps(), config.repeats(), config.width(), List.of(), config.precision());
+        String of = rounds > 1 ? " (round " + (k + 1) + " of " + rounds + ")" : "";
+        boolean torchFirst = compareTorch && k % 2 == 1;
+        List<ThroughputBench.ArchResult> java = new ArrayList<>();
+        List<TorchReference.Result> torch = new ArrayList<>();
+        for (String a : archs) {
+            DatasetName shape = fixed != null ? fixed : seedDataset(a);
+            Runnable inTorch = () -> {
+                out.println("measuring " + a + " in eager PyTorch" + of + " ...");
+                out.flush();
+                int t = Integer.parseInt(System.getProperty("ai.djl.pytorch.num_threads"));
+                torch.add(TorchReference.run(python, script, List.of(a), fixed == null ? null : fixed.id(), c, t));
+            };
+            if (torchFirst) {
+                inTorch.run();
+            }
+            out.println("measuring " + a + of + " ...");
+            out.flush();
+            java.add(ThroughputBench.run(a, shape, c, registry, d, k == 0 ? traces.get(a) : null));
+            if (compareTorch && !torchFirst) {
+                inTorch.run();
+            }
+        }
+        if (!compareTorch) {
+            return new BenchComparison.Round(java, null);
+        }
+        return new BenchComparison.Round(java, new TorchReference.Result(torch.get(0).environment(),
+                torch.stream().flatMap(r -> r.results().stream()).toList()));
     }
 
     /** Each arch's trace file under {@code --profile}, checked writable and new before anything is measured. */

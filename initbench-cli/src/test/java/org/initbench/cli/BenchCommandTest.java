@@ -109,6 +109,32 @@ class BenchCommandTest {
         assertThat(Files.readString(md)).contains("eager PyTorch").contains("PyTorch train img/s");
     }
 
+    /** Two interleaved rounds: every round in the JSON, the ratio with its range in the table. */
+    @Test
+    void interleavesRoundsOfJavaAndPyTorch(@TempDir Path tmp) throws Exception {
+        assumeTrue(torchAvailable(), "no /usr/bin/python3 with torch");
+        Path json = tmp.resolve("bench.json");
+        CliTestSupport r = withHome(CHECKOUT, () -> exec("bench", "--arch", "resnet20", "--batch-size", "4",
+                "--warmup", "0", "--steps", "1", "--repeats", "1", "--inits", "", "--threads", "1",
+                "--gemm-size", "64", "--compare-torch", "--rounds", "2", "--json", json.toString()));
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("2 interleaved rounds").contains("(round 2 of 2)")
+                .containsPattern("\\| resnet20 \\| cifar10 \\| 0\\.245 \\| \\d+ \\| \\d+ \\| \\d+\\.\\d\\d \\[\\d+\\.\\d\\d–");
+        JsonNode doc = new ObjectMapper().readTree(json.toFile());
+        assertThat(doc.get("rounds")).hasSize(2);
+        JsonNode c = doc.get("comparison").get(0);
+        assertThat(c.get("rounds").asInt()).isEqualTo(2);
+        double r1 = ratio(doc.get("rounds").get(0));
+        double r2 = ratio(doc.get("rounds").get(1));
+        assertThat(c.get("trainRatio").asDouble()).isCloseTo((r1 + r2) / 2, within(1e-9));
+        assertThat(c.get("trainRatioMin").asDouble()).isCloseTo(Math.min(r1, r2), within(1e-9));
+    }
+
+    private static double ratio(JsonNode round) {
+        return round.get("java").get(0).get("train").get("median").asDouble()
+                / round.get("torch").get("results").get(0).get("train").get("median").asDouble();
+    }
+
     /** bf16 against PyTorch's own autocast, in the same run (needs /usr/bin/python3 with torch). */
     @Test
     void comparesBf16WithTorchAutocast(@TempDir Path tmp) throws Exception {
@@ -183,6 +209,10 @@ class BenchCommandTest {
 
     @Test
     void badInputIsExitTwo() {
+        assertThat(exec("bench", "--rounds", "0").exitCode()).isEqualTo(2);
+        CliTestSupport roundsAlone = exec("bench", "--arch", "resnet20", "--rounds", "2");
+        assertThat(roundsAlone.exitCode()).isEqualTo(2);
+        assertThat(roundsAlone.err()).contains("--rounds interleaves").hasLineCount(1);
         assertThat(exec("bench", "--arch", "resnet21").exitCode()).isEqualTo(2);
         assertThat(exec("bench", "--steps", "0").err()).contains("--steps >= 1");
         assertThat(exec("bench", "--inits", "orthogonal:gain=x").exitCode()).isEqualTo(2);
