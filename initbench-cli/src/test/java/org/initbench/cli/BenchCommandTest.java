@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.initbench.init.TorchPython;
+import org.initbench.perf.TorchReference;
 import org.initbench.perf.WorkerPlan;
 import org.initbench.perf.WorkerPlanBench;
 import org.junit.jupiter.api.Tag;
@@ -237,14 +239,6 @@ class BenchCommandTest {
     }
 
     private static boolean torchAvailable() {
-        try {
-            Process p = new ProcessBuilder("/usr/bin/python3", "-c", "import torch, numpy").start();
-            return p.waitFor() == 0;
-        } catch (java.io.IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return TorchPython.problem(TorchReference.DEFAULT_PYTHON) == null;
     }
 }
