@@ -27,7 +27,7 @@ import org.initbench.model.Norm;
  * <ul>
  *   <li>every conv (stem, branch, 1×1 shortcut projection, MobileNetV2 expand/project/head, VGG and plaincnn) and the
  *       classifier: Algorithms 1 and 2, per group; a depthwise conv (one channel per group) is thus the identity,
- *       centre tap 1; a stride-2 conv passes the input through subsampled;
+ *       centre tap 1; a stride-2 conv applies the same matrix to the subsampled input;
  *   <li>the last layer of each residual branch (ResNet conv2, MobileNetV2 projection of a block with a skip) at
  *       zero, so each residual block starts as its shortcut: norm-free ({@code --norm none}) W = 0; weight norm g =
  *       0 with v = Algorithm 2's kernel (deterministic, unit rows: g can learn); with BN the zero goes on the BN
