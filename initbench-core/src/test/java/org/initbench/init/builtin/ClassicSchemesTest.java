@@ -157,8 +157,10 @@ class ClassicSchemesTest {
         assertThat(r.resolve("torchvision").spec()).isEqualTo("torchvision:zero-init-residual=false");
         assertThat(r.resolve("zeros").spec()).isEqualTo("zeros");
         assertThat(r.resolve("lecun-normal").spec()).isEqualTo("lecun-normal");
+        assertThat(r.resolve("zer-o").spec()).isEqualTo("zer-o:scale=paper");
+        assertThat(r.resolve("idinit").spec()).isEqualTo("idinit:tau=1,epsilon=1e-6,conv=patch");
         assertThat(r.providers().stream()
                 .filter(p -> p.getClass().getPackage() == Zeros.class.getPackage() && !p.randomized())
-                .map(p -> p.id())).containsExactlyInAnyOrder("zeros", "constant");
+                .map(p -> p.id())).containsExactlyInAnyOrder("zeros", "constant", "zer-o", "idinit");
     }
 }
