@@ -12,11 +12,13 @@ As a library (``sys.path`` holding this ``pytorch/`` folder)::
 
 As a script (what initbench's round-trip tests run)::
 
-    python3 load_export.py load FILE ARCH IN_CHANNELS NUM_CLASSES WIDTH NORM
+    python3 load_export.py load FILE ARCH IN_CHANNELS NUM_CLASSES WIDTH NORM [alpha]
         builds the twin, loads FILE with strict=True, then prints one JSON line per entry of the
         twin's state_dict: key, dtype, shape and the SHA-256 of its little-endian bytes
-    python3 load_export.py keys ARCH:IN_CHANNELS:NUM_CLASSES:WIDTH:NORM ...
+    python3 load_export.py keys ARCH:IN_CHANNELS:NUM_CLASSES:WIDTH:NORM[:alpha] ...
         prints one JSON line per model: the twin's state_dict keys, in order, with shapes and dtypes
+
+A trailing ``alpha`` builds the twin with ``branch_scalar=True`` (initbench's ``--branch-scalar``).
 """
 
 import hashlib
@@ -71,8 +73,15 @@ def _entry(key, t):
     return {"key": key, "dtype": str(a.dtype), "shape": list(a.shape), "sha256": hashlib.sha256(data).hexdigest()}
 
 
-def _load(path, arch, in_channels, classes, width, norm):
-    model = build(arch, int(in_channels), int(classes), float(width), norm)
+def _branch_scalar(rest):
+    """The optional last field: ``alpha`` for a twin with branch scalars, nothing for one without."""
+    if rest not in ([], ["alpha"]):
+        sys.exit(f"expected nothing or 'alpha' after the norm, got {rest}")
+    return rest == ["alpha"]
+
+
+def _load(path, arch, in_channels, classes, width, norm, *rest):
+    model = build(arch, int(in_channels), int(classes), float(width), norm, _branch_scalar(list(rest)))
     model.load_state_dict(read_state_dict(path), strict=True)
     for key, t in model.state_dict().items():
         print(json.dumps(_entry(key, t)))
@@ -80,15 +89,15 @@ def _load(path, arch, in_channels, classes, width, norm):
 
 def _keys(specs):
     for spec in specs:
-        arch, in_channels, classes, width, norm = spec.split(":")
-        model = build(arch, int(in_channels), int(classes), float(width), norm)
+        arch, in_channels, classes, width, norm, *rest = spec.split(":")
+        model = build(arch, int(in_channels), int(classes), float(width), norm, _branch_scalar(rest))
         print(json.dumps({"model": spec, "entries": [
             {"key": k, "dtype": str(t.dtype).replace("torch.", ""), "shape": list(t.shape)}
             for k, t in model.state_dict().items()]}))
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 8 and sys.argv[1] == "load":
+    if len(sys.argv) in (8, 9) and sys.argv[1] == "load":
         _load(*sys.argv[2:])
     elif len(sys.argv) > 2 and sys.argv[1] == "keys":
         _keys(sys.argv[2:])

@@ -12,7 +12,7 @@ Recipe
             script): resnet20/32/44/56/110 (CIFAR ResNet-6n+2, projection "option B" shortcuts),
             vgg11/13/16/19 (conv with bias + BN + ReLU, one Linear(512, classes); aliases
             vgg11bn..vgg19bn), mobilenetv2 (torchvision table, stride-1 stem and stage 2, no
-            dropout), plaincnn; --norm as initbench's (default the arch's own).
+            dropout), plaincnn; --norm as initbench's (default the arch's own), --branch-scalar too.
             BN eps 1e-5, momentum 0.1; all convs bias-free except VGG's and plaincnn's.
     Init    pytorch-default: the modules' own reset_parameters(), nothing else.
             kaiming-normal: every Conv2d/Linear weight kaiming_normal_(fan_out, relu),
@@ -225,7 +225,7 @@ def run(args):
     data_rng = np.random.default_rng(args.seed + 1)
 
     torch.manual_seed(args.seed)
-    model = models.build(args.arch, in_ch, classes, args.width, args.norm)
+    model = models.build(args.arch, in_ch, classes, args.width, args.norm, args.branch_scalar)
     init_model(model, args.init)
     opt = torch.optim.SGD(model.parameters(), lr=args.lr, momentum=0.9, weight_decay=5e-4,
                           nesterov=args.nesterov)
@@ -310,6 +310,9 @@ def main(argv=None):
     p.add_argument("--init", choices=["pytorch-default", "kaiming-normal"],
                    default="pytorch-default")
     p.add_argument("--norm", choices=models.NORMS, help="norm variant; default the arch's own")
+    p.add_argument("--branch-scalar", action="store_true",
+                   help="a learned alpha at the end of every residual branch (initbench's --branch-scalar;"
+                        " both inits here leave it at 1)")
     p.add_argument("--width", type=float, default=1.0, help="channel width multiplier (as initbench's --width)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--epochs", type=int, default=200)

@@ -5,8 +5,9 @@ initbench's ``TorchInit`` extracts this package to a private directory and runs:
     python -B <dir>/initbench_torch/bridge.py WORK_DIR
 
 ``WORK_DIR/request.json`` holds ``file`` (the user's .py, absolute), ``arch``, ``norm``, ``in_channels``,
-``num_classes``, ``width``, ``seed`` (an unsigned 64-bit integer) and ``config`` (the dict passed to
-``initialize_weights``). The bridge
+``num_classes``, ``width``, ``seed`` (an unsigned 64-bit integer), ``config`` (the dict passed to
+``initialize_weights``) and, for a net with branch scalars (``--branch-scalar``), ``branch_scalar: true``.
+The bridge
 
 1. seeds torch (and Python's ``random`` and numpy's legacy generator) with the seed, then builds the twin with
    ``models.build``, so every parameter starts at PyTorch's module default, as in the seed benchmark;
@@ -120,7 +121,7 @@ def run(request):
     user_file = request["file"]
     _seed_all(int(request["seed"]), torch)
     model = models.build(request["arch"], request["in_channels"], request["num_classes"], request["width"],
-                         request["norm"])
+                         request["norm"], bool(request.get("branch_scalar", False)))
     config = request["config"]
     if models.depth(model) != config["depth"]:
         raise RuntimeError(f"twin depth {models.depth(model)} != initbench's {config['depth']}")

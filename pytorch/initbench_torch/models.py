@@ -18,6 +18,13 @@ of vgg11..vgg19 (the ids of earlier versions). Norm variants (``norm=``):
 * ``weightnorm``: no batch norm; every conv and linear weight-normalized per output row
   (``weight_g``, ``weight_v``) and given a bias.
 
+Branch scalar (``branch_scalar=True``, initbench's ``--branch-scalar``), under any norm: one learned
+scalar ``alpha`` (a ``Scale``, parameter ``alpha.weight``, initially 1) at the end of every residual
+branch, so a block computes ``shortcut(x) + alpha * F(x)`` (SkipInit, De & Smith 2020; ReZero,
+Bachlechner et al. 2020): ``layerS.B.alpha`` after bn2 (after ``scale`` and ``bias2b`` under none)
+in the ResNets, ``blocks.i.alpha`` after the projection of each MobileNetV2 block with a skip.
+VGG and plaincnn have no residual branch and refuse it.
+
 Building draws the initial values with PyTorch's own ``reset_parameters`` in module order, which
 for ``bn`` is the order of the earlier single-file reference, so a seed gives the same draws.
 
@@ -49,6 +56,7 @@ MOBILENET_V2 = [(1, 16, 1, 1), (6, 24, 2, 1), (6, 32, 3, 2), (6, 64, 4, 2), (6, 
                 (6, 160, 3, 2), (6, 320, 1, 1)]
 
 ARCHS = list(RESNET_DEPTHS) + list(VGG_CFG) + ["mobilenetv2", "plaincnn"]
+RESIDUAL_ARCHS = list(RESNET_DEPTHS) + ["mobilenetv2"]  # the archs that take branch_scalar
 ALIASES = {vgg + "bn": (vgg, "bn") for vgg in VGG_CFG}  # alias -> (canonical id, its norm)
 NORMS = ("bn", "none", "weightnorm")
 
@@ -129,7 +137,7 @@ class Scale(nn.Module):
 class BasicBlock(nn.Module):
     """Post-activation block: conv3x3-BN-ReLU-conv3x3-BN + shortcut, ReLU (Fixup scalars under none)."""
 
-    def __init__(self, lay, cin, cout, stride):
+    def __init__(self, lay, cin, cout, stride, branch_scalar=False):
         super().__init__()
         fixup = lay.norm == "none"
         self.projection = stride != 1 or cin != cout
@@ -142,6 +150,7 @@ class BasicBlock(nn.Module):
         self.bn2 = lay.bn(cout)
         self.scale = Scale() if fixup else None
         self.bias2b = ScalarBias() if fixup else None
+        self.alpha = Scale() if branch_scalar else None
         self.shortcut = nn.Sequential()
         if self.projection:
             parts = [lay.conv(cin, cout, 1, stride)]
@@ -153,7 +162,7 @@ class BasicBlock(nn.Module):
         xb = _maybe(self.bias1a, x)
         out = F.relu(_maybe(self.bias1b, _maybe(self.bn1, self.conv1(xb))))
         out = _maybe(self.bn2, self.conv2(_maybe(self.bias2a, out)))
-        out = _maybe(self.bias2b, _maybe(self.scale, out))
+        out = _maybe(self.alpha, _maybe(self.bias2b, _maybe(self.scale, out)))
         # Fixup feeds x + bias1a to the projection shortcut; an identity shortcut gets x
         return F.relu(out + self.shortcut(xb if self.projection else x))
 
@@ -161,7 +170,7 @@ class BasicBlock(nn.Module):
 class CifarResNet(nn.Module):
     """ResNet-(6n+2) for 32x32 inputs (He et al. 2016), projection shortcuts (option B)."""
 
-    def __init__(self, depth, in_ch, classes, width=1.0, norm="bn"):
+    def __init__(self, depth, in_ch, classes, width=1.0, norm="bn", branch_scalar=False):
         super().__init__()
         assert (depth - 2) % 6 == 0
         n = (depth - 2) // 6
@@ -174,7 +183,7 @@ class CifarResNet(nn.Module):
         for s, cout in enumerate(widths):
             blocks = []
             for b in range(n):
-                blocks.append(BasicBlock(lay, cin, cout, 2 if s > 0 and b == 0 else 1))
+                blocks.append(BasicBlock(lay, cin, cout, 2 if s > 0 and b == 0 else 1, branch_scalar))
                 cin = cout
             self.add_module(f"layer{s + 1}", nn.Sequential(*blocks))
         self.bias2 = ScalarBias() if norm == "none" else None
@@ -248,23 +257,24 @@ class ConvNorm(nn.Module):
 class InvertedResidual(nn.Module):
     """[1x1 expand-BN-ReLU6] - 3x3 depthwise-BN-ReLU6 - 1x1 project-BN; add iff stride 1, in = out."""
 
-    def __init__(self, lay, cin, cout, stride, t):
+    def __init__(self, lay, cin, cout, stride, t, branch_scalar=False):
         super().__init__()
         hidden = cin * t
         self.expand = ConvNorm(lay, cin, hidden, 1) if t != 1 else None
         self.dw = ConvNorm(lay, hidden, hidden, 3, stride, groups=hidden)
         self.project = ConvNorm(lay, hidden, cout, 1, act=False)
         self.use_res = stride == 1 and cin == cout
+        self.alpha = Scale() if branch_scalar and self.use_res else None
 
     def forward(self, x):
         out = self.project(self.dw(_maybe(self.expand, x)))
-        return x + out if self.use_res else out
+        return x + _maybe(self.alpha, out) if self.use_res else out
 
 
 class MobileNetV2(nn.Module):
     """torchvision's MobileNetV2 adapted to 32x32: stem stride 1, stage (6, 24, 2) stride 1, no dropout."""
 
-    def __init__(self, in_ch, classes, width=1.0, norm="bn"):
+    def __init__(self, in_ch, classes, width=1.0, norm="bn", branch_scalar=False):
         super().__init__()
         lay = _Layers(norm)
         cin = make_divisible(32 * width)
@@ -274,7 +284,7 @@ class MobileNetV2(nn.Module):
         for t, c, n, s in MOBILENET_V2:
             cout = make_divisible(c * width)
             for i in range(n):
-                blocks.append(InvertedResidual(lay, cin, cout, s if i == 0 else 1, t))
+                blocks.append(InvertedResidual(lay, cin, cout, s if i == 0 else 1, t, branch_scalar))
                 cin = cout
         self.blocks = nn.Sequential(*blocks)
         self.head = ConvNorm(lay, cin, last, 1)
@@ -285,16 +295,20 @@ class MobileNetV2(nn.Module):
         return self.classifier(torch.flatten(x, 1))
 
 
-def build(arch, in_channels, num_classes, width=1.0, norm=None):
-    """The twin of ``Models.build(arch, in_channels, num_classes, width, norm)``; norm None: the arch's own."""
+def build(arch, in_channels, num_classes, width=1.0, norm=None, branch_scalar=False):
+    """The twin of ``Models.build(arch, in_channels, num_classes, width, norm, branchScalar)``; norm None: the
+    arch's own."""
     norm = default_norm(arch) if norm is None else norm
     a = canonical_id(arch)
+    if branch_scalar and a not in RESIDUAL_ARCHS:
+        raise ValueError(f"--branch-scalar needs a residual net ({', '.join(RESIDUAL_ARCHS)}); "
+                         f"{a} has no residual branches")
     if a in RESNET_DEPTHS:
-        return CifarResNet(RESNET_DEPTHS[a], in_channels, num_classes, width, norm)
+        return CifarResNet(RESNET_DEPTHS[a], in_channels, num_classes, width, norm, branch_scalar)
     if a in VGG_CFG:
         return VGG(VGG_CFG[a], in_channels, num_classes, width, norm)
     if a == "mobilenetv2":
-        return MobileNetV2(in_channels, num_classes, width, norm)
+        return MobileNetV2(in_channels, num_classes, width, norm, branch_scalar)
     if a == "plaincnn":
         return PlainCNN(in_channels, num_classes, width, norm)
     raise ValueError(f"unknown arch '{arch}'; valid: {', '.join(ARCHS)} (aliases: {', '.join(ALIASES)})")

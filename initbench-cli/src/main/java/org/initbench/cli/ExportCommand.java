@@ -46,8 +46,10 @@ public final class ExportCommand implements Callable<Integer> {
 
     @Mixin RecipeOptions.NormChoice norm;
 
+    @Mixin RecipeOptions.BranchScalar branchScalar;
+
     @Option(names = "--from-run", paramLabel = "DIR", description = "Export the last checkpoint of the run in DIR"
-            + " (its own spec; no --arch, --dataset, --init, --seed, --width or --norm).")
+            + " (its own spec; no --arch, --dataset, --init, --seed, --width, --norm or --branch-scalar).")
     Path fromRun;
 
     @Option(names = "--out", required = true, paramLabel = "FILE",
@@ -72,7 +74,8 @@ public final class ExportCommand implements Callable<Integer> {
     private int export() throws IOException {
         WeightsExport.Written w;
         if (fromRun != null) {
-            List<String> given = List.of("--arch", "--dataset", "--init", "--seed", "--width", "--norm").stream()
+            List<String> given = List.of("--arch", "--dataset", "--init", "--seed", "--width", "--norm",
+                    "--branch-scalar").stream()
                     .filter(spec.commandLine().getParseResult()::hasMatchedOption).toList();
             if (!given.isEmpty()) {
                 throw new BadInputException("--from-run exports the run's own spec; drop " + String.join(", ", given));
@@ -80,14 +83,14 @@ public final class ExportCommand implements Callable<Integer> {
             w = WeightsExport.fromRun(fromRun, out, force);
         } else {
             TrainSpec ts = new TrainSpec(arch, dataset, init, seed, Recipe.SEED.withWidth(width.value)
-                    .withNorm(norm.value));
+                    .withNorm(norm.value).withBranchScalar(branchScalar.value));
             w = WeightsExport.initial(ts, InitRegistry.load(), out, force);
         }
         PrintWriter o = spec.commandLine().getOut();
         TrainSpec s = w.spec();
         o.println("wrote " + out + ": " + w.tensors() + " tensors, the " + w.what() + " of " + s.arch() + " (norm "
-                + s.recipe().norm() + ", width " + s.recipe().width() + ") on " + s.dataset() + " with " + s.init()
-                + ", seed " + s.seed());
+                + s.recipe().norm() + (s.recipe().branchScalar() ? ", branch scalar" : "") + ", width "
+                + s.recipe().width() + ") on " + s.dataset() + " with " + s.init() + ", seed " + s.seed());
         o.flush();
         return 0;
     }

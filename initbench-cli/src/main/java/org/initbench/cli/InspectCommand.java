@@ -59,6 +59,8 @@ public final class InspectCommand implements Callable<Integer> {
 
     @Mixin RecipeOptions.NormChoice norm;
 
+    @Mixin RecipeOptions.BranchScalar branchScalar;
+
     @Mixin RuntimeOptions.DataDir data;
 
     @Option(names = "--out", description = "Output directory; default inspect/<arch>-<dataset>.")
@@ -83,7 +85,7 @@ public final class InspectCommand implements Callable<Integer> {
 
     private int inspect() throws IOException {
         InspectConfig config = new InspectConfig(arch, dataset, inits, batch.value, InspectConfig.Input.parse(input),
-                seed, width.value, norm.value, predict, precision.value);
+                seed, width.value, norm.value, predict, precision.value, branchScalar.value);
         Inspection inspection = Inspection.prepare(config, InitRegistry.load());
         Path dir = out != null ? out : Path.of("inspect", arch + "-" + dataset);
         InspectOutput.checkWritable(dir, force);

@@ -15,8 +15,8 @@ import picocli.CommandLine.Spec;
  * Every knob of the training {@link Recipe} as a flag, shared by {@code train} and {@code sweep}: the
  * flag is {@code --} and the knob's key ({@code --batch-size} for {@code batchSize}), its default the
  * seed's recipe ({@link Recipe#SEED}). {@code bench} and {@code inspect} mix in the parts that apply to
- * them: {@link BatchSize}, {@link Width}, {@link NormChoice}, {@link PrecisionChoice} ({@code bench}). A
- * new knob: its component in {@link Recipe}, and its flag here.
+ * them: {@link BatchSize}, {@link Width}, {@link NormChoice}, {@link BranchScalar}, {@link PrecisionChoice}
+ * ({@code bench}). A new knob: its component in {@link Recipe}, and its flag here.
  */
 final class RecipeOptions {
     @Spec CommandSpec self;
@@ -24,6 +24,7 @@ final class RecipeOptions {
     @Mixin BatchSize batchSize;
     @Mixin Width width;
     @Mixin NormChoice norm;
+    @Mixin BranchScalar branchScalar;
     @Mixin PrecisionChoice precision;
 
     @Option(names = "--epochs", description = "Epochs (cosine period); default ${DEFAULT-VALUE}.")
@@ -81,6 +82,14 @@ final class RecipeOptions {
         @Option(names = "--norm", paramLabel = "<norm>", description = "Norm variant: bn, none (Fixup's"
                 + " architecture for ResNets) or weightnorm; default the arch's own (bn; none for plaincnn).")
         String value = Recipe.SEED.norm();
+    }
+
+    /** {@code --branch-scalar}: the model axis beside {@code --norm}. */
+    static final class BranchScalar {
+        @Option(names = "--branch-scalar", description = "Add one learned scalar α at the end of every residual"
+                + " branch, x + α·F(x) (SkipInit, ReZero), under any --norm; residual nets only (resnet*,"
+                + " mobilenetv2). Schemes other than skipinit and rezero set α = 1 (the net without it).")
+        boolean value = Recipe.SEED.branchScalar();
     }
 
     /** {@code --precision}. */

@@ -16,7 +16,6 @@ import org.initbench.experiment.TrainSpec;
 import org.initbench.experiment.TrainingRun;
 import org.initbench.init.InitFile;
 import org.initbench.init.InitRegistry;
-import org.initbench.model.Models;
 import org.initbench.train.Devices;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -50,7 +49,8 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Mixin RecipeOptions recipe;
 
-    @Option(names = "--out", description = "Run directory; default runs/<arch>[-<norm>]-<dataset>-<init>-s<seed>.")
+    @Option(names = "--out",
+            description = "Run directory; default runs/<arch>[-<norm>][-alpha]-<dataset>-<init>-s<seed>.")
     Path out;
 
     @Option(names = "--force", description = "Overwrite a finished run in --out.")
@@ -98,7 +98,8 @@ public final class TrainCommand implements Callable<Integer> {
                 .withLayerStats(layerStats).stoppingOn(stop);
         Path dir = outDir != null ? outDir : defaultOut(run.spec(), ts.arch());
         RunDirectory rd = RunDirectory.create(dir, force);
-        out.println("training " + run.spec().arch() + " (norm " + run.spec().recipe().norm() + ") on "
+        out.println("training " + run.spec().arch() + " (norm " + run.spec().recipe().norm()
+                + (run.spec().recipe().branchScalar() ? ", branch scalar" : "") + ") on "
                 + run.spec().dataset() + " with " + run.spec().init() + ", seed " + ts.seed() + ", "
                 + ts.recipe().epochs() + " epochs on " + Devices.describe(device) + " -> " + dir);
         RunResult r = run.run(rd);
@@ -115,7 +116,7 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     /**
-     * {@code runs/<arch>[-<norm>]-<dataset>-<init>-s<seed>} with the canonical arch id; the directory an
+     * {@code runs/<arch>[-<norm>][-alpha]-<dataset>-<init>-s<seed>} with the canonical arch id; the directory an
      * earlier version named after the alias given ({@code runs/vgg16bn-...}) when only that one exists, so
      * a stopped run of that version resumes.
      */
@@ -130,8 +131,6 @@ public final class TrainCommand implements Callable<Integer> {
         if (InitFile.isFileSpec(s.init())) {
             initId += "-" + InitFile.parse(s.init()).stem(); // torch-my_init
         }
-        String norm = s.recipe().norm();
-        String arch = norm.equals(Models.defaultNorm(s.arch()).id()) ? archId : archId + "-" + norm;
-        return Path.of("runs", arch + "-" + s.dataset() + "-" + initId + "-s" + s.seed());
+        return Path.of("runs", archId + s.variantSuffix() + "-" + s.dataset() + "-" + initId + "-s" + s.seed());
     }
 }

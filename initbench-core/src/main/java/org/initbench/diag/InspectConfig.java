@@ -20,14 +20,22 @@ import org.initbench.train.Precision;
  * @param predict print the analytic prediction for every init, not only for autoinit
  * @param precision the forward's precision ({@code fp32}, or {@code bf16} as {@code train --precision bf16}
  *     runs it: statistics are then of the bf16 activations, read in fp32)
+ * @param branchScalar build the net with a learned α at the end of every residual branch ({@code
+ *     --branch-scalar}); residual nets only
  */
 public record InspectConfig(String arch, String dataset, List<String> inits, int batch, Input input, long seed,
-        double width, String norm, boolean predict, String precision) {
+        double width, String norm, boolean predict, String precision, boolean branchScalar) {
 
     /** An fp32 inspection. */
     public InspectConfig(String arch, String dataset, List<String> inits, int batch, Input input, long seed,
             double width, String norm, boolean predict) {
         this(arch, dataset, inits, batch, input, seed, width, norm, predict, Precision.FP32.id());
+    }
+
+    /** An inspection of the net without a branch scalar. */
+    public InspectConfig(String arch, String dataset, List<String> inits, int batch, Input input, long seed,
+            double width, String norm, boolean predict, String precision) {
+        this(arch, dataset, inits, batch, input, seed, width, norm, predict, precision, false);
     }
 
     /** Where the batch comes from. */

@@ -1,5 +1,6 @@
 package org.initbench.diag;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
 /**
@@ -9,10 +10,13 @@ import java.util.List;
  * channels, positions) and divide by the element count.
  *
  * @param schema {@link #SCHEMA}
+ * @param branchScalar whether the net has a learned α at the end of each residual branch ({@code
+ *     --branch-scalar}); absent from the JSON when false, so earlier files read the same
  * @param inputSource where the batch came from (dataset source, or the Gaussian seed)
  * @param batch images in the batch actually used
  */
-public record InspectReport(String schema, String arch, String dataset, String norm, double width, String input,
+public record InspectReport(String schema, String arch, String dataset, String norm,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean branchScalar, double width, String input,
         String inputSource, int batch, long seed, List<InitResult> inits) {
 
     /** Schema id of the JSON; bumped when a key changes meaning or disappears. */

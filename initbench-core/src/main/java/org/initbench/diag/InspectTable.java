@@ -19,8 +19,9 @@ public final class InspectTable {
     /** The whole report as text. */
     public static String render(InspectReport r) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "%s on %s (norm %s, width %s), %s input, batch %d, seed %d%n",
-                r.arch(), r.dataset(), r.norm(), num(r.width()), r.input(), r.batch(), r.seed()));
+        sb.append(String.format(Locale.ROOT, "%s on %s (norm %s%s, width %s), %s input, batch %d, seed %d%n",
+                r.arch(), r.dataset(), r.norm(), r.branchScalar() ? ", branch scalar" : "", num(r.width()), r.input(),
+                r.batch(), r.seed()));
         sb.append("batch: ").append(r.inputSource()).append('\n');
         for (InitResult init : r.inits()) {
             sb.append('\n').append("== ").append(init.init()).append(" ==\n");

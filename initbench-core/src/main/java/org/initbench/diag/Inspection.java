@@ -82,15 +82,15 @@ public final class Inspection {
     }
 
     /**
-     * Validates everything that can be bad input (dataset, arch, norm, every init spec) before any
+     * Validates everything that can be bad input (dataset, arch, norm, branch scalar, every init spec) before any
      * work; throws {@link org.initbench.BadInputException} naming the first problem.
      */
     public static Inspection prepare(InspectConfig config, InitRegistry registry) {
         DatasetName name = DatasetName.parse(config.dataset());
         Norm norm = config.norm() == null ? Models.defaultNorm(config.arch()) : Norm.parse(config.norm());
-        Models.build(config.arch(), name.channels(), name.numClasses(), config.width(), norm);
+        Models.build(config.arch(), name.channels(), name.numClasses(), config.width(), norm, config.branchScalar());
         return of(config, name, () -> Models.build(config.arch(), name.channels(), name.numClasses(), config.width(),
-                norm), registry);
+                norm, config.branchScalar()), registry);
     }
 
     /** An inspection of the networks {@code models} builds (a fresh one per init), for tests of custom nets. */
@@ -110,13 +110,16 @@ public final class Inspection {
     InspectReport run(Batch batch) {
         List<InitResult> results = new ArrayList<>();
         String norm = null;
+        boolean branchScalar = false;
         for (ResolvedInit init : inits) {
             Network net = models.get();
             norm = net.norm().id();
+            branchScalar = net.branchScalar();
             results.add(inspect(net, init, batch));
         }
         return new InspectReport(InspectReport.SCHEMA, Models.canonicalId(config.arch()), dataset.id(), norm,
-                config.width(), config.input().id(), batch.source(), batch.images().size(), config.seed(), results);
+                branchScalar, config.width(), config.input().id(), batch.source(), batch.images().size(), config.seed(),
+                results);
     }
 
     Batch loadBatch(DatasetLocator locator, Consumer<String> notices) {

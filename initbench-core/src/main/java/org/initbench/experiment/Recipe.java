@@ -25,9 +25,9 @@ import org.initbench.train.SgdConfig;
  * withers ({@code Recipe.SEED.withEpochs(3)}), the CLI by flag name ({@link #with(Map)}). Runs
  * with equal recipes are comparable; the report averages runs only within one recipe.
  *
- * <p>Width and norm are here, not with the arch: they are what a sweep's models override beside
- * subsets and epochs, what the report tells columns apart by, and where {@code spec.json} has always
- * stored them; the arch id alone names the model family.
+ * <p>Width, norm and the branch scalar are here, not with the arch: they are what a sweep's models
+ * override beside subsets and epochs, what the report tells columns apart by, and where {@code
+ * spec.json} has always stored them; the arch id alone names the model family.
  *
  * <p>Adding a knob: a component here (with its {@link #SEED} value, wither and range check) and its
  * flag in the CLI's {@code RecipeOptions}. Its name is its JSON field in {@code spec.json} and {@code
@@ -51,13 +51,18 @@ import org.initbench.train.SgdConfig;
  *     test split stays untouched; false (the default) is absent from the JSON, and JSON without it
  *     (written before the field existed) reads as false
  * @param fixupScalarLr Fixup's own recipe: every one-element parameter (Fixup's scalar biases and
- *     multipliers, which only {@code --norm none} ResNets have) trains at lr/10, as in Fixup's
+ *     multipliers, which only {@code --norm none} ResNets have, and the α of {@code branchScalar}, the
+ *     same kind of branch multiplier) trains at lr/10, as in Fixup's
  *     official code ({@link SgdConfig#FIXUP_SCALAR_LR}); false (the seed's recipe: one learning rate
  *     for every parameter) is absent from the JSON, as for {@code validation}
  * @param warmupEpochs a linear learning-rate warm-up per step over this many epochs, multiplied into
  *     the cosine ({@link CosineSchedule}); 0 (the seed's recipe: no warm-up) is absent from the JSON
  * @param precision {@link Precision} id: {@code fp32} (the seed's recipe, absent from the JSON; JSON
  *     without it reads as fp32) or {@code bf16} (autocast-style mixed precision)
+ * @param branchScalar the model axis beside {@code norm}: one learned scalar α at the end of every
+ *     residual branch, {@code x + α·F(x)} ({@code Models.build}; SkipInit, ReZero); only for nets with
+ *     residual branches (checked by {@code TrainingRun.validate}); false (the published nets) is absent
+ *     from the JSON, as for {@code validation}
  */
 public record Recipe(
         int epochs,
@@ -73,14 +78,15 @@ public record Recipe(
         @JsonInclude(JsonInclude.Include.NON_DEFAULT) @JsonSetter(nulls = Nulls.AS_EMPTY) boolean validation,
         @JsonInclude(JsonInclude.Include.NON_DEFAULT) @JsonSetter(nulls = Nulls.AS_EMPTY) boolean fixupScalarLr,
         @JsonInclude(JsonInclude.Include.NON_DEFAULT) @JsonSetter(nulls = Nulls.AS_EMPTY) int warmupEpochs,
-        @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = Fp32.class) String precision) {
+        @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = Fp32.class) String precision,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) @JsonSetter(nulls = Nulls.AS_EMPTY) boolean branchScalar) {
 
     /**
      * The seed's recipe: SGD lr 0.1, momentum 0.9, weight decay 5e-4, batch 128, cosine over 200
      * epochs, whole splits, full width, each arch's own norm, evaluated on the test split.
      */
     public static final Recipe SEED =
-            new Recipe(200, 128, 0.1, 0.9, 5e-4, false, 0, 0, 1.0, null, false, false, 0, "fp32");
+            new Recipe(200, 128, 0.1, 0.9, 5e-4, false, 0, 0, 1.0, null, false, false, 0, "fp32", false);
 
     private static final RecordComponent[] COMPONENTS = Recipe.class.getRecordComponents();
 
@@ -174,6 +180,11 @@ public record Recipe(
     /** With this precision id ({@code fp32}, {@code bf16}). */
     public Recipe withPrecision(String v) {
         return with("precision", v);
+    }
+
+    /** With (or without) a learned α at the end of every residual branch. */
+    public Recipe withBranchScalar(boolean v) {
+        return with("branch-scalar", v);
     }
 
     /** The recipe's {@link Precision}. */

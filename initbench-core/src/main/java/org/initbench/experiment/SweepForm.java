@@ -38,6 +38,7 @@ import org.initbench.model.Models;
  * models:                       # or: arch: [resnet20, vgg16bn] and dataset: fashion-mnist (a product)
  *   - {arch: resnet20, dataset: fashion-mnist}
  *   - {arch: vgg16bn, dataset: fashion-mnist, width: 0.25}
+ *   - {arch: resnet20, dataset: fashion-mnist, norm: none, branch-scalar: true}
  * inits: [kaiming-normal, orthogonal, fixup]
  * seeds: 0..4                   # or [0, 1, 2] or "0,1,2"
  * epochs: 8
@@ -80,6 +81,7 @@ public final class SweepForm {
         @JsonProperty("train-subset") public Integer trainSubset;
         @JsonProperty("test-subset") public Integer testSubset;
         @JsonProperty("epochs") public Integer epochs;
+        @JsonProperty("branch-scalar") public Boolean branchScalar;
     }
 
     /** Reads a spec file; every problem is one {@link BadInputException} line naming the file, line and field. */
@@ -219,7 +221,7 @@ public final class SweepForm {
                     throw new BadInputException("models[" + i + "] needs both 'arch' and 'dataset'");
                 }
                 pairs.add(new SweepSpec.Model(Models.canonicalId(m.arch), m.dataset, m.width, m.norm, m.trainSubset,
-                        m.testSubset, m.epochs));
+                        m.testSubset, m.epochs, m.branchScalar));
             }
         } else {
             List<String> archs = list("arch", arch, s -> List.of(s.split(",")));

@@ -1,6 +1,7 @@
 package org.initbench.experiment;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -19,7 +20,6 @@ import java.util.Set;
 import org.initbench.BadInputException;
 import org.initbench.init.InitFile;
 import org.initbench.init.InitSpec;
-import org.initbench.model.Models;
 
 
 /**
@@ -55,12 +55,20 @@ public record SweepSpec(
 
     /**
      * One arch/dataset pair; non-null fields override the sweep's recipe for its cells (e.g. a width
-     * multiplier for the one large model of a proxy suite).
+     * multiplier for the one large model of a proxy suite). {@code branchScalar} ({@code branch-scalar} in a
+     * spec file) is absent from {@code sweep.json} when null, so sweeps stored before it stay the same.
      */
     public record Model(String arch, String dataset, Double width, String norm, Integer trainSubset,
-            Integer testSubset, Integer epochs) {
+            Integer testSubset, Integer epochs,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Boolean branchScalar) {
         public static Model of(String arch, String dataset) {
-            return new Model(arch, dataset, null, null, null, null, null);
+            return new Model(arch, dataset, null, null, null, null, null, null);
+        }
+
+        /** A pair with these overrides and no branch-scalar override. */
+        public Model(String arch, String dataset, Double width, String norm, Integer trainSubset,
+                Integer testSubset, Integer epochs) {
+            this(arch, dataset, width, norm, trainSubset, testSubset, epochs, null);
         }
 
         /** {@code recipe} with this model's overrides. */
@@ -71,6 +79,7 @@ public record SweepSpec(
             o.put("test-subset", testSubset);
             o.put("width", width);
             o.put("norm", norm);
+            o.put("branch-scalar", branchScalar);
             o.values().removeIf(Objects::isNull);
             return recipe.with(o);
         }
@@ -280,7 +289,8 @@ public record SweepSpec(
     }
 
     /**
-     * {@code <arch>[-<norm>][-w<width>]-<dataset>-<init>-s<seed>}, the init written with {@code :}
+     * {@code <arch>[-<norm>][-alpha][-w<width>]-<dataset>-<init>-s<seed>} ({@link TrainSpec#variantSuffix}), the
+     * init written with {@code :}
      * and {@code ,} replaced by {@code _} and anything outside {@code [A-Za-z0-9._=-]} dropped; an init
      * written in a file by its language and file name ({@code torch_my_init}, {@code java_MyInit_scale=2}).
      */
@@ -290,11 +300,8 @@ public record SweepSpec(
 
     /** {@link #cellName(TrainSpec)} with {@code -<rung>} after the dataset when {@code rung} is not empty. */
     static String cellName(TrainSpec s, String rung) {
-        StringBuilder b = new StringBuilder(s.arch());
+        StringBuilder b = new StringBuilder(s.arch()).append(s.variantSuffix());
         Recipe r = s.recipe();
-        if (r.norm() != null && !r.norm().equals(Models.defaultNorm(s.arch()).id())) {
-            b.append('-').append(r.norm());
-        }
         if (r.width() != 1.0) {
             b.append("-w").append(String.format(Locale.ROOT, "%s", r.width()));
         }

@@ -3,6 +3,7 @@ package org.initbench.experiment;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.util.Objects;
+import org.initbench.model.Models;
 
 /**
  * One training run, fully resolved: what {@code initbench train} fills in from its flags and what
@@ -34,6 +35,22 @@ public record TrainSpec(String arch, String dataset, String init, long seed,
     /** The seed's recipe for an arch/dataset/init/seed. */
     public static TrainSpec of(String arch, String dataset, String init, long seed) {
         return new TrainSpec(arch, dataset, init, seed, Recipe.SEED);
+    }
+
+    /**
+     * The model's part of run and cell names after the arch id: {@code -<norm>} where the norm is given and
+     * is not the arch's own ({@link Models#defaultNorm}), then {@code -alpha} with the branch scalar; empty
+     * for the published net (so {@code resnet56-none-alpha}, {@code mobilenetv2-alpha}).
+     */
+    public String variantSuffix() {
+        StringBuilder b = new StringBuilder();
+        if (recipe.norm() != null && !recipe.norm().equals(Models.defaultNorm(arch).id())) {
+            b.append('-').append(recipe.norm());
+        }
+        if (recipe.branchScalar()) {
+            b.append("-alpha");
+        }
+        return b.toString();
     }
 
     /** This run with another recipe. */

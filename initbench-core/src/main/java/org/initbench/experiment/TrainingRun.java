@@ -164,7 +164,7 @@ public final class TrainingRun {
 
     /**
      * Checks everything about {@code spec} that can be bad input without touching data (arch,
-     * dataset name, norm, init spec and whether the init accepts the model) and returns it resolved:
+     * dataset name, norm, branch scalar, init spec and whether the init accepts the model) and returns it resolved:
      * the canonical arch id ({@code vgg16bn} → {@code vgg16}), the canonical init spec and the arch's
      * own norm where none is given.
      */
@@ -172,12 +172,12 @@ public final class TrainingRun {
         DatasetName name = DatasetName.parse(spec.dataset());
         Recipe r = spec.recipe();
         Norm norm = r.norm() == null ? Models.defaultNorm(spec.arch()) : Norm.parse(r.norm());
-        Models.build(spec.arch(), name.channels(), name.numClasses(), r.width(), norm);
+        Models.build(spec.arch(), name.channels(), name.numClasses(), r.width(), norm, r.branchScalar());
         ResolvedInit init = registry.resolve(spec.init());
-        String probeKey = String.join("|", Models.canonicalId(spec.arch()), name.id(), norm.id(), init.spec(),
-                init.source() == null ? "" : init.source().sha256());
+        String probeKey = String.join("|", Models.canonicalId(spec.arch()), name.id(), norm.id(),
+                String.valueOf(r.branchScalar()), init.spec(), init.source() == null ? "" : init.source().sha256());
         if (!PROBED.contains(probeKey)) {
-            probe(spec.arch(), name, norm, init);
+            probe(spec.arch(), name, norm, r.branchScalar(), init);
             PROBED.add(probeKey);
         }
         return new TrainSpec(Models.canonicalId(spec.arch()), name.id(), init.spec(), spec.seed(),
@@ -201,8 +201,8 @@ public final class TrainingRun {
      * net): a dry run on a narrow copy of the same arch and norm; refusals depend on structure only,
      * so data-dependent inits get a Gaussian stand-in batch here.
      */
-    private static void probe(String arch, DatasetName name, Norm norm, ResolvedInit init) {
-        Network narrow = Models.build(arch, name.channels(), name.numClasses(), PROBE_WIDTH, norm);
+    private static void probe(String arch, DatasetName name, Norm norm, boolean branchScalar, ResolvedInit init) {
+        Network narrow = Models.build(arch, name.channels(), name.numClasses(), PROBE_WIDTH, norm, branchScalar);
         try (NDManager m = NDManager.newBaseManager()) {
             Models.materialize(narrow, m);
             InitContext.apply(narrow, init.strategy(), 0, SampleBatch.gaussian(4, name.channels(), 0));
@@ -233,12 +233,12 @@ public final class TrainingRun {
 
     /**
      * The network of a {@linkplain #validate validated} spec, built (not materialized) as its run builds it: the
-     * dataset's channels and classes, the recipe's width and norm.
+     * dataset's channels and classes, the recipe's width, norm and branch scalar.
      */
     public static Network network(TrainSpec resolved) {
         DatasetName name = DatasetName.parse(resolved.dataset());
         return Models.build(resolved.arch(), name.channels(), name.numClasses(), resolved.recipe().width(),
-                Norm.parse(resolved.recipe().norm()));
+                Norm.parse(resolved.recipe().norm()), resolved.recipe().branchScalar());
     }
 
     /**

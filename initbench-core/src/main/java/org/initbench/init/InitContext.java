@@ -21,8 +21,9 @@ import org.initbench.model.Network;
  * strategy works unchanged on WN nets (with the draws of the plain net, from the stream of {@code
  * path.weight}). To set g itself (Arpit et al.), write {@code "weight_v"} and {@code "weight_g"}.
  *
- * <p><b>Scalars</b> ({@link LayerKind#SCALAR_BIAS}, {@link LayerKind#SCALE}, Fixup's) must be set
- * like every other parameter; {@link #initScalar} sets them to their neutral values.
+ * <p><b>Scalars</b> ({@link LayerKind#SCALAR_BIAS}, {@link LayerKind#SCALE}, Fixup's; {@link
+ * LayerKind#BRANCH_SCALAR}, the α of {@code --branch-scalar}) must be set like every other parameter;
+ * {@link #initScalar} sets them to their neutral values.
  */
 public final class InitContext {
     private final Network network;
@@ -199,16 +200,19 @@ public final class InitContext {
 
     /**
      * The one rule for learned scalars, shared by every strategy: a {@link LayerKind#SCALAR_BIAS}
-     * gets 0 and a {@link LayerKind#SCALE} gets 1, the values at which they leave their input
-     * unchanged (as Fixup initializes them). Returns whether {@code layer} was such a scalar, so a
-     * strategy can write {@code if (ctx.initScalar(layer)) continue;}.
+     * gets 0, a {@link LayerKind#SCALE} and a {@link LayerKind#BRANCH_SCALAR} get 1, the values at
+     * which they leave their input unchanged (as Fixup initializes its scalars; a branch scalar at 1
+     * makes the net compute what the net without {@code --branch-scalar} computes, so every scheme
+     * that does not name α itself means the same function on both). Returns whether {@code layer} was
+     * such a scalar, so a strategy can write {@code if (ctx.initScalar(layer)) continue;}. SkipInit and
+     * ReZero set α themselves ({@code skipinit}, {@code rezero}).
      */
     public boolean initScalar(Layer layer) {
         if (layer.kind() == LayerKind.SCALAR_BIAS) {
             fill(layer, "bias", 0f);
             return true;
         }
-        if (layer.kind() == LayerKind.SCALE) {
+        if (layer.kind() == LayerKind.SCALE || layer.kind() == LayerKind.BRANCH_SCALAR) {
             fill(layer, "weight", 1f);
             return true;
         }

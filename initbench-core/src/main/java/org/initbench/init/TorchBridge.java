@@ -122,6 +122,9 @@ final class TorchBridge {
         request.put("file", file.path().toString());
         request.put("arch", net.arch());
         request.put("norm", net.norm().id());
+        if (net.branchScalar()) {
+            request.put("branch_scalar", true);
+        }
         request.put("in_channels", net.inChannels());
         request.put("num_classes", net.numClasses());
         request.put("width", net.width());

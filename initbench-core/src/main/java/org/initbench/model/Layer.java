@@ -10,7 +10,7 @@ import java.util.Map;
  * One parameterized layer of a {@link Network}, as init strategies see it.
  *
  * @param path PyTorch-style module path, e.g. {@code layer2.0.conv1}; unique within the network
- * @param kind conv, linear, batch norm, or a learned scalar (bias or multiplier)
+ * @param kind conv, linear, batch norm, or a learned scalar (bias, multiplier, or a residual branch's α)
  * @param role the layer's part in the architecture; a norm has the role of the conv it normalizes
  * @param stage stage index (0-based; -1 for layers outside the stages: stem, head, classifier)
  * @param block block index within the stage (0-based; -1 outside blocks)
@@ -51,7 +51,7 @@ public record Layer(
             case CONV -> new Shape(outChannels, inChannels / groups, kernel, kernel);
             case LINEAR -> new Shape(outChannels, inChannels);
             case BATCH_NORM -> new Shape(outChannels);
-            case SCALAR_BIAS, SCALE -> new Shape(1);
+            case SCALAR_BIAS, SCALE, BRANCH_SCALAR -> new Shape(1);
         };
     }
 
@@ -71,7 +71,7 @@ public record Layer(
                     + (hasBias ? outChannels : 0) + g;
             case LINEAR -> (long) inChannels * outChannels + (hasBias ? outChannels : 0) + g;
             case BATCH_NORM -> 2L * outChannels;
-            case SCALAR_BIAS, SCALE -> 1;
+            case SCALAR_BIAS, SCALE, BRANCH_SCALAR -> 1;
         };
     }
 
@@ -79,7 +79,7 @@ public record Layer(
      * The layer's parameters keyed by PyTorch name: {@code weight}, {@code bias} for conv and
      * linear ({@code weight_v}, {@code weight_g}, {@code bias} when weight-normalized); {@code
      * weight} (gamma), {@code bias} (beta), {@code running_mean}, {@code running_var} for batch
-     * norm; {@code bias} for a scalar bias and {@code weight} for a scalar multiplier (PyTorch
+     * norm; {@code bias} for a scalar bias and {@code weight} for a scalar multiplier or branch scalar (PyTorch
      * names those {@code <path>} itself, e.g. {@code layer1.0.bias1a}; here they are {@code
      * layer1.0.bias1a.bias}).
      */

@@ -17,15 +17,22 @@ public enum LayerKind {
      * A learned scalar multiplying a whole activation (Fixup's {@code scale}); one parameter {@code
      * weight} of shape [1]. Its neutral value is 1.
      */
-    SCALE;
+    SCALE,
+    /**
+     * The learned scalar α multiplying the output of a residual branch before it is added to the
+     * shortcut, {@code x + α·F(x)} (SkipInit, De &amp; Smith 2020; ReZero, Bachlechner et al. 2020;
+     * {@code --branch-scalar}); one parameter {@code weight} of shape [1]. Its neutral value is 1 (the
+     * net then computes what the net without it computes); SkipInit and ReZero start it at 0.
+     */
+    BRANCH_SCALAR;
 
     /** Whether the layer is a conv or linear layer: one with fans. */
     public boolean weighted() {
         return this == CONV || this == LINEAR;
     }
 
-    /** Whether the layer is a learned scalar ({@link #SCALAR_BIAS} or {@link #SCALE}). */
+    /** Whether the layer is a learned scalar ({@link #SCALAR_BIAS}, {@link #SCALE} or {@link #BRANCH_SCALAR}). */
     public boolean scalar() {
-        return this == SCALAR_BIAS || this == SCALE;
+        return this == SCALAR_BIAS || this == SCALE || this == BRANCH_SCALAR;
     }
 }

@@ -84,8 +84,16 @@ final class LayerRecorder {
         return scalar(pos, path, role, LayerKind.SCALE);
     }
 
+    /**
+     * The learned α that multiplies a residual branch's output before the add ({@code --branch-scalar}),
+     * parameter {@code weight}; {@code role} is that of the layer ending the branch.
+     */
+    Block branchScalar(Pos pos, String path, Role role) {
+        return scalar(pos, path, role, LayerKind.BRANCH_SCALAR);
+    }
+
     private Block scalar(Pos pos, String path, Role role, LayerKind kind) {
-        Block b = new ScalarBlock(kind == LayerKind.SCALE);
+        Block b = new ScalarBlock(kind != LayerKind.SCALAR_BIAS);
         layers.add(new Layer(path, kind, role, pos.stage, pos.block, 1, 1, 1, 1, 1, false,
                 pos.residual, null, b));
         return b;

@@ -12,6 +12,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.training.initializer.ConstantInitializer;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,6 +56,17 @@ import org.initbench.model.LayerRecorder.Pos;
  *       WN nets, where the bias takes the place of the BN's β).
  * </ul>
  *
+ * <p><b>Branch scalar</b> ({@code --branch-scalar}, an axis beside the norm): one learned scalar α
+ * (parameter {@code weight} of shape [1], {@link LayerKind#BRANCH_SCALAR}) at the end of every residual
+ * branch, so a block computes {@code shortcut(x) + α·F(x)} (SkipInit, De &amp; Smith 2020,
+ * arXiv:2002.10444; ReZero, Bachlechner et al. 2020, arXiv:2003.04887), under every norm. Its path is
+ * {@code layerS.B.alpha} in a ResNet (after bn2 under {@code bn}; after Fixup's {@code scale} and {@code
+ * bias2b} under {@code none}; after conv2 under {@code weightnorm}), before the add and its ReLU, and
+ * {@code blocks.i.alpha} in a MobileNetV2 block with a skip (after the projection and its BN). It adds L
+ * parameters, L = residual blocks: resnet20 +9, resnet56 +27, resnet110 +54, mobilenetv2 +10. At α = 1
+ * the net computes what the net without it computes. VGG and plaincnn have no residual branch and
+ * refuse it.
+ *
  * <p>VGG paths follow torchvision: {@code features.i} advances by 3 per conv with BN (conv, BN,
  * ReLU) and by 2 without. Config depth (#Conv2d + #Linear) is the same for every variant.
  *
@@ -77,6 +89,8 @@ import org.initbench.model.LayerRecorder.Pos;
 public final class Models {
     private static final Map<String, Factory> FACTORIES = new LinkedHashMap<>();
     private static final Map<String, Alias> ALIASES = new LinkedHashMap<>();
+    /** The canonical ids whose nets have residual branches (the ones {@code --branch-scalar} applies to). */
+    private static final List<String> RESIDUAL = new ArrayList<>();
 
     private static final int M = -1;
     private static final int[] VGG11 = {64, M, 128, M, 256, 256, M, 512, 512, M, 512, 512, M};
@@ -99,7 +113,8 @@ public final class Models {
     static {
         for (int n : new int[] {3, 5, 7, 9, 18}) {
             String id = "resnet" + (6 * n + 2);
-            FACTORIES.put(id, (name, in, classes, width, norm) -> resnet(name, n, in, classes, width, norm));
+            FACTORIES.put(id, (name, in, classes, width, norm, alpha) -> resnet(name, n, in, classes, width, norm,
+                    alpha));
         }
         Map<String, int[]> vggs = new LinkedHashMap<>();
         vggs.put("vgg11", VGG11);
@@ -107,19 +122,25 @@ public final class Models {
         vggs.put("vgg16", VGG16);
         vggs.put("vgg19", VGG19);
         vggs.forEach((id, cfg) -> {
-            FACTORIES.put(id, (name, in, classes, width, norm) -> vgg(name, cfg, in, classes, width, norm));
+            FACTORIES.put(id, (name, in, classes, width, norm, alpha) -> vgg(name, cfg, in, classes, width, norm));
             ALIASES.put(id + "bn", new Alias(id, Norm.BN));
         });
-        FACTORIES.put("mobilenetv2", (name, in, classes, width, norm) -> mobilenetV2(in, classes, width, norm));
-        FACTORIES.put(PLAIN_CNN, (name, in, classes, width, norm) -> plainCnn(in, classes, width, norm));
+        FACTORIES.put("mobilenetv2",
+                (name, in, classes, width, norm, alpha) -> mobilenetV2(in, classes, width, norm, alpha));
+        FACTORIES.put(PLAIN_CNN, (name, in, classes, width, norm, alpha) -> plainCnn(in, classes, width, norm));
+        RESIDUAL.addAll(FACTORIES.keySet().stream().filter(id -> id.startsWith("resnet")).toList());
+        RESIDUAL.add("mobilenetv2");
     }
 
     private Models() {}
 
     @FunctionalInterface
     private interface Factory {
-        /** Builds the arch; {@code name} is the id it is built under (canonical or alias), for {@link Network#arch}. */
-        Network build(String name, int inChannels, int numClasses, double width, Norm norm);
+        /**
+         * Builds the arch; {@code name} is the id it is built under (canonical or alias), for {@link Network#arch};
+         * {@code branchScalar}: an α at the end of every residual branch (only asked of residual archs).
+         */
+        Network build(String name, int inChannels, int numClasses, double width, Norm norm, boolean branchScalar);
     }
 
     /**
@@ -184,6 +205,16 @@ public final class Models {
      * @param norm the norm variant (see the class comment); {@code bn} on plaincnn is bad input
      */
     public static Network build(String arch, int inChannels, int numClasses, double width, Norm norm) {
+        return build(arch, inChannels, numClasses, width, norm, false);
+    }
+
+    /**
+     * As {@link #build(String, int, int, double, Norm)}, with one learned scalar α at the end of every
+     * residual branch when {@code branchScalar} is set (see the class comment); asked of a net without
+     * residual branches (VGG, plaincnn) that is bad input.
+     */
+    public static Network build(String arch, int inChannels, int numClasses, double width, Norm norm,
+            boolean branchScalar) {
         Factory f = FACTORIES.get(canonicalId(arch));
         if (f == null) {
             throw new BadInputException("unknown arch '" + arch + "'; valid: " + String.join(", ", FACTORIES.keySet())
@@ -193,7 +224,16 @@ public final class Models {
             throw new BadInputException("bad model shape: inChannels=" + inChannels
                     + ", numClasses=" + numClasses + ", width=" + width);
         }
-        return f.build(arch.strip().toLowerCase(Locale.ROOT), inChannels, numClasses, width, norm);
+        if (branchScalar && !hasResidualBranches(arch)) {
+            throw new BadInputException("--branch-scalar needs a residual net (" + String.join(", ", RESIDUAL)
+                    + "); " + canonicalId(arch) + " has no residual branches");
+        }
+        return f.build(arch.strip().toLowerCase(Locale.ROOT), inChannels, numClasses, width, norm, branchScalar);
+    }
+
+    /** Whether {@code arch} (canonical or alias) has residual branches, i.e. takes {@code --branch-scalar}. */
+    public static boolean hasResidualBranches(String arch) {
+        return RESIDUAL.contains(canonicalId(arch));
     }
 
     /**
@@ -222,7 +262,8 @@ public final class Models {
      * (1x1 conv stride 2 + BN, "option B") where the shape changes. Under {@link Norm#NONE},
      * Fixup's scalar biases and multiplier (see the class comment).
      */
-    static Network resnet(String arch, int n, int inChannels, int numClasses, double width, Norm norm) {
+    static Network resnet(String arch, int n, int inChannels, int numClasses, double width, Norm norm,
+            boolean branchScalar) {
         LayerRecorder r = new LayerRecorder(norm);
         boolean fixup = norm == Norm.NONE;
         int[] widths = {scaled(16, width), scaled(32, width), scaled(64, width)};
@@ -260,6 +301,9 @@ public final class Models {
                 if (fixup) {
                     body.add(r.scale(branch, p + ".scale", Role.BRANCH_LAST));
                     body.add(r.scalarBias(branch, p + ".bias2b", Role.BRANCH_LAST));
+                }
+                if (branchScalar) {
+                    body.add(r.branchScalar(branch, p + ".alpha", Role.BRANCH_LAST));
                 }
                 Block shortcut;
                 if (projection) {
@@ -361,7 +405,7 @@ public final class Models {
      * and a stride-1 second stage; ReLU6; residual add only when stride 1 and in == out; 1x1 conv to
      * 1280, global pool, Linear(1280, classes); no dropout.
      */
-    static Network mobilenetV2(int inChannels, int numClasses, double width, Norm norm) {
+    static Network mobilenetV2(int inChannels, int numClasses, double width, Norm norm, boolean branchScalar) {
         LayerRecorder r = new LayerRecorder(norm);
         SequentialBlock net = new SequentialBlock();
         int in = makeDivisible(32 * width);
@@ -390,6 +434,9 @@ public final class Models {
                 body.add(new Relu6());
                 body.add(r.conv(pos, Conv.of(p + ".project.conv", Role.PROJECT, hidden, out).kernel(1)));
                 r.batchNorm(body, pos, p + ".project.bn", Role.PROJECT, p + ".project.conv", out);
+                if (skip && branchScalar) {
+                    body.add(r.branchScalar(pos, p + ".alpha", Role.PROJECT));
+                }
                 net.add(skip ? residual(body, Blocks.identityBlock()) : body);
                 in = out;
                 blockIndex++;

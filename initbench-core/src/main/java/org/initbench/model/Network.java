@@ -32,7 +32,7 @@ public record Network(
     }
 
     /**
-     * The parameters the optimizer updates (weights, biases, BN γ/β, WeightNorm g/v, Fixup scalars;
+     * The parameters the optimizer updates (weights, biases, BN γ/β, WeightNorm g/v, Fixup scalars, α;
      * not BN running statistics), in block order. Needs a materialized network.
      */
     public List<Parameter> trainableParameters() {
@@ -48,6 +48,11 @@ public record Network(
     /** Trainable parameter count (conv/linear weights and biases, BN gamma and beta, scalars). */
     public long parameterCount() {
         return layers.stream().mapToLong(Layer::parameterCount).sum();
+    }
+
+    /** Whether the net has a learned α at the end of each residual branch ({@code --branch-scalar}). */
+    public boolean branchScalar() {
+        return layers.stream().anyMatch(l -> l.kind() == LayerKind.BRANCH_SCALAR);
     }
 
     /** Number of residual blocks, the L of Fixup: blocks whose branch is added to a skip. */

@@ -39,7 +39,11 @@ final class ScalarBlock extends AbstractBlock implements MomentRule {
         return new NDList(Bf16.is(x) ? Bf16.like(y, x, x.getManager()) : y);
     }
 
-    /** At init the scalars are neutral (bias 0, multiplier 1, {@code InitContext.initScalar}): identity. */
+    /**
+     * Taken as neutral (bias 0, multiplier 1, {@code InitContext.initScalar}): identity. That is what every
+     * scheme writes except skipinit and rezero, whose branch scalars start at 0: a predicted variance of
+     * their blocks' branches (AutoInit's propagation, {@code inspect --predict}) ignores that α.
+     */
     @Override
     public Moments propagate(Moments input, Shape inputShape) {
         return input;

@@ -25,7 +25,8 @@ public final class RecipeFields {
             Map.entry("test-subset", new Field("test_subset", RecipeFields::subset)),
             Map.entry("validation", new Field("eval", v -> (Boolean) v ? "validation" : "test")),
             Map.entry("fixup-scalar-lr", new Field("scalar_lr", v -> (Boolean) v ? "lr/10" : "lr")),
-            Map.entry("warmup-epochs", new Field("warmup_epochs", String::valueOf)));
+            Map.entry("warmup-epochs", new Field("warmup_epochs", String::valueOf)),
+            Map.entry("branch-scalar", new Field("branch_scalar", String::valueOf)));
 
     /** Orders recipes knob by knob, in declaration order. */
     public static final Comparator<Recipe> ORDER = RecipeFields::compare;

@@ -6,11 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.initbench.BadInputException;
 import org.initbench.train.SgdConfig;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The recipe's defaults, checks and withers, and the flat JSON of specs written before it existed. */
 class RecipeTest {
@@ -117,11 +120,54 @@ class RecipeTest {
         assertThat(bf16).isNotEqualTo(fp32);
     }
 
+    /** Off (the published nets) it is absent, so spec.json of earlier runs is byte for byte the same (above). */
+    @Test
+    void branchScalarIsInTheJsonOnlyWhenOnAndNamesTheRun() throws Exception {
+        Recipe small = Recipe.SEED.withEpochs(1).withTrainSubset(1000).withTestSubset(500).withNorm("none");
+        TrainSpec off = new TrainSpec("resnet20", "fashion-mnist", "skipinit:alpha=0", 0, small);
+        TrainSpec on = off.withRecipe(small.withBranchScalar(true));
+        assertThat(Recipe.SEED.branchScalar()).isFalse();
+        assertThat(RunDirectory.JSON.writeValueAsString(off)).doesNotContain("branchScalar");
+        String json = RunDirectory.JSON.writeValueAsString(on);
+        assertThat(json).endsWith("\"norm\" : \"none\",\n  \"branchScalar\" : true\n}");
+        assertThat(RunDirectory.JSON.readValue(json, TrainSpec.class)).isEqualTo(on).isNotEqualTo(off);
+        assertThat(on.variantSuffix()).isEqualTo("-none-alpha");
+        assertThat(off.variantSuffix()).isEqualTo("-none");
+        assertThat(off.withRecipe(small.withNorm("bn").withBranchScalar(true)).variantSuffix()).isEqualTo("-alpha");
+        assertThat(SweepSpec.cellName(on)).isEqualTo("resnet20-none-alpha-fashion-mnist-skipinit_alpha=0-s0");
+        assertThat(SweepSpec.cellName(off)).isEqualTo("resnet20-none-fashion-mnist-skipinit_alpha=0-s0");
+    }
+
+    /** A sweep file turns it on per model ({@code branch-scalar} in a models entry) or for every model. */
+    @Test
+    void sweepModelsTurnTheBranchScalarOnAndStoreItOnlyThere(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("gate.yaml");
+        Files.writeString(f, """
+                models:
+                  - {arch: resnet20, dataset: fashion-mnist, norm: none}
+                  - {arch: resnet20, dataset: fashion-mnist, norm: none, branch-scalar: true}
+                inits: [kaiming-normal]
+                seeds: 0
+                """);
+        SweepSpec s = SweepForm.read(f).toSpec();
+        assertThat(s.cells()).extracting(SweepSpec.Cell::name).containsExactly(
+                "resnet20-none-fashion-mnist-kaiming-normal-s0", "resnet20-none-alpha-fashion-mnist-kaiming-normal-s0");
+        assertThat(s.cells()).extracting(c -> c.spec().recipe().branchScalar()).containsExactly(false, true);
+        ObjectMapper json = new ObjectMapper().enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
+        String text = json.writeValueAsString(s);
+        assertThat(text).containsOnlyOnce("branchScalar").contains("\"branchScalar\" : true");
+        assertThat(json.readValue(text, SweepSpec.class)).isEqualTo(s);
+        Files.writeString(f, "arch: resnet20\ndataset: fashion-mnist\ninits: zeros\nseeds: 0\nbranch-scalar: true\n");
+        SweepSpec all = SweepForm.read(f).toSpec();
+        assertThat(all.recipe().branchScalar()).isTrue();
+        assertThat(all.cells().get(0).name()).isEqualTo("resnet20-alpha-fashion-mnist-zeros-s0");
+    }
+
     @Test
     void knobsAreNamedAsTheirFlags() {
         assertThat(Recipe.keys()).containsExactly("epochs", "batch-size", "lr", "momentum", "weight-decay", "nesterov",
                 "train-subset", "test-subset", "width", "norm", "validation", "fixup-scalar-lr", "warmup-epochs",
-                "precision");
+                "precision", "branch-scalar");
         assertThat(Recipe.type("batch-size")).isEqualTo(int.class);
         assertThat(Recipe.type("batchSize")).isNull();
         assertThat(Recipe.SEED.withBatchSize(16).values()).containsEntry("batch-size", 16);

@@ -56,16 +56,20 @@ class WeightsExportTorchTest {
         script = dir.resolve("pytorch/load_export.py");
     }
 
-    @ParameterizedTest(name = "{0} {3} width {2} on {1} with {4}")
+    @ParameterizedTest(name = "{0} {3} width {2} on {1} with {4}, branch scalar {5}")
     @CsvSource({
-        "resnet20, cifar10, 0.25, bn, kaiming-normal",
-        "vgg11, fashion-mnist, 0.125, bn, orthogonal",
-        "mobilenetv2, cifar100, 0.25, bn, pytorch-default",
-        "resnet20, cifar10, 0.25, none, fixup-original",
+        "resnet20, cifar10, 0.25, bn, kaiming-normal, false",
+        "vgg11, fashion-mnist, 0.125, bn, orthogonal, false",
+        "mobilenetv2, cifar100, 0.25, bn, pytorch-default, false",
+        "resnet20, cifar10, 0.25, none, fixup-original, false",
+        "resnet20, cifar10, 0.25, none, skipinit, true",
+        "mobilenetv2, cifar100, 0.25, bn, rezero, true",
+        "resnet20, cifar10, 0.25, weightnorm, kaiming-normal, true",
     })
     void exportLoadsIntoTheTwinBitForBit(String arch, String dataset, double width, String norm, String init,
-            @TempDir Path tmp) throws Exception {
-        TrainSpec spec = new TrainSpec(arch, dataset, init, 5, Recipe.SEED.withWidth(width).withNorm(norm));
+            boolean alpha, @TempDir Path tmp) throws Exception {
+        TrainSpec spec = new TrainSpec(arch, dataset, init, 5, Recipe.SEED.withWidth(width).withNorm(norm)
+                .withBranchScalar(alpha));
         List<Entry> expected = expected(spec);
         for (String ext : List.of(".safetensors", ".npz")) {
             Path file = tmp.resolve("w" + ext);
@@ -73,8 +77,12 @@ class WeightsExportTorchTest {
             assertThat(w.tensors()).isEqualTo(expected.size());
             String[] shape = datasetShape(dataset);
             List<Entry> loaded = new ArrayList<>();
-            for (String line : python("load", file.toString(), arch, shape[0], shape[1], Double.toString(width),
-                    norm)) {
+            List<String> args = new ArrayList<>(List.of("load", file.toString(), arch, shape[0], shape[1],
+                    Double.toString(width), norm));
+            if (alpha) {
+                args.add("alpha");
+            }
+            for (String line : python(args.toArray(String[]::new))) {
                 JsonNode n = JSON.readTree(line);
                 loaded.add(new Entry(n.get("key").asText(), n.get("dtype").asText(), n.get("shape").toString(),
                         n.get("sha256").asText()));
@@ -93,6 +101,10 @@ class WeightsExportTorchTest {
         models.add("plaincnn:3:10:0.25:none");
         models.add("resnet20:3:10:0.25:none");
         models.add("resnet20:3:10:0.25:weightnorm");
+        for (String norm : List.of("bn", "none", "weightnorm")) {
+            models.add("resnet20:3:10:0.25:" + norm + ":alpha");
+        }
+        models.add("mobilenetv2:3:10:0.25:bn:alpha");
         List<String> lines = python(prepend("keys", models));
         assertThat(lines).hasSize(models.size());
         for (int i = 0; i < models.size(); i++) {
@@ -101,7 +113,7 @@ class WeightsExportTorchTest {
             List<String> torchKeys = new ArrayList<>();
             twin.get("entries").forEach(e -> torchKeys.add(e.get("key").asText() + " " + e.get("dtype").asText()
                     + " " + e.get("shape")));
-            Network net = Models.build(m[0], 3, 10, Double.parseDouble(m[3]), Norm.parse(m[4]));
+            Network net = Models.build(m[0], 3, 10, Double.parseDouble(m[3]), Norm.parse(m[4]), m.length > 5);
             List<String> ours = new ArrayList<>();
             try (NDManager mgr = NDManager.newBaseManager()) {
                 Models.materialize(net, mgr);

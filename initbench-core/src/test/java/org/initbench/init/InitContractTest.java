@@ -20,43 +20,50 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The contract every registered strategy (plugins included) keeps, on every architecture and on
- * resnet20's norm variants: it sets every weight, bias, BN gamma/beta, scalar and weight-norm g/v to
+ * The contract every registered strategy (plugins included) keeps, on every architecture, on norm
+ * variants and on branch-scalar variants: it sets every weight, bias, BN gamma/beta, scalar and weight-norm g/v to
  * finite values of the right shape; the same seed gives the same values and another seed different
  * ones (for random schemes); BN running statistics stay 0/1. A strategy may refuse a model with a
  * one-line {@link BadInputException}, and nothing else; each must accept at least one model.
  */
 class InitContractTest {
+    /** The third field of a {@link #MODELS} entry for a net built with {@code --branch-scalar}. */
+    static final String ALPHA = "branch-scalar";
+
     /**
-     * Every architecture with its own norm, and the norm-free and weight-normalized variants of a
-     * residual, a plain and an inverted-residual net.
+     * Every architecture with its own norm, the norm-free and weight-normalized variants of a residual, a
+     * plain and an inverted-residual net, and the residual and inverted-residual nets with a branch scalar
+     * ({@code --branch-scalar}) under bn and none: {arch, norm, {@link #ALPHA} or ""}.
      */
-    static final List<String[]> MODELS = Stream.concat(
-            Models.ids().stream().map(a -> new String[] {a, Models.defaultNorm(a).id()}),
+    static final List<String[]> MODELS = Stream.of(
+            Models.ids().stream().map(a -> new String[] {a, Models.defaultNorm(a).id(), ""}),
             Stream.of("resnet20", "vgg11bn", "mobilenetv2").flatMap(a -> Stream.of(
-                    new String[] {a, "none"}, new String[] {a, "weightnorm"}))).toList();
+                    new String[] {a, "none", ""}, new String[] {a, "weightnorm", ""})),
+            Stream.of("resnet20", "mobilenetv2").flatMap(a -> Stream.of(
+                    new String[] {a, "bn", ALPHA}, new String[] {a, "none", ALPHA})))
+            .flatMap(s -> s).toList();
 
     /** A fixed N(0, 1) batch of 4 images for data-dependent strategies; the others ignore it. */
     static final SampleBatch SAMPLE = SampleBatch.gaussian(4, 3, 17);
 
     static Stream<Arguments> strategiesAndArchs() {
         return InitRegistry.load().providers().stream().flatMap(p -> MODELS.stream()
-                .map(m -> Arguments.of(p.id(), m[0], m[1])));
+                .map(m -> Arguments.of(p.id(), m[0], m[1], m[2])));
     }
 
-    @ParameterizedTest(name = "{0} on {1} ({2})")
+    @ParameterizedTest(name = "{0} on {1} ({2} {3})")
     @MethodSource("strategiesAndArchs")
-    void setsEveryParameterFinitelyAndDeterministically(String id, String arch, String norm) {
+    void setsEveryParameterFinitelyAndDeterministically(String id, String arch, String norm, String alpha) {
         ResolvedInit init = InitRegistry.load().resolve(id);
         Map<String, float[]> a;
         try {
-            a = values(arch, norm, init, 11);
+            a = values(arch, norm, alpha, init, 11);
         } catch (BadInputException e) {
             assertThat(e.getMessage()).as("a refusal is one clear line").isNotBlank().doesNotContain("\n");
             return;
         }
-        Map<String, float[]> b = values(arch, norm, init, 11);
-        Map<String, float[]> c = values(arch, norm, init, 12);
+        Map<String, float[]> b = values(arch, norm, alpha, init, 11);
+        Map<String, float[]> c = values(arch, norm, alpha, init, 12);
         boolean anyDiffers = false;
         for (var e : a.entrySet()) {
             int nonFinite = 0;
@@ -84,7 +91,7 @@ class InitContractTest {
         ResolvedInit init = InitRegistry.load().resolve(id);
         long accepted = MODELS.stream().filter(m -> {
             try {
-                values(m[0], m[1], init, 1);
+                values(m[0], m[1], m[2], init, 1);
                 return true;
             } catch (BadInputException e) {
                 return false;
@@ -97,8 +104,9 @@ class InitContractTest {
         return InitRegistry.load().providers().stream().map(InitStrategyProvider::id);
     }
 
-    private static Map<String, float[]> values(String arch, String norm, ResolvedInit init, long seed) {
-        Network net = Models.build(arch, 3, 10, 0.25, Norm.parse(norm));
+    private static Map<String, float[]> values(String arch, String norm, String alpha, ResolvedInit init,
+            long seed) {
+        Network net = Models.build(arch, 3, 10, 0.25, Norm.parse(norm), ALPHA.equals(alpha));
         Map<String, float[]> out = new LinkedHashMap<>();
         try (NDManager m = NDManager.newBaseManager()) {
             Models.materialize(net, m);

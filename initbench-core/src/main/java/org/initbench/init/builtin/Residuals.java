@@ -1,13 +1,16 @@
 package org.initbench.init.builtin;
 
 import org.initbench.BadInputException;
+import org.initbench.init.Fans;
 import org.initbench.init.InitContext;
+import org.initbench.init.Nonlinearity;
 import org.initbench.model.Layer;
 import org.initbench.model.LayerKind;
 import org.initbench.model.Network;
+import org.initbench.model.Norm;
 import org.initbench.model.Role;
 
-/** Where a residual branch ends, for the schemes that treat it specially. */
+/** Where a residual branch ends, and what ends it, for the schemes that treat it specially. */
 final class Residuals {
     private Residuals() {}
 
@@ -33,6 +36,38 @@ final class Residuals {
             throw new BadInputException(id + " zeroes the last BN γ of each residual branch and needs"
                     + " --norm bn (got " + ctx.network().arch() + " with --norm "
                     + ctx.network().norm().id() + "); for norm-free ResNets see fixup-original");
+        }
+    }
+
+    /**
+     * The rule SkipInit and ReZero give every weight but α: He normal, W ~ N(0, 2/fan_in) (PyTorch's {@code
+     * kaiming_normal_} at its defaults, He et al. 2015's forward rule, the init of He et al. 2016's CIFAR
+     * ResNets) on every conv and linear, classifier and shortcut projections included; biases 0; BN γ = 1,
+     * β = 0; Fixup's scalars neutral; α = {@code alpha} on every branch scalar.
+     */
+    static void heWithBranchScalars(InitContext ctx, double alpha) {
+        double relu = Fans.gain(Nonlinearity.RELU, 0);
+        EveryWeight.forEach(ctx, (c, layer) -> {
+            c.normal(layer, "weight", relu / Math.sqrt(Fans.of(layer).fanIn()));
+            EveryWeight.zeroBias(c, layer);
+        });
+        for (Layer layer : ctx.network().layers()) {
+            if (layer.kind() == LayerKind.BRANCH_SCALAR) {
+                ctx.fill(layer, "weight", (float) alpha);
+            }
+        }
+    }
+
+    /**
+     * Refuses a net without branch scalars ({@code --branch-scalar}), or, with {@code normFree}, one that
+     * normalizes ({@code --norm} other than {@code none}): one line naming what {@code id} needs.
+     */
+    static void requireBranchScalars(InitContext ctx, String id, boolean normFree) {
+        Network net = ctx.network();
+        if (!net.branchScalar() || normFree && net.norm() != Norm.NONE) {
+            throw new BadInputException(id + " needs a residual net with --branch-scalar"
+                    + (normFree ? " and --norm none" : "") + " (got " + net.arch() + " with --norm " + net.norm().id()
+                    + (net.branchScalar() ? " and --branch-scalar" : ", without --branch-scalar") + ")");
         }
     }
 
