@@ -18,7 +18,7 @@ import org.initbench.model.Network;
 
 /**
  * Hessian-vector products by central finite differences of gradients, for the schemes that tune an init
- * through the loss's curvature (GradInit's gradient-norm constraint, MetaInit's gradient quotient):
+ * through the loss's curvature (GradInit's gradient-norm constraint):
  *
  * <pre>
  * H·v ≈ (∇L(θ + h·v̂) − ∇L(θ − h·v̂))·‖v‖ / (2h),   v̂ = v/‖v‖,   h = step·(1 + ‖θ‖)
