@@ -147,7 +147,7 @@ public final class Inspection {
         try (BatchLoader loader = BatchLoader.training(data.train(), stats, config.batch(),
                 Seeds.derive(config.seed(), "init-batch"), 0)) {
             HostBatch b = loader.next();
-            init = new SampleBatch(b.images(), b.size(), b.channels(), HostBatch.SIDE, HostBatch.SIDE);
+            init = new SampleBatch(b.images(), b.labels(), b.size(), b.channels(), HostBatch.SIDE, HostBatch.SIDE);
         }
         return new Batch(first, init, "first training batch of epoch 1, " + data.source());
     }

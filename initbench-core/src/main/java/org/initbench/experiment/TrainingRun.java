@@ -192,7 +192,7 @@ public final class TrainingRun {
         try (BatchLoader loader = BatchLoader.training(train, stats, recipe.batchSize(),
                 Seeds.derive(spec.seed(), "init-batch"), 0)) {
             HostBatch b = loader.next();
-            return new SampleBatch(b.images(), b.size(), b.channels(), HostBatch.SIDE, HostBatch.SIDE);
+            return new SampleBatch(b.images(), b.labels(), b.size(), b.channels(), HostBatch.SIDE, HostBatch.SIDE);
         }
     }
 

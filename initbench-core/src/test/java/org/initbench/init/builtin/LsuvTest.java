@@ -65,6 +65,6 @@ class LsuvTest {
         for (int i = 0; i < x.length; i++) {
             x[i] = (float) (0.5 + 2 * rng.nextGaussian());
         }
-        return new SampleBatch(x, size, 3, 32, 32);
+        return new SampleBatch(x, new int[size], size, 3, 32, 32);
     }
 }

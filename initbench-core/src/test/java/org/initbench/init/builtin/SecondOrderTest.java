@@ -1,0 +1,142 @@
+package org.initbench.init.builtin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.initbench.init.InitContext;
+import org.initbench.init.InitRegistry;
+import org.initbench.init.SampleBatch;
+import org.initbench.model.Models;
+import org.initbench.model.Network;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The finite-difference Hessian-vector product against closed forms: H·v on a quadratic (and a cubic's
+ * quadratic part), and H·g on a small conv net against libtorch's own double backward.
+ */
+class SecondOrderTest {
+    static final double[][] A = {{4, 1, 0, 0.5, 0}, {1, 3, 0.2, 0, 0}, {0, 0.2, 2, 0, 0.3}, {0.5, 0, 0, 5, 1},
+        {0, 0, 0.3, 1, 1.5}};
+    static final double[] C = {0.3, -1, 0.5, 0, 2};
+    static final double[] K = {0.7, 0, -1.2, 0.4, 2};
+    static final double[] THETA = {1, -2, 0.5, 0.25, -1};
+
+    /** ∇ of L = ½θᵀAθ + cᵀθ + Σ κ_k θ_k³/6 over θ split into two tensors (2 and 3 elements). */
+    static SecondOrder.Gradient cubic(double[] kappa) {
+        return (theta, m) -> {
+            double[] t = concat(theta);
+            double[] g = add(times(A, t), C);
+            for (int k = 0; k < t.length; k++) {
+                g[k] += kappa[k] * t[k] * t[k] / 2;
+            }
+            return split(g, m);
+        };
+    }
+
+    @Test
+    void hessianVectorIsExactOnAQuadratic() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            double[] v = {0.5, 1, -1, 2, 0.1};
+            List<NDArray> hv = SecondOrder.hessianVector(cubic(new double[5]), split(THETA, m), split(v, m), 1e-3, m);
+            assertThat(concat(hv)).containsExactly(times(A, v), within(1e-9));
+        }
+    }
+
+    /**
+     * On resnet20 (width 0.25, eval-mode BN) the float64 difference H·g equals what libtorch's double backward
+     * ({@code create_graph}, one pass) gives in float32.
+     */
+    @Test
+    void convNetHessianGradientMatchesDoubleBackward() {
+        Network net = Models.build("resnet20", 3, 10, 0.25);
+        SampleBatch batch = SampleBatch.gaussian(2, 3, 3);
+        try (NDManager m = NDManager.newBaseManager()) {
+            Models.materialize(net, m);
+            InitContext.apply(net, InitRegistry.load().resolve("kaiming-normal").strategy(), 5);
+            NDArray x = m.create(batch.images(), batch.shape());
+            NDArray y = m.create(Arrays.stream(batch.labels()).asLongStream().toArray());
+            List<NDArray> theta = new ArrayList<>();
+            for (NDArray v : SecondOrder.values(net, m)) {
+                theta.add(v.toType(DataType.FLOAT64, true));
+            }
+            SecondOrder.Gradient grad = SecondOrder.crossEntropyGradient(net, x, y, false, DataType.FLOAT64);
+            List<NDArray> g = grad.at(theta, m);
+            double[] fd = concat(SecondOrder.hessianVector(grad, theta, g, GradInit.FD_STEP, m));
+            double[] exact;
+            try (NDManager pass = m.newSubManager(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                SecondOrder.Leaves leaves = new SecondOrder.Leaves(net, SecondOrder.values(net, pass), DataType.FLOAT32,
+                        pass);
+                NDArray loss = SecondOrder.crossEntropy(net.block().forward(leaves, new ai.djl.ndarray.NDList(x), false)
+                        .singletonOrThrow(), y, 10);
+                backward(loss, true);
+                List<NDArray> g32 = new ArrayList<>();
+                NDArray half = null;
+                for (NDArray q : leaves.leaves()) {
+                    NDArray gi = q.getGradient();
+                    g32.add(gi.stopGradient().duplicate());
+                    NDArray sq = gi.square().sum();
+                    half = half == null ? sq : half.add(sq);
+                }
+                backward(half.mul(0.5f), false);
+                List<NDArray> hg = new ArrayList<>();
+                for (int i = 0; i < g32.size(); i++) {
+                    hg.add(leaves.leaves().get(i).getGradient().sub(g32.get(i)));
+                }
+                exact = concat(hg);
+            }
+            double diff = 0;
+            double norm = 0;
+            for (int i = 0; i < exact.length; i++) {
+                diff += (fd[i] - exact[i]) * (fd[i] - exact[i]);
+                norm += exact[i] * exact[i];
+            }
+            assertThat(norm).isPositive();
+            assertThat(Math.sqrt(diff / norm)).as("relative error of H·g").isLessThan(1e-3);
+        }
+    }
+
+    private static void backward(NDArray y, boolean createGraph) {
+        try (NDArray seed = y.onesLike()) {
+            JniUtils.backward((PtNDArray) y, (PtNDArray) seed, createGraph, createGraph);
+        }
+    }
+
+    static double[] concat(List<NDArray> parts) {
+        return parts.stream().flatMapToDouble(p -> Arrays.stream(p.toType(DataType.FLOAT64, false).toDoubleArray()))
+                .toArray();
+    }
+
+    static List<NDArray> split(double[] v, NDManager m) {
+        return List.of(m.create(Arrays.copyOfRange(v, 0, 2), new Shape(2)),
+                m.create(Arrays.copyOfRange(v, 2, 5), new Shape(3)));
+    }
+
+    static double[] times(double[][] a, double[] v) {
+        double[] out = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            for (int j = 0; j < v.length; j++) {
+                out[i] += a[i][j] * v[j];
+            }
+        }
+        return out;
+    }
+
+    static double[] add(double[] u, double[] v) {
+        double[] out = u.clone();
+        for (int i = 0; i < v.length; i++) {
+            out[i] += v[i];
+        }
+        return out;
+    }
+}
