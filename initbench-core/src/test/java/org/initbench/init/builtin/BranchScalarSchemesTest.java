@@ -26,11 +26,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** skipinit and rezero, and what every other scheme does with the branch scalar α: 1, the ungated net. */
 class BranchScalarSchemesTest {
 
-    /** The built-in schemes (not the test plugins on the class path) but skipinit and rezero. */
+    /**
+     * The built-in schemes (not the test plugins on the class path) but skipinit and rezero, and gradinit, which
+     * starts α at 1 through its base and then fits a scale to it as to every trainable tensor.
+     */
     static Stream<String> otherBuiltIns() {
         return InitRegistry.load().providers().stream()
                 .filter(p -> p.getClass().getPackageName().equals(SkipInit.class.getPackageName()))
-                .map(InitStrategyProvider::id).filter(id -> !id.equals(SkipInit.ID) && !id.equals(ReZero.ID));
+                .map(InitStrategyProvider::id)
+                .filter(id -> !id.equals(SkipInit.ID) && !id.equals(ReZero.ID) && !id.equals(GradInit.ID));
     }
 
     /** Every other scheme leaves α at 1 on every norm it accepts (InitContext.initScalar). */
