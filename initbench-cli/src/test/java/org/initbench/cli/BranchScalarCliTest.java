@@ -7,9 +7,6 @@ import static org.initbench.cli.ExportCommandTest.assertOneLine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 import org.initbench.testkit.FakeData;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,11 +24,7 @@ class BranchScalarCliTest {
     }
 
     static String[] train(Path out, String... extra) {
-        List<String> args = new ArrayList<>(List.of("train", "--arch", "resnet20", "--dataset", "fashion-mnist",
-                "--data-dir", data.toString(), "--epochs", "1", "--batch-size", "16", "--width", "0.25",
-                "--threads", "2", "--out", out.toString()));
-        args.addAll(Arrays.asList(extra));
-        return args.toArray(String[]::new);
+        return CliTestSupport.quickTrain(data, out, extra);
     }
 
     @Test

@@ -21,11 +21,7 @@ class LayerStatsOptionTest {
     }
 
     static String[] train(Path out, String... extra) {
-        List<String> args = new java.util.ArrayList<>(List.of("train", "--arch", "resnet20", "--dataset", "fashion-mnist",
-                "--data-dir", data.toString(), "--epochs", "1", "--batch-size", "16", "--width", "0.25",
-                "--threads", "2", "--out", out.toString()));
-        args.addAll(List.of(extra));
-        return args.toArray(String[]::new);
+        return CliTestSupport.quickTrain(data, out, extra);
     }
 
     @Test
