@@ -65,18 +65,10 @@ public final class Risotto extends Scheme {
             for (Layer layer : ctx.network().layers()) {
                 check(ctx, layer);
             }
-            for (Layer layer : ctx.network().layers()) {
-                if (ctx.initScalar(layer)) {
-                    continue;
-                }
-                if (layer.kind() == LayerKind.BATCH_NORM) {
-                    ctx.fill(layer, "weight", 1f);
-                    ctx.fill(layer, "bias", 0f);
-                    continue;
-                }
-                ctx.set(layer, "weight", weight(ctx, layer));
-                EveryWeight.zeroBias(ctx, layer);
-            }
+            EveryWeight.forEach(ctx, (c, layer) -> {
+                c.set(layer, "weight", weight(c, layer));
+                EveryWeight.zeroBias(c, layer);
+            });
         };
     }
 
