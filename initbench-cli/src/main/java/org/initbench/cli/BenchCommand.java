@@ -59,7 +59,12 @@ public final class BenchCommand implements Callable<Integer> {
     int repeats;
 
     @Mixin RecipeOptions.Width width;
-    @Mixin RecipeOptions.PrecisionChoice precision;
+    @Option(names = "--precision", split = ",", paramLabel = "<precision>", defaultValue = "fp32",
+            description = "fp32, bf16 (autocast-style mixed precision: convs and linears in bf16 from fp32 master"
+            + " weights; BN statistics, loss and SGD in fp32), or several, e.g. fp32,bf16: each arch is then measured"
+            + " in each precision within every round, and a table gives each later precision's train speed-up over"
+            + " the first, initbench's and (with --compare-torch) PyTorch's; default ${DEFAULT-VALUE}.")
+    List<String> precisions;
 
     @Option(names = "--inits", split = ",", defaultValue = "orthogonal,autoinit,pa-rewiring,lsuv",
             description = "Inits whose time to apply is measured (\"\" for none); default ${DEFAULT-VALUE}.")
@@ -74,9 +79,10 @@ public final class BenchCommand implements Callable<Integer> {
             + " arch.")
     boolean compareTorch;
 
-    @Option(names = "--rounds", defaultValue = "1", description = "With --compare-torch: measure each arch this many"
-            + " times, Java and PyTorch back to back (their order alternating between rounds); rates are medians over"
-            + " rounds and each ratio the median of the rounds' own ratios, with its range. Default ${DEFAULT-VALUE}.")
+    @Option(names = "--rounds", defaultValue = "1", description = "With --compare-torch or several precisions: measure"
+            + " each arch this many times, Java and PyTorch (and the precisions) back to back, Java and PyTorch in an"
+            + " order alternating between rounds; rates are medians over rounds and each ratio the median of the"
+            + " rounds' own ratios, with its range. Default ${DEFAULT-VALUE}.")
     int rounds;
 
     @Option(names = "--python", defaultValue = TorchReference.DEFAULT_PYTHON,
@@ -115,9 +121,9 @@ public final class BenchCommand implements Callable<Integer> {
             throw new BadInputException("bench needs --batch-size >= 2, --warmup >= 0, --steps >= 1, --repeats >= 1,"
                     + " --gemm-size >= 16, --rounds >= 1");
         }
-        if (rounds > 1 && !compareTorch) {
-            throw new BadInputException(
-                    "--rounds interleaves initbench and PyTorch measurements; it needs --compare-torch");
+        if (rounds > 1 && !compareTorch && precisions.size() < 2) {
+            throw new BadInputException("--rounds interleaves initbench and PyTorch measurements, or several"
+                    + " precisions; it needs --compare-torch or a --precision list");
         }
         Device d = device.parse();
         threads.configure();
@@ -144,57 +150,103 @@ public final class BenchCommand implements Callable<Integer> {
             script = TorchReference.script(null);
             TorchReference.check(python);
         }
-        Map<String, Path> traces = traces();
-        Precision p = Precision.parse(precision.value);
-        ThroughputBench.Config config =
-                new ThroughputBench.Config(batchSize, warmup, steps, repeats, width, inits, p.id());
-        p.hardwareNotice(d, line -> spec.commandLine().getErr().println(line));
+        List<Precision> ps = precisions();
+        Map<String, Path> traces = traces(ps);
         PrintWriter out = spec.commandLine().getOut();
-        List<BenchComparison.Round> measured = new ArrayList<>();
+        ps.forEach(p -> p.hardwareNotice(d, line -> spec.commandLine().getErr().println(line)));
+        Map<Precision, List<BenchComparison.Round>> measured = new LinkedHashMap<>();
+        ps.forEach(p -> measured.put(p, new ArrayList<>()));
         for (int k = 0; k < rounds; k++) {
-            measured.add(round(k, fixed, config, registry, d, traces, script, out));
+            for (Precision p : ps) {
+                measured.get(p).add(round(k, p, ps.size() > 1, fixed, configOf(p, p == ps.get(0)), registry, d,
+                        traces, script, out));
+            }
         }
-        List<ThroughputBench.ArchResult> results = measured.get(0).java();
-        TorchReference.Result torch = measured.get(0).torch();
         out.println("measuring fp32 GEMM ...");
         out.flush();
         ThroughputBench.Gemm gemm = ThroughputBench.gemm(gemmSize, gemmProducts(gemmSize), Math.max(3, repeats), d);
-        List<BenchComparison> comparison = BenchComparison.of(measured, gemm);
         Map<String, Object> env = ThroughputBench.environment(d);
-        StringBuilder table = new StringBuilder("Precision: " + p.id() + ".\n\n")
-                .append(ThroughputBench.markdown(results)).append('\n')
-                .append(BenchComparison.markdown(comparison, gemm));
-        for (ThroughputBench.ArchResult r : results) {
-            if (r.profile() != null) {
-                table.append('\n').append(r.profile().markdown(r.arch() + " (trace: " + traces.get(r.arch()) + ")"));
+        StringBuilder table = new StringBuilder();
+        List<Map<String, Object>> docs = new ArrayList<>();
+        List<BenchComparison.Speedup> speedups = new ArrayList<>();
+        TorchReference.Result anyTorch = null;
+        for (Precision p : ps) {
+            List<BenchComparison.Round> rs = measured.get(p);
+            List<ThroughputBench.ArchResult> results = rs.get(0).java();
+            TorchReference.Result torch = rs.get(0).torch();
+            anyTorch = anyTorch == null ? torch : anyTorch;
+            List<BenchComparison> comparison = BenchComparison.of(rs, gemm);
+            table.append(table.length() == 0 ? "" : "\n").append("Precision: ").append(p.id()).append(".\n\n")
+                    .append(ThroughputBench.markdown(results)).append('\n')
+                    .append(BenchComparison.markdown(comparison, gemm));
+            for (ThroughputBench.ArchResult r : results) {
+                if (r.profile() != null) {
+                    Path trace = traces.get(traceKey(r.arch(), p));
+                    table.append('\n').append(r.profile().markdown(r.arch() + " (trace: " + trace + ")"));
+                }
             }
+            if (p != ps.get(0)) {
+                speedups.addAll(BenchComparison.speedups(p.id(), rs, ps.get(0).id(), measured.get(ps.get(0))));
+            }
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("precision", p.id());
+            doc.put("config", configOf(p, p == ps.get(0)));
+            doc.put("results", results);
+            if (torch != null) {
+                doc.put("torch", torch);
+            }
+            if (rounds > 1) {
+                doc.put("rounds", rs);
+            }
+            doc.put("comparison", comparison);
+            docs.add(doc);
+        }
+        if (!speedups.isEmpty()) {
+            table.append('\n').append(BenchComparison.speedupMarkdown(speedups));
         }
         out.println(env);
-        if (torch != null) {
-            out.println("PyTorch reference: " + torch.environment());
+        if (anyTorch != null) {
+            out.println("PyTorch reference: " + anyTorch.environment());
         }
         out.print(table);
         out.flush();
         if (markdown != null) {
             write(markdown, "Measured with `initbench bench` (" + env + ")"
-                    + (torch == null ? "" : "; eager PyTorch: " + torch.environment()) + ".\n\n" + table);
+                    + (anyTorch == null ? "" : "; eager PyTorch: " + anyTorch.environment()) + ".\n\n" + table);
         }
         if (json != null) {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("environment", env);
-            doc.put("config", config);
-            doc.put("results", results);
             doc.put("gemm", gemm);
-            if (torch != null) {
-                doc.put("torch", torch);
+            if (docs.size() == 1) { // one precision: its keys at the top, as before
+                docs.get(0).remove("precision");
+                doc.putAll(docs.get(0));
+            } else {
+                doc.put("byPrecision", docs);
+                doc.put("speedups", speedups);
             }
-            if (rounds > 1) {
-                doc.put("rounds", measured);
-            }
-            doc.put("comparison", comparison);
             write(json, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(doc));
         }
         return 0;
+    }
+
+    /** The --precision list, parsed, each named once. */
+    private List<Precision> precisions() {
+        List<Precision> ps = new ArrayList<>();
+        for (String s : precisions) {
+            Precision p = Precision.parse(s.strip());
+            if (ps.contains(p)) {
+                throw new BadInputException("--precision names " + p.id() + " twice");
+            }
+            ps.add(p);
+        }
+        return ps;
+    }
+
+    /** The config measured in precision {@code p}: init times with the first precision only. */
+    private ThroughputBench.Config configOf(Precision p, boolean first) {
+        return new ThroughputBench.Config(batchSize.value, warmup, steps, repeats, width.value,
+                first ? inits : List.of(), p.id());
     }
 
     /**
@@ -202,11 +254,12 @@ public final class BenchCommand implements Callable<Integer> {
      * it (after in even rounds, before in odd ones, so a drifting host favours neither side) by the PyTorch
      * reference. Init times and profiles are taken in the first round only.
      */
-    private BenchComparison.Round round(int k, DatasetName fixed, ThroughputBench.Config config,
-            InitRegistry registry, Device d, Map<String, Path> traces, Path script, PrintWriter out) {
+    private BenchComparison.Round round(int k, Precision p, boolean named, DatasetName fixed,
+            ThroughputBench.Config config, InitRegistry registry, Device d, Map<String, Path> traces, Path script,
+            PrintWriter out) {
         ThroughputBench.Config c = k == 0 ? config : new ThroughputBench.Config(config.batchSize(), config.warmup(),
                 config.steps(), config.repeats(), config.width(), List.of(), config.precision());
-        String of = rounds > 1 ? " (round " + (k + 1) + " of " + rounds + ")" : "";
+        String of = (named ? " in " + p.id() : "") + (rounds > 1 ? " (round " + (k + 1) + " of " + rounds + ")" : "");
         boolean torchFirst = compareTorch && k % 2 == 1;
         List<ThroughputBench.ArchResult> java = new ArrayList<>();
         List<TorchReference.Result> torch = new ArrayList<>();
@@ -223,7 +276,7 @@ public final class BenchCommand implements Callable<Integer> {
             }
             out.println("measuring " + a + of + " ...");
             out.flush();
-            java.add(ThroughputBench.run(a, shape, c, registry, d, k == 0 ? traces.get(a) : null));
+            java.add(ThroughputBench.run(a, shape, c, registry, d, k == 0 ? traces.get(traceKey(a, p)) : null));
             if (compareTorch && !torchFirst) {
                 inTorch.run();
             }
@@ -235,8 +288,12 @@ public final class BenchCommand implements Callable<Integer> {
                 torch.stream().flatMap(r -> r.results().stream()).toList()));
     }
 
-    /** Each arch's trace file under {@code --profile}, checked writable and new before anything is measured. */
-    private Map<String, Path> traces() {
+    /**
+     * Each arch's (and precision's) trace file under {@code --profile}, checked writable and new before anything is
+     * measured: {@code <arch>-trace.json}, or {@code <arch>-<precision>-trace.json} when several precisions are
+     * measured.
+     */
+    private Map<String, Path> traces(List<Precision> ps) {
         Map<String, Path> out = new LinkedHashMap<>();
         if (profile == null) {
             return out;
@@ -250,13 +307,20 @@ public final class BenchCommand implements Callable<Integer> {
             throw new BadInputException("cannot write the profile directory " + profile);
         }
         for (String a : archs) {
-            Path trace = profile.resolve(a + "-trace.json");
-            if (Files.exists(trace)) {
-                throw new BadInputException("profile trace " + trace + " exists; choose another --profile directory");
+            for (Precision p : ps) {
+                Path trace = profile.resolve(a + (ps.size() > 1 ? "-" + p.id() : "") + "-trace.json");
+                if (Files.exists(trace)) {
+                    throw new BadInputException(
+                            "profile trace " + trace + " exists; choose another --profile directory");
+                }
+                out.put(traceKey(a, p), trace);
             }
-            out.put(a, trace);
         }
         return out;
+    }
+
+    private static String traceKey(String arch, Precision p) {
+        return arch + "@" + p.id();
     }
 
     /** GEMM products per repetition: about 2 GFLOP·10 (0.1 s at the reference machine's rate), at least 2. */

@@ -151,6 +151,51 @@ class BenchCommandTest {
         assertThat(doc.get("comparison").get(0).get("trainRatio").asDouble()).isPositive();
     }
 
+    /**
+     * Both precisions in one run: each measured in every round, a table and JSON rows of bf16's speed-up over fp32
+     * equal to the ratio of the two rates measured, per-precision profile traces.
+     */
+    @Test
+    void measuresSeveralPrecisionsInOneRun(@TempDir Path tmp) throws Exception {
+        Path json = tmp.resolve("bench.json");
+        Path dir = tmp.resolve("profile");
+        CliTestSupport r = exec("bench", "--arch", "resnet20", "--width", "0.25", "--batch-size", "4", "--warmup", "0",
+                "--steps", "1", "--repeats", "1", "--inits", "orthogonal", "--threads", "1", "--gemm-size", "64",
+                "--precision", "fp32,bf16", "--rounds", "2", "--profile", dir.toString(), "--json", json.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("Precision: fp32.").contains("Precision: bf16.")
+                .contains("measuring resnet20 in bf16 (round 2 of 2)").contains("Train speed-up of bf16 over fp32")
+                .containsPattern("\\| resnet20 \\| \\d+\\.\\d\\d \\[\\d+\\.\\d\\d–\\d+\\.\\d\\d\\] \\| — \\|");
+        assertThat(dir.resolve("resnet20-fp32-trace.json")).exists();
+        assertThat(dir.resolve("resnet20-bf16-trace.json")).exists();
+        JsonNode doc = new ObjectMapper().readTree(json.toFile());
+        assertThat(doc.has("results")).isFalse();
+        JsonNode fp32 = doc.get("byPrecision").get(0);
+        JsonNode bf16 = doc.get("byPrecision").get(1);
+        assertThat(fp32.get("precision").asText()).isEqualTo("fp32");
+        assertThat(bf16.get("config").get("precision").asText()).isEqualTo("bf16");
+        assertThat(fp32.get("results").get(0).get("inits")).hasSize(1); // init times once, with the first
+        assertThat(bf16.get("results").get(0).get("inits")).isEmpty();
+        double[] ratios = new double[2];
+        for (int k = 0; k < 2; k++) {
+            ratios[k] = train(bf16.get("rounds").get(k)) / train(fp32.get("rounds").get(k));
+        }
+        JsonNode s = doc.get("speedups").get(0);
+        assertThat(s.get("java").asDouble()).isCloseTo((ratios[0] + ratios[1]) / 2, within(1e-9));
+        assertThat(s.get("javaMax").asDouble()).isCloseTo(Math.max(ratios[0], ratios[1]), within(1e-9));
+
+        CliTestSupport twice = exec("bench", "--arch", "resnet20", "--precision", "fp32,fp32");
+        assertThat(twice.exitCode()).isEqualTo(2);
+        assertThat(twice.err()).contains("--precision names fp32 twice").hasLineCount(1);
+        CliTestSupport unknown = exec("bench", "--arch", "resnet20", "--precision", "fp32,fp16");
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(unknown.out()).doesNotContain("measuring");
+    }
+
+    private static double train(JsonNode round) {
+        return round.get("java").get(0).get("train").get("median").asDouble();
+    }
+
     @Test
     void compareTorchBadInputIsExitTwoBeforeMeasuring(@TempDir Path tmp) throws Exception {
         CliTestSupport noPython = withHome(CHECKOUT, () -> exec("bench", "--arch", "resnet20", "--compare-torch",

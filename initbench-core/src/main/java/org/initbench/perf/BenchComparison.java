@@ -98,16 +98,77 @@ public record BenchComparison(String arch, String dataset, double trainGflopPerI
                 + "| Java eval img/s | PyTorch eval img/s | Java/PyTorch | Java % of GEMM | PyTorch % of GEMM |\n");
         b.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (BenchComparison c : rows) {
-            String ratio = num(c.trainRatio(), "%.2f");
-            if (c.rounds() > 1 && !Double.isNaN(c.trainRatio())) {
-                ratio += String.format(Locale.ROOT, " [%.2f–%.2f]", c.trainRatioMin(), c.trainRatioMax());
-            }
+            String ratio = withRange(c.trainRatio(), c.trainRatioMin(), c.trainRatioMax(), c.rounds());
             b.append(String.format(Locale.ROOT, "| %s | %s | %.3f | %.0f | %s | %s | %.0f | %s | %s | %.1f | %s |%n",
                     c.arch(), c.dataset(), c.trainGflopPerImage(), c.javaTrain(), num(c.torchTrain(), "%.0f"),
                     ratio, c.javaEval(), num(c.torchEval(), "%.0f"), num(c.evalRatio(), "%.2f"),
                     100 * c.javaGemmFraction(), num(100 * c.torchGemmFraction(), "%.1f")));
         }
         return b.toString();
+    }
+
+    /**
+     * One arch's train speed-up of a precision over a reference precision (bench's {@code --precision fp32,bf16}),
+     * on each side: initbench's rate in {@code precision} over its rate in {@code reference} within each round, and
+     * the same for PyTorch; each the median of the rounds' own ratios, with its range (NaN when not compared).
+     */
+    public record Speedup(String arch, String precision, String reference, double java, double javaMin,
+            double javaMax, double torch, double torchMin, double torchMax, int rounds) {}
+
+    /**
+     * The speed-up per arch of the rounds measured in {@code precision} over those measured in {@code reference}:
+     * both lists hold the same rounds (round k of each measured back to back) with the same archs in the same order.
+     */
+    public static List<Speedup> speedups(String precision, List<Round> measured, String reference,
+            List<Round> base) {
+        if (measured.size() != base.size()) {
+            throw new IllegalArgumentException(measured.size() + " rounds against " + base.size());
+        }
+        List<Speedup> out = new ArrayList<>();
+        int n = measured.size();
+        for (int i = 0; i < measured.get(0).java().size(); i++) {
+            double[] j = new double[n];
+            double[] t = new double[n];
+            for (int k = 0; k < n; k++) {
+                ThroughputBench.ArchResult a = measured.get(k).java().get(i);
+                ThroughputBench.ArchResult b = base.get(k).java().get(i);
+                j[k] = a.train().median() / b.train().median();
+                t[k] = torchTrain(measured.get(k), a.arch()) / torchTrain(base.get(k), b.arch());
+            }
+            out.add(new Speedup(measured.get(0).java().get(i).arch(), precision, reference, median(j),
+                    extreme(j, Math::min), extreme(j, Math::max), median(t), extreme(t, Math::min),
+                    extreme(t, Math::max), n));
+        }
+        return out;
+    }
+
+    /** Markdown table of {@link #speedups}: each side's train rate in the precision over its rate in the reference. */
+    public static String speedupMarkdown(List<Speedup> rows) {
+        if (rows.isEmpty()) {
+            return "";
+        }
+        Speedup f = rows.get(0);
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "Train speed-up of %s over %s, each side "
+                + "against itself (median of the %d round(s)' own ratios [smallest–largest]):%n%n", f.precision(),
+                f.reference(), f.rounds()));
+        b.append(String.format(Locale.ROOT, "| arch | Java %1$s/%2$s | PyTorch %1$s/%2$s |%n|---|---|---|%n",
+                f.precision(), f.reference()));
+        for (Speedup s : rows) {
+            b.append(String.format(Locale.ROOT, "| %s | %s | %s |%n", s.arch(),
+                    withRange(s.java(), s.javaMin(), s.javaMax(), s.rounds()),
+                    withRange(s.torch(), s.torchMin(), s.torchMax(), s.rounds())));
+        }
+        return b.toString();
+    }
+
+    private static double torchTrain(Round round, String arch) {
+        TorchReference.ArchRate t = round.torch() == null ? null : round.torch().of(arch);
+        return t == null ? Double.NaN : t.train().median();
+    }
+
+    private static String withRange(double v, double min, double max, int rounds) {
+        String s = num(v, "%.2f");
+        return rounds > 1 && !Double.isNaN(v) ? s + String.format(Locale.ROOT, " [%.2f–%.2f]", min, max) : s;
     }
 
     /** Median (mean of the two middle values for an even count); NaN when any value is NaN. */

@@ -1,6 +1,7 @@
 package org.initbench.perf;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.List;
@@ -55,6 +56,34 @@ class BenchComparisonTest {
         assertThat(c.trainRatio()).isNaN();
         assertThat(c.trainRatioMin()).isNaN();
         assertThat(BenchComparison.markdown(List.of(c), GEMM)).contains("| 300 | — | — |");
+    }
+
+    /**
+     * bf16 over fp32 within each round: Java 450/300, 330/200, 600/400 gives 1.5, 1.65, 1.5 (median 1.5, range
+     * 1.5–1.65); PyTorch 375/250 in every round gives 1.5; without PyTorch its side is missing.
+     */
+    @Test
+    void speedupIsTheMedianOfEachRoundsRatioOfPrecisions() {
+        List<BenchComparison.Round> fp32 = List.of(round(300, 250), round(200, 250), round(400, 250));
+        List<BenchComparison.Round> bf16 = List.of(round(450, 375), round(330, 375), round(600, 375));
+        BenchComparison.Speedup s = BenchComparison.speedups("bf16", bf16, "fp32", fp32).get(0);
+        assertThat(s.arch()).isEqualTo("resnet20");
+        assertThat(s.java()).isCloseTo(1.5, within(1e-12));
+        assertThat(s.javaMin()).isCloseTo(1.5, within(1e-12));
+        assertThat(s.javaMax()).isCloseTo(1.65, within(1e-12));
+        assertThat(s.torch()).isCloseTo(1.5, within(1e-12));
+        assertThat(s.rounds()).isEqualTo(3);
+        assertThat(BenchComparison.speedupMarkdown(List.of(s))).contains("| arch | Java bf16/fp32 | PyTorch bf16/fp32 |")
+                .contains("| resnet20 | 1.50 [1.50–1.65] | 1.50 [1.50–1.50] |");
+
+        BenchComparison.Speedup alone = BenchComparison.speedups("bf16",
+                List.of(new BenchComparison.Round(List.of(java(450, 1000)), null)), "fp32",
+                List.of(new BenchComparison.Round(List.of(java(300, 1000)), null))).get(0);
+        assertThat(alone.java()).isCloseTo(1.5, within(1e-12));
+        assertThat(alone.torch()).isNaN();
+        assertThat(BenchComparison.speedupMarkdown(List.of(alone))).contains("| resnet20 | 1.50 | — |");
+        assertThatThrownBy(() -> BenchComparison.speedups("bf16", bf16, "fp32", fp32.subList(0, 2)))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     private static BenchComparison.Round round(double javaTrain, double torchTrain) {
