@@ -6,6 +6,8 @@ its own cast, NDArray.toType, runs under NoGradGuard). Run with any Python that 
 
 The committed file was written by torch 1.13.1 (Debian's python3-torch) and loads in libtorch 2.7.1.
 """
+from typing import List
+
 import torch
 
 
@@ -14,6 +16,11 @@ class Cast(torch.nn.Module):
         if x.dtype == torch.float32:
             return x.to(torch.bfloat16)
         return x.to(torch.float32)
+
+    @torch.jit.export
+    def to_bf16(self, xs: List[torch.Tensor]) -> List[torch.Tensor]:
+        """All of a step's weight casts in one call (one trip through JNI and the interpreter)."""
+        return [x.to(torch.bfloat16) for x in xs]
 
 
 torch.jit.script(Cast()).save("initbench-core/src/main/resources/org/initbench/model/bf16-cast.pt")

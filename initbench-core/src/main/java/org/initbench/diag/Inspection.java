@@ -176,8 +176,7 @@ public final class Inspection {
             NodeStats logits;
             boolean bf16 = Precision.parse(config.precision()) == Precision.BF16;
             ParameterStore ps = bf16 ? new MixedPrecisionStore(net, root) : new ParameterStore(root, false);
-            try (NDManager step = root.newSubManager();
-                    MixedPrecisionStore.Scope casts = bf16 ? ((MixedPrecisionStore) ps).scope(step) : () -> { }) {
+            try (NDManager step = root.newSubManager()) {
                 NDArray x = step.create(FloatBuffer.wrap(b.images()), net.inputShape(b.size()));
                 input = measure(x, false);
                 if (init.id().equals("autoinit")) {
@@ -195,7 +194,9 @@ public final class Inspection {
                 NDArray labels = step.create(y).toType(DataType.INT64, false);
                 NDArray out;
                 NDArray lossArray;
-                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                // the weight casts inside the collector, so that gradients flow through them to the fp32 weights
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector();
+                        MixedPrecisionStore.Scope casts = bf16 ? ((MixedPrecisionStore) ps).scope(step) : () -> { }) {
                     out = graph.forward(ps, bf16 ? Bf16.toBf16(x, step) : x, true, (node, o) -> {
                         boolean relu = node instanceof Leaf l && (l.op() == Op.RELU || l.op() == Op.RELU6);
                         stats.put(node, measure(Bf16.toFloat32(o, step), relu));

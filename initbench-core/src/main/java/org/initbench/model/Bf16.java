@@ -11,6 +11,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.List;
 
 /**
  * Differentiable casts between float32 and bfloat16, as autocast inserts them. DJL 0.35.1's PyTorch JNI
@@ -20,7 +21,8 @@ import java.io.UncheckedIOException;
  * TorchScript module shipped as a resource ({@code bf16-cast.pt}, written by {@code
  * scripts/make-bf16-cast.py}: float32 → bfloat16, anything else → float32) through DJL's TorchScript
  * forward in training mode, so libtorch records {@code ToCopyBackward} and a gradient flows back to the
- * float32 source in float32. The module holds no tensors: it runs on whatever device the array is on.
+ * float32 source in float32. Its {@code to_bf16} method casts a list in one call: a step's weight
+ * casts. The module holds no tensors: it runs on whatever device the array is on.
  *
  * <p>DJL reads a bf16 tensor's dtype as {@link DataType#UNKNOWN} (it has no number for it), so {@link
  * #is} tests for that: in this project's networks no other unknown dtype occurs. Results of DJL ops on bf16
@@ -30,7 +32,10 @@ import java.io.UncheckedIOException;
  */
 public final class Bf16 {
     private static final String RESOURCE = "bf16-cast.pt";
+    private static final String LIST_ARGUMENT = "xs[]";
+    private static PtNDManager home;
     private static PtSymbolBlock module;
+    private static NDArray method;
 
     private Bf16() {}
 
@@ -45,6 +50,39 @@ public final class Bf16 {
             throw new IllegalArgumentException("bf16 cast of a " + x.getDataType() + " array");
         }
         return run(x, into);
+    }
+
+    /**
+     * Each of {@code xs} (float32) in bfloat16, attached to {@code into}, in one call of the module's {@code
+     * to_bf16} method: the same cast as {@link #toBf16}, one trip through JNI and the TorchScript interpreter for
+     * all of a step's weights instead of one each; differentiable.
+     */
+    public static List<NDArray> toBf16(List<NDArray> xs, NDManager into) {
+        if (xs.isEmpty()) {
+            return List.of();
+        }
+        NDList in = new NDList(xs.size() + 1);
+        String[] names = new String[xs.size()];
+        for (int i = 0; i < xs.size(); i++) {
+            NDArray x = xs.get(i);
+            if (x.getDataType() != DataType.FLOAT32) {
+                throw new IllegalArgumentException("bf16 cast of a " + x.getDataType() + " array");
+            }
+            names[i] = x.getName();
+            in.add(x);
+        }
+        NDList out;
+        try {
+            xs.forEach(x -> x.setName(LIST_ARGUMENT)); // DJL passes arrays so named as one List[Tensor]
+            in.add(method());
+            out = IValueUtils.forward(module(), in, true);
+        } finally {
+            for (int i = 0; i < xs.size(); i++) {
+                xs.get(i).setName(names[i]);
+            }
+        }
+        out.forEach(r -> r.attach(into));
+        return out;
     }
 
     /** {@code x} (bfloat16) in float32, attached to {@code into}; float32 is returned as it is. */
@@ -64,10 +102,21 @@ public final class Bf16 {
         return r;
     }
 
+    /** The marker by which DJL's TorchScript forward calls {@code to_bf16} instead of {@code forward}. */
+    private static synchronized NDArray method() {
+        if (method == null) {
+            module();
+            method = home.create(0f);
+            method.setName("module_method:to_bf16");
+        }
+        return method;
+    }
+
     private static synchronized PtSymbolBlock module() {
         if (module == null) {
             // a process-wide module on a manager of its own: it holds no tensors and is never closed
             PtNDManager m = (PtNDManager) NDManager.newBaseManager();
+            home = m;
             try (InputStream in = Bf16.class.getResourceAsStream(RESOURCE)) {
                 if (in == null) {
                     throw new IllegalStateException("missing resource " + RESOURCE);

@@ -4,8 +4,13 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.initbench.model.Bf16;
 import org.initbench.model.Layer;
@@ -19,42 +24,69 @@ import org.initbench.model.Network;
  * in the float32 parameters. Every other parameter comes out as DJL's store gives it.
  *
  * <p>The casts are made on every forward, as autocast makes them, and belong to the step: {@link TrainStep}
- * opens a {@link #scope} on its per-batch sub-manager, the casts are attached to it and closed with it. A
- * forward outside a scope is refused, since its casts would stay in the model's manager for good.
+ * opens a {@link #scope} on its per-batch sub-manager, which casts all of them in one call ({@link
+ * Bf16#toBf16(List, NDManager)}: one trip through JNI instead of one per parameter) and attaches them to it; they
+ * are closed with it. A forward outside a scope is refused, since its casts would stay in the model's manager for
+ * good.
  */
 public final class MixedPrecisionStore extends ParameterStore {
-    private final Set<String> cast = new HashSet<>();
-    private NDManager scope;
+    private final List<Parameter> cast = new ArrayList<>();
+    private final Set<String> ids = new HashSet<>();
+    private final Device device;
+    private Map<String, NDArray> casts;
 
     /** A store over {@code root} casting the conv and linear parameters of {@code net}. */
     public MixedPrecisionStore(Network net, NDManager root) {
         super(root, false);
+        device = root.getDevice();
         for (Layer l : net.layers()) {
             if ((l.kind() == LayerKind.CONV || l.kind() == LayerKind.LINEAR) && !l.weightNormalized()) {
-                l.parameters().values().forEach(p -> cast.add(p.getId()));
+                l.parameters().values().forEach(p -> {
+                    cast.add(p);
+                    ids.add(p.getId());
+                });
             }
         }
     }
 
     /**
-     * Casts made until the returned scope is closed are attached to {@code step} (a step's sub-manager).
+     * Casts every parameter to cast now, attached to {@code step} (a step's sub-manager); the forward's {@link
+     * #getValue} returns them until the returned scope is closed.
      */
     public Scope scope(NDManager step) {
-        NDManager before = scope;
-        scope = step;
-        return () -> scope = before;
+        Map<String, NDArray> before = casts;
+        List<NDArray> values = new ArrayList<>(cast.size());
+        for (Parameter p : cast) {
+            values.add(super.getValue(p, device, true));
+        }
+        // recorded for autograd even when the scope opens before the step's GradientCollector (which turns the
+        // grad mode on): the weights' gradients must flow back through these casts
+        boolean grad = JniUtils.isGradMode();
+        List<NDArray> bf16;
+        try {
+            JniUtils.setGradMode(true);
+            bf16 = Bf16.toBf16(values, step);
+        } finally {
+            JniUtils.setGradMode(grad);
+        }
+        Map<String, NDArray> now = new HashMap<>();
+        for (int i = 0; i < cast.size(); i++) {
+            now.put(cast.get(i).getId(), bf16.get(i));
+        }
+        casts = now;
+        return () -> casts = before;
     }
 
     @Override
     public NDArray getValue(Parameter parameter, Device device, boolean training) {
         NDArray v = super.getValue(parameter, device, training);
-        if (v == null || !cast.contains(parameter.getId())) {
+        if (v == null || !ids.contains(parameter.getId())) {
             return v;
         }
-        if (scope == null) {
+        if (casts == null) {
             throw new IllegalStateException("a bf16 forward outside a step scope (MixedPrecisionStore.scope)");
         }
-        return Bf16.toBf16(v, scope);
+        return casts.get(parameter.getId());
     }
 
     /** The parameter casts' lifetime: closing it ends the scope. */
