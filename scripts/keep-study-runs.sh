@@ -6,9 +6,10 @@ set -euo pipefail
 src="$1/docs/research/$2/runs"
 dst="$(cd "$(dirname "$0")/.." && pwd)/docs/research/$2/runs"
 [[ -d $src ]] || { echo "no runs under $src" >&2; exit 2; }
-for sweep in "$src"/*/; do
-  name=$(basename "$sweep")
-  [[ -f $sweep/sweep.json ]] || continue
+# every sweep folder (one holding sweep.json) under runs/, also nested ones such as runs/<machine>/<sweep>/
+find "$src" -name sweep.json -printf '%h\n' | sort | while read -r dir; do
+  sweep="$dir/"
+  name=${dir#"$src"/}
   mkdir -p "$dst/$name"
   cp -p "$sweep/sweep.json" "$dst/$name/"
   [[ -d $sweep/init-files ]] && cp -rp "$sweep/init-files" "$dst/$name/"

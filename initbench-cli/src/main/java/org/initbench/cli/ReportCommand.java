@@ -2,6 +2,7 @@ package org.initbench.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.initbench.report.Report;
 import org.initbench.report.ReportOptions;
@@ -25,8 +26,10 @@ import picocli.CommandLine.Spec;
 public final class ReportCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "RUNS_DIR", description = "Directory searched recursively for runs.")
-    Path runsDir;
+    @Parameters(arity = "1..*", paramLabel = "RUNS_DIR", description = "Directory searched recursively for runs;"
+            + " several (e.g. a study's sweep and the sweep holding its baselines) are reported together and need"
+            + " --out.")
+    List<Path> runsDirs;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory; default RUNS_DIR/report."
             + " Earlier report files there are replaced.")
@@ -39,9 +42,10 @@ public final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ReportOutput o = Report.write(runsDir, new ReportOptions(out, baseline));
+        ReportOutput o = Report.write(runsDirs, new ReportOptions(out, baseline));
         PrintWriter w = spec.commandLine().getOut();
-        w.println("Report of " + o.runs() + " runs under " + runsDir + ":");
+        w.println("Report of " + o.runs() + " runs under " + String.join(", ",
+                runsDirs.stream().map(Path::toString).toList()) + ":");
         for (Path p : o.written()) {
             w.println("  " + p);
         }

@@ -43,6 +43,37 @@ class ReportCommandTest {
         assertThat(Files.readString(elsewhere.resolve("report.md"))).contains("Paired comparison against `orthogonal`");
     }
 
+    /**
+     * Two studies' sweep folders reported together: the runs pair across them (the paired comparison has both
+     * seeds), each run's path names its folder; without --out it is refused before anything is written.
+     */
+    @Test
+    void reportsSeveralRunsDirectoriesTogether(@TempDir Path dir) throws Exception {
+        Path baselines = dir.resolve("fidelity/rung");
+        Path study = dir.resolve("new/cell");
+        for (long seed = 0; seed < 2; seed++) {
+            FakeRuns.write(baselines.resolve("kn-s" + seed), FakeRuns.spec("resnet20", "kaiming-normal", seed, 3, 0.1),
+                    3, 0.8, "done");
+            FakeRuns.write(study.resolve("or-s" + seed), FakeRuns.spec("resnet20", "orthogonal", seed, 3, 0.1), 3,
+                    0.82, "done");
+        }
+        Path out = dir.resolve("out");
+        CliTestSupport r = CliTestSupport.exec("report", study.toString(), baselines.toString(), "--out",
+                out.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("Report of 4 runs under " + study + ", " + baselines);
+        String md = Files.readString(out.resolve("report.md"));
+        assertThat(md).contains("Runs directories `").contains("Paired comparison against `kaiming-normal`")
+                .containsPattern("\\| orthogonal \\| 2 \\| \\+\\d+\\.\\d\\d \\| \\[");
+        assertThat(Files.readString(out.resolve("results.csv"))).contains(baselines.normalize() + "/kn-s0")
+                .contains(study.normalize() + "/or-s1");
+
+        CliTestSupport noOut = CliTestSupport.exec("report", study.toString(), baselines.toString());
+        assertThat(noOut.exitCode()).isEqualTo(2);
+        assertThat(noOut.err().strip()).contains("needs --out").doesNotContain("\n");
+        assertThat(study.resolve("report")).doesNotExist();
+    }
+
     @Test
     void badInputExitsTwoWithOneLine(@TempDir Path dir) throws Exception {
         CliTestSupport missing = CliTestSupport.exec("report", dir.resolve("nope").toString());

@@ -48,13 +48,39 @@ public final class Report {
      * @throws IOException when writing fails midway (earlier report files stay whole)
      */
     public static ReportOutput write(Path runsDir, ReportOptions opts) throws IOException {
+        return write(List.of(runsDir), opts);
+    }
+
+    /**
+     * Writes one report of the runs under several directories (e.g. one study's sweep and the sweep of another
+     * study that holds its baselines), analysed together as if they were one; each run's path in the report is
+     * then its directory as given followed by its path under it. Several directories need {@code opts.out()}.
+     *
+     * @throws BadInputException when a directory is missing, none holds a run, several are given without an
+     *     output directory, or the output directory cannot be written
+     * @throws IOException when writing fails midway (earlier report files stay whole)
+     */
+    public static ReportOutput write(List<Path> runsDirs, ReportOptions opts) throws IOException {
         if (System.getProperty("java.awt.headless") == null) {
             System.setProperty("java.awt.headless", "true");
         }
+        if (runsDirs.isEmpty() || runsDirs.size() > 1 && opts.out() == null) {
+            throw new BadInputException(runsDirs.isEmpty() ? "no runs directory given"
+                    : "a report of several runs directories needs --out (where to write it)");
+        }
+        Path runsDir = runsDirs.get(0);
         Path out = opts.out() == null ? runsDir.resolve("report") : opts.out();
-        List<RunRecord> runs = RunScanner.scan(runsDir, out);
+        List<RunRecord> runs = new ArrayList<>();
+        for (Path d : runsDirs) {
+            String prefix = runsDirs.size() > 1 ? d.normalize().toString().replace('\\', '/') + "/" : "";
+            for (RunRecord r : RunScanner.scan(d, out)) {
+                runs.add(prefix.isEmpty() ? r : new RunRecord(r.dir(), prefix + r.path(), r.spec(), r.metrics(),
+                        r.result(), r.status(), r.reason()));
+            }
+        }
         if (runs.isEmpty()) {
-            throw new BadInputException("no runs under " + runsDir + " (no directory there holds a spec.json)");
+            throw new BadInputException("no runs under " + String.join(", ", runsDirs.stream().map(Path::toString)
+                    .toList()) + " (no directory there holds a spec.json)");
         }
         prepare(out);
         Analysis a = new Analysis(runs, opts.baseline());
@@ -103,7 +129,7 @@ public final class Report {
         a.columns().forEach(c -> header.add(c.label()));
         List<List<String>> rows = seed000Rows(a);
         String table = Doc.markdownTable(header, rows);
-        Doc doc = document(runsDir, a, header, rows, plotsPerColumn, plotNames, d -> {
+        Doc doc = document(runsDirs, a, header, rows, plotsPerColumn, plotNames, d -> {
             if (!ladders.isEmpty()) {
                 FidelityReport.section(d, a, ladders, ladderPlots, ladderPlotNames);
             }
@@ -166,7 +192,7 @@ public final class Report {
         return rows;
     }
 
-    private static Doc document(Path runsDir, Analysis a, List<String> header, List<List<String>> rows,
+    private static Doc document(List<Path> runsDirs, Analysis a, List<String> header, List<List<String>> rows,
             List<List<Plots.Plot>> plots, List<List<String>> plotNames, Consumer<Doc> fidelity) {
         Doc d = new Doc();
         d.heading(1, "initbench report");
@@ -174,7 +200,8 @@ public final class Report {
         a.runs().forEach(r -> counts.merge(r.status(), 1, Integer::sum));
         List<String> parts = new ArrayList<>();
         counts.forEach((s, k) -> parts.add(k + " " + s.id()));
-        d.para("Runs directory `" + runsDir.toAbsolutePath().normalize() + "`: " + a.runs().size() + " runs ("
+        d.para((runsDirs.size() == 1 ? "Runs directory " : "Runs directories ") + String.join(", ", runsDirs.stream()
+                .map(p -> "`" + p.toAbsolutePath().normalize() + "`").toList()) + ": " + a.runs().size() + " runs ("
                 + String.join(", ", parts) + "). Accuracies are test accuracies in percent"
                 + (a.runs().stream().anyMatch(r -> r.spec() != null && r.spec().recipe().validation())
                         ? " (validation accuracies, on images held out of the training split, where the recipe says"
