@@ -63,8 +63,11 @@ import org.initbench.model.Network;
  * deterministic for a seed. The listing allows a norm to cross zero (a sign flip of the tensor) and so does
  * this.
  *
- * <p>Cost, measured 2026-12-07 with {@code initbench bench --inits metainit:steps=5 --steps 1 --threads 1} on an
- * AMD EPYC (Zen 5, 2 cores, 1 thread, loaded by other work), batch 128: see docs/init-strategies.md.
+ * <p>Cost, measured 2026-12-07 with {@code initbench bench --inits metainit:steps=5 --steps 1 --repeats 1 --warmup 0
+ * --threads 1} on an AMD EPYC family 26 (Zen 5, 2 cores, 1 thread, load 4–5 from other work), batch 128, BN
+ * models: resnet20 at width 0.25 9.4 s for 5 steps, 1.9 s a step (15 steps 21.4 s: about 1.2 s a step after the
+ * first), resnet56 at width 0.5 33.9 s, 6.8 s a step (peak RSS 2.2 GiB); a step costs about 3–4 train steps, so
+ * the default 500 steps take 10–16 minutes on resnet20 and about an hour on resnet56 at width 0.5 there.
  */
 public final class MetaInit extends Scheme {
     static final String ID = "metainit";
