@@ -155,6 +155,10 @@ public final class MetaInit extends Scheme {
                     NDArray in = pass.create(x, new Shape(s.batch, net.inChannels(), side, side));
                     Quotient q = quotient(net, theta, in, pass.create(y), s.eps, pass);
                     trace[step] = q.value();
+                    if (!Double.isFinite(q.value())) {
+                        throw new BadInputException("metainit: the gradient quotient is not finite (" + q.value()
+                                + ") at step " + step + "; try a smaller lr or another base");
+                    }
                     for (int j = 0; j < tuned.size(); j++) {
                         int i = tuned.get(j).index();
                         d[j] = SecondOrder.dot(theta.get(i), q.gradient().get(i));
