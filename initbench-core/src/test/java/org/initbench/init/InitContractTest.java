@@ -50,7 +50,8 @@ class InitContractTest {
      * The schemes that optimize (thousands of passes at their defaults) run here with few iterations and small
      * batches; their own tests check the algorithm.
      */
-    static final Map<String, String> QUICK = Map.of("gradinit", "gradinit:iters=2,batch=4");
+    static final Map<String, String> QUICK = Map.of("gradinit", "gradinit:iters=2,batch=4",
+            "metainit", "metainit:steps=2,batch=2");
 
     static ResolvedInit resolve(String id) {
         return InitRegistry.load().resolve(QUICK.getOrDefault(id, id));

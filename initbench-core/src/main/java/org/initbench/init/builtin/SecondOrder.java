@@ -33,7 +33,8 @@ import org.initbench.model.Network;
  * graph that holds the leaf (libtorch's own warning: a reference cycle until {@code .grad} is reset to None,
  * which DJL cannot do: {@code zeroGrad} only zeroes in place). Measured on resnet20 (batch 64, one H·g per
  * pass): resident memory grew by about 230 MB per pass, and libtorch crashed (SIGSEGV) after 6 to 14
- * passes. Hence finite differences.
+ * passes. Hence finite differences. ({@link MetaInit}, which needs a third derivative, takes exact ones with
+ * {@code torch.autograd.grad} in a TorchScript module instead, which writes no {@code .grad}.)
  *
  * <p>A {@link Gradient} evaluates ∇L at given parameter values on {@link Leaves}: leaf copies of a network's
  * trainable parameters that the blocks see in place of the parameters (the other parameters, BN running
