@@ -147,7 +147,9 @@ final class SecondOrder {
                 }
                 gc.backward(loss);
                 for (NDArray q : leaves.leaves()) {
-                    NDArray g = q.getGradient().toType(theta.get(out.size()).getDataType(), true);
+                    DataType type = theta.get(out.size()).getDataType();
+                    NDArray g = q.getGradient();
+                    g = g.getDataType() == type ? g.duplicate() : g.toType(type, false); // a copy, not the .grad
                     g.attach(manager);
                     out.add(g);
                 }
@@ -183,7 +185,7 @@ final class SecondOrder {
             super(manager, false);
             List<Parameter> trainable = net.trainableParameters();
             for (int i = 0; i < trainable.size(); i++) {
-                NDArray q = values.get(i).toType(dtype, true);
+                NDArray q = copy(values.get(i), dtype);
                 q.attach(manager);
                 q.setRequiresGradient(true);
                 leaves.add(q);
@@ -198,6 +200,16 @@ final class SecondOrder {
                     }
                 });
             }
+        }
+
+        /**
+         * A copy of {@code v} as {@code dtype}. Not {@code v.toType(dtype, true)}: when the type does not change,
+         * DJL 0.35.1's engine returns an alias of the same libtorch tensor (its {@code to} ignores the copy
+         * flag), so the leaf would be the caller's array and its gradient would add up over passes at the same
+         * values.
+         */
+        private static NDArray copy(NDArray v, DataType dtype) {
+            return v.getDataType() == dtype ? v.duplicate() : v.toType(dtype, false);
         }
 
         /** The leaves, in {@link Network#trainableParameters()} order. */

@@ -106,6 +106,34 @@ class SecondOrderTest {
         }
     }
 
+    /**
+     * A pass at the values the caller passed before gives the same gradient: the leaves are copies (DJL's
+     * {@code toType} of an array to its own type is the same libtorch tensor, whose {@code .grad} would add up).
+     */
+    @Test
+    void gradientsAtTheSameValuesDoNotAddUp() {
+        Network net = Models.build("resnet20", 3, 10, 0.125);
+        SampleBatch batch = SampleBatch.gaussian(4, 3, 3);
+        try (NDManager m = NDManager.newBaseManager()) {
+            Models.materialize(net, m);
+            InitContext.apply(net, InitRegistry.load().resolve("kaiming-normal").strategy(), 5);
+            NDArray x = m.create(batch.images(), batch.shape());
+            NDArray y = m.create(Arrays.stream(batch.labels()).asLongStream().toArray());
+            for (DataType dtype : new DataType[] {DataType.FLOAT32, DataType.FLOAT64}) {
+                List<NDArray> theta = new ArrayList<>();
+                for (NDArray v : SecondOrder.values(net, m)) {
+                    theta.add(v.toType(dtype, false));
+                }
+                SecondOrder.Gradient grad = SecondOrder.crossEntropyGradient(net, x, y, true, dtype);
+                double[] first = concat(grad.at(theta, m));
+                double[] second = concat(grad.at(theta, m));
+                assertThat(second).as("%s", dtype).containsExactly(first, within(1e-6 * SecondOrder.norm(
+                        grad.at(theta, m))));
+                assertThat(theta.get(0).hasGradient()).as("the caller's array is no leaf").isFalse();
+            }
+        }
+    }
+
     private static void backward(NDArray y, boolean createGraph) {
         try (NDArray seed = y.onesLike()) {
             JniUtils.backward((PtNDArray) y, (PtNDArray) seed, createGraph, createGraph);
