@@ -1,12 +1,14 @@
 package org.initbench.init.builtin;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.initbench.BadInputException;
@@ -43,9 +45,28 @@ import org.initbench.model.Network;
  * two kinds of step, one second moment, as the reference's {@code RescaleAdam}), α_i ≥ 0.01 for weights (γ
  * and scalar multipliers included) and ≥ 0 for biases; a tensor that is zero (a zero bias) stays zero. As in
  * the reference code the gradient step of the objective is a constant ({@code gstep.data}): its gradient is
- * ∇L at the stepped point, no second derivative. H·g is a central difference of gradients ({@link
- * SecondOrder}; every pass in float64, relative step 1e-9, small enough that no ReLU changes sign, so it
- * matches double backward): the reference uses double backward, which DJL cannot run repeatedly.
+ * ∇L at the stepped point, no second derivative. Only the constraint step needs one, and it is taken as the
+ * reference takes it ({@code autograd.grad(loss, params, create_graph=True)}, then {@code gnorm.backward()}):
+ * double backward, by {@code torch.autograd.grad} in a TorchScript module ({@link
+ * SecondOrder#crossEntropyNormGradient}), so one forward pass on A ∪ B gives ‖g‖, g and, when ‖g‖ > γ,
+ * ∂‖g‖/∂θ exactly.
+ *
+ * <p>Precision: every pass (g, ∂‖g‖/∂θ, the objective's gradient) runs in float32, as the reference's; the
+ * α's, θ⁰ and the products ⟨∂/∂θ_i, θ_i⟩ are float64 ({@code precision=float64} runs the passes in float64
+ * too, a check several times slower on a CPU: float64 convolutions have no oneDNN kernels). Measured
+ * 2026-12-07 (kaiming-normal, α = 1, 128 Gaussian images, BN on batch statistics) against float64 double
+ * backward: the float32 H·g is off by 4.4e-4 (relative L2 norm; 1.2e-4 for the per-tensor ⟨H·g, θ_i⟩ that
+ * enter ∂/∂α) on resnet20 at width 0.25 and by 6.5e-3 (1.4e-3) on resnet56 at width 0.5, no ∂/∂α changing
+ * sign: float32 rounding, the same as DJL's own float32 double backward. Earlier versions took H·g as a
+ * central difference of gradients ({@link SecondOrder#hessianVector}, every pass in float64, relative step
+ * 1e-9), which no type fixes: a step moves ReLU inputs across 0, and each unit that changes sign adds a
+ * jump of the gradient divided by the step. In float32 the best relative step (1e-2) was 90 % off on
+ * resnet20 (22 % for ⟨H·g, θ_i⟩), and float64 at the same step was off by as much (the kinks, not rounding);
+ * in float64 at 1e-9 it matched to 1e-6 on resnet20 but was 488× off on resnet56 at width 0.5 (a kink
+ * crossed; 28 of 173 ∂/∂α of the wrong sign). Cost ({@code initbench bench --inits gradinit:iters=N
+ * --threads 1}, AMD EPYC Zen 5, the other core busy, batch 128; every iteration there a constraint step):
+ * about 0.33 s an iteration on resnet20 at width 0.25 (0.64 s with the float64 difference) and 1.8 s on
+ * resnet56 at width 0.5 (4.7 s); docs/init-strategies.md has the runs.
  *
  * <p>Defaults: the reference's CIFAR script ({@code run_gradinit.sh}: η = 0.1, γ = 1, normalized gradient,
  * α_min = 0.01, 390 iterations, gradient clip 1, α learning rate 1e-3 as for its BN ResNet-110 (1e-1 for
@@ -63,11 +84,11 @@ public final class GradInit extends Scheme {
     static final String DEFAULT_GAMMA = "1";
     static final String DEFAULT_MIN_SCALE = "0.01";
     static final String DEFAULT_GRAD_CLIP = "1";
+    static final String DEFAULT_PRECISION = "float32";
+    static final List<String> PRECISIONS = List.of("float32", "float64");
     static final double BETA1 = 0.9;
     static final double BETA2 = 0.999;
     static final double ADAM_EPS = 1e-8;
-    /** Relative step of the finite difference for H·g (float64). */
-    static final double FD_STEP = 1e-9;
 
     public GradInit() {
         super(ID, "GradInit: per-tensor scales α fit by Adam so one normalized SGD step lowers the loss most,"
@@ -81,7 +102,9 @@ public final class GradInit extends Scheme {
                         InitOption.number("eta", DEFAULT_ETA, "the SGD step whose result is minimized"),
                         InitOption.number("gamma", DEFAULT_GAMMA, "gradient-norm bound"),
                         InitOption.number("min-scale", DEFAULT_MIN_SCALE, "lower bound of a weight's scale"),
-                        InitOption.number("grad-clip", DEFAULT_GRAD_CLIP, "clip of a scale's gradient (0: none)")));
+                        InitOption.number("grad-clip", DEFAULT_GRAD_CLIP, "clip of a scale's gradient (0: none)"),
+                        InitOption.choice("precision", DEFAULT_PRECISION, "type of every pass: float32 as the"
+                                + " reference, or float64 (a check; several times slower on a CPU)", PRECISIONS)));
     }
 
     @Override
@@ -94,7 +117,8 @@ public final class GradInit extends Scheme {
         InitStrategy base = Bases.resolve(ID, options.get("base"));
         Settings s = new Settings(count(options, "iters", 0), count(options, "batch", 2),
                 number(options, "lr"), number(options, "eta"), number(options, "gamma"),
-                number(options, "min-scale"), number(options, "grad-clip"));
+                number(options, "min-scale"), number(options, "grad-clip"),
+                DataType.valueOf(options.get("precision").toUpperCase(Locale.ROOT)));
         if (s.lr < 0 || s.eta <= 0 || s.gamma <= 0 || s.minScale < 0 || s.gradClip < 0) {
             throw new BadInputException("init 'gradinit': needs lr >= 0, eta > 0, gamma > 0, min-scale >= 0 and"
                     + " grad-clip >= 0, got " + options);
@@ -141,9 +165,13 @@ public final class GradInit extends Scheme {
         });
     }
 
-    /** The validated options. */
+    /**
+     * The validated options.
+     *
+     * @param dtype the type of every pass
+     */
     private record Settings(int iters, int batch, double lr, double eta, double gamma, double minScale,
-            double gradClip) {}
+            double gradClip, DataType dtype) {}
 
     private static void fit(InitContext ctx, SampleBatch pool, Settings s) {
         Network net = ctx.network();
@@ -198,18 +226,20 @@ public final class GradInit extends Scheme {
                         t.attach(step);
                         theta.add(t);
                     }
-                    SecondOrder.Gradient loss1 = gradient(net, pool, first, step);
-                    List<NDArray> g = loss1.at(theta, step);
-                    double gnorm = SecondOrder.norm(g);
-                    constraint = gnorm > s.gamma;
+                    NDList batch1 = batch(pool, first, step);
+                    SecondOrder.NormGradient at = SecondOrder.crossEntropyNormGradient(net, batch1.get(0),
+                            batch1.get(1), true, s.dtype).at(theta, s.gamma, step);
+                    constraint = at.normGradient() != null;
                     List<NDArray> target;
                     double divide;
                     if (constraint) {
-                        target = SecondOrder.hessianVector(loss1, theta, g, FD_STEP, step);
-                        divide = gnorm;
+                        target = at.normGradient();
+                        divide = 1;
                     } else {
-                        double shift = gnorm > 0 ? -s.eta / gnorm : 0;
-                        target = gradient(net, pool, second, step).at(SecondOrder.axpy(theta, shift, g, step), step);
+                        double shift = at.norm() > 0 ? -s.eta / at.norm() : 0;
+                        NDList batch2 = batch(pool, second, step);
+                        target = SecondOrder.crossEntropyGradient(net, batch2.get(0), batch2.get(1), true, s.dtype)
+                                .at(SecondOrder.axpy(theta, shift, at.gradient(), step), step);
                         divide = s.eta;
                     }
                     for (int i = 0; i < n; i++) {
@@ -250,8 +280,8 @@ public final class GradInit extends Scheme {
         }
     }
 
-    /** The cross-entropy gradient on the pool images {@code idx}, BN on batch statistics. */
-    private static SecondOrder.Gradient gradient(Network net, SampleBatch pool, int[] idx, NDManager m) {
+    /** The pool images {@code idx} and their labels, on {@code m}. */
+    private static NDList batch(SampleBatch pool, int[] idx, NDManager m) {
         int per = pool.channels() * pool.height() * pool.width();
         float[] x = new float[idx.length * per];
         long[] y = new long[idx.length];
@@ -259,8 +289,8 @@ public final class GradInit extends Scheme {
             System.arraycopy(pool.images(), idx[k] * per, x, k * per, per);
             y[k] = pool.labels()[idx[k]];
         }
-        NDArray in = m.create(x, new Shape(idx.length, pool.channels(), pool.height(), pool.width()));
-        return SecondOrder.crossEntropyGradient(net, in, m.create(y), true, DataType.FLOAT64);
+        return new NDList(m.create(x, new Shape(idx.length, pool.channels(), pool.height(), pool.width())),
+                m.create(y));
     }
 
     private static int[] permutation(int size, SplittableRandom rng) {

@@ -7,8 +7,15 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
+import ai.djl.pytorch.engine.PtNDManager;
+import ai.djl.pytorch.engine.PtSymbolBlock;
+import ai.djl.pytorch.jni.IValueUtils;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -17,24 +24,33 @@ import org.initbench.BadInputException;
 import org.initbench.model.Network;
 
 /**
- * Hessian-vector products by central finite differences of gradients, for the schemes that tune an init
- * through the loss's curvature (GradInit's gradient-norm constraint):
+ * Second derivatives for the schemes that tune an init through the loss's curvature: the gradient of the
+ * gradient norm by double backward ({@link #crossEntropyNormGradient}: GradInit's constraint step), and
+ * Hessian-vector products by central finite differences of gradients ({@link #hessianVector}):
  *
  * <pre>
  * H·v ≈ (∇L(θ + h·v̂) − ∇L(θ − h·v̂))·‖v‖ / (2h),   v̂ = v/‖v‖,   h = step·(1 + ‖θ‖)
  * </pre>
  *
- * exact for a quadratic loss whatever h (up to rounding), with error O(h²) otherwise. Every gradient is a
- * plain first-order backward ({@link GradientCollector#backward}).
+ * exact for a quadratic loss whatever h (up to rounding), with error O(h²) for a smooth one. A ReLU network
+ * is not smooth: each unit whose input changes sign between θ − h·v̂ and θ + h·v̂ adds a jump of the
+ * gradient divided by 2h, so the difference matches double backward only for steps at which no unit does,
+ * and how small that is depends on the network. Measured (float64, 128 Gaussian images, batch statistics):
+ * relative step 1e-9 matched to 1e-6 on resnet20 at width 0.25, and was 488× off on resnet56 at width 0.5
+ * (1e-11 matched there); in float32 no step came within 20 %.
  *
- * <p>Why not double backward: DJL 0.35.1's engine call does take libtorch's {@code create_graph} flag
- * ({@code JniUtils.backward(y, seed, keepGraph, createGraph)}), and on a quadratic it gives H·v and even the
- * third derivative exactly; but the differentiable gradient it leaves in a leaf's {@code .grad} holds the
- * graph that holds the leaf (libtorch's own warning: a reference cycle until {@code .grad} is reset to None,
- * which DJL cannot do: {@code zeroGrad} only zeroes in place). Measured on resnet20 (batch 64, one H·g per
- * pass): resident memory grew by about 230 MB per pass, and libtorch crashed (SIGSEGV) after 6 to 14
- * passes. Hence finite differences. ({@link MetaInit}, which needs a third derivative, takes exact ones with
- * {@code torch.autograd.grad} in a TorchScript module instead, which writes no {@code .grad}.)
+ * <p>Double backward: DJL 0.35.1's engine call does take libtorch's {@code create_graph} flag ({@code
+ * JniUtils.backward(y, seed, keepGraph, createGraph)}), and on a quadratic it gives H·v and even the third
+ * derivative exactly; but the differentiable gradient it leaves in a leaf's {@code .grad} holds the graph
+ * that holds the leaf (libtorch's own warning: a reference cycle until {@code .grad} is reset to None, which
+ * DJL cannot do: {@code zeroGrad} only zeroes in place). Measured on resnet20 (batch 64, one H·g per pass):
+ * resident memory grew by about 230 MB per pass, and libtorch crashed (SIGSEGV) after 6 to 14 passes.
+ * {@code torch.autograd.grad} returns the derivatives instead and writes no {@code .grad}; DJL has no
+ * binding for it, so a TorchScript module that calls it ({@value #NORM_GRADIENT_MODULE}) takes the loss
+ * that DJL's blocks computed inside a {@link GradientCollector} (libtorch's graph, whoever built it) with
+ * the leaves. Measured over 100 passes each on resnet20 (width 0.25, batch 128, float32): resident memory
+ * grew by 0.3 MB a pass, as with plain first-order passes (42 MB over 100 of those). ({@link MetaInit}, which
+ * needs a third derivative, takes its derivatives the same way, with a module of its own.)
  *
  * <p>A {@link Gradient} evaluates ∇L at given parameter values on {@link Leaves}: leaf copies of a network's
  * trainable parameters that the blocks see in place of the parameters (the other parameters, BN running
@@ -42,6 +58,11 @@ import org.initbench.model.Network;
  * never touched.
  */
 final class SecondOrder {
+    /** The TorchScript module of {@link #crossEntropyNormGradient}, a resource next to this class. */
+    static final String NORM_GRADIENT_MODULE = "norm-gradient.pt";
+    private static final String LIST_ARGUMENT = "xs[]";
+    private static PtSymbolBlock normGradientModule;
+
     private SecondOrder() {}
 
     /** ∇L at parameter values θ (one array per tensor); the result lives on {@code manager}. */
@@ -128,7 +149,7 @@ final class SecondOrder {
      * @param training batch norm on batch statistics (its running statistics are then updated: callers
      *     restore them) or on running statistics
      * @param dtype the type the pass runs in: float32, or float64 (leaves, BN running statistics and the
-     *     input cast), where nested differences need the precision
+     *     input cast), where a difference of gradients needs the precision
      */
     static Gradient crossEntropyGradient(Network net, NDArray x, NDArray labels, boolean training, DataType dtype) {
         return (theta, manager) -> {
@@ -136,26 +157,105 @@ final class SecondOrder {
             try (NDManager pass = manager.newSubManager();
                     GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 Leaves leaves = new Leaves(net, theta, dtype, pass);
-                NDArray in = x.toType(dtype, true);
-                in.attach(pass);
-                NDArray logits = net.block().forward(leaves, new NDList(in), training).singletonOrThrow();
-                NDArray loss = crossEntropy(logits, labels, net.numClasses());
-                double value = loss.toType(DataType.FLOAT64, false).getDouble();
-                if (!Double.isFinite(value)) {
-                    throw new BadInputException("the loss is not finite (" + value
-                            + ") during the init's passes; try smaller steps");
-                }
-                gc.backward(loss);
+                gc.backward(crossEntropy(net, leaves, x, labels, training, dtype, pass));
                 for (NDArray q : leaves.leaves()) {
-                    DataType type = theta.get(out.size()).getDataType();
-                    NDArray g = q.getGradient();
-                    g = g.getDataType() == type ? g.duplicate() : g.toType(type, false); // a copy, not the .grad
-                    g.attach(manager);
-                    out.add(g);
+                    out.add(onto(q.getGradient(), theta.get(out.size()).getDataType(), manager));
                 }
             }
             return out;
         };
+    }
+
+    /**
+     * ‖g‖, g = ∇L and, where ‖g‖ exceeds a bound, ∂‖g‖/∂θ = H·g/‖g‖ at θ: what the reference code computes
+     * for GradInit's gradient-norm constraint (zhuchen03/gradinit {@code gradinit_utils.py}: {@code
+     * autograd.grad(loss, params, create_graph=True)}, then {@code gnorm.backward()}).
+     *
+     * @param norm ‖g‖, in the pass's type
+     * @param gradient g (θ's types), on the caller's manager
+     * @param normGradient ∂‖g‖/∂θ (θ's types), or null where ‖g‖ ≤ the bound
+     */
+    record NormGradient(double norm, List<NDArray> gradient, List<NDArray> normGradient) {}
+
+    /** {@link NormGradient} at parameter values θ; the arrays live on {@code manager}. */
+    @FunctionalInterface
+    interface NormGradientAt {
+        NormGradient at(List<NDArray> theta, double bound, NDManager manager);
+    }
+
+    /**
+     * {@link NormGradient} of the mean cross-entropy of {@code net} on one batch, by one forward pass and
+     * libtorch's double backward, both derivatives through {@code torch.autograd.grad} in a TorchScript module
+     * ({@value #NORM_GRADIENT_MODULE}, written by {@code scripts/make-norm-gradient.py}). That function returns
+     * the gradients instead of adding them to the leaves' {@code .grad}, so nothing holds the
+     * differentiable first gradient after the call and the graphs are freed with the pass: no reference
+     * cycle, unlike DJL's {@code backward(create_graph)} (class comment). Arguments as {@link
+     * #crossEntropyGradient}.
+     */
+    static NormGradientAt crossEntropyNormGradient(Network net, NDArray x, NDArray labels, boolean training,
+            DataType dtype) {
+        return (theta, bound, manager) -> {
+            try (NDManager pass = manager.newSubManager();
+                    GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                Leaves leaves = new Leaves(net, theta, dtype, pass);
+                NDList args = new NDList(leaves.leaves().size() + 2);
+                args.add(crossEntropy(net, leaves, x, labels, training, dtype, pass));
+                args.add(pass.create(bound));
+                args.addAll(leaves.leaves());
+                args.forEach(a -> a.setName(LIST_ARGUMENT)); // DJL passes arrays so named as one List[Tensor]
+                NDList result = IValueUtils.forward(normGradientModule(), args, true);
+                result.attach(pass);
+                int n = theta.size();
+                List<NDArray> g = new ArrayList<>();
+                List<NDArray> normGradient = result.size() > n + 1 ? new ArrayList<>() : null;
+                for (int i = 0; i < n; i++) {
+                    DataType type = theta.get(i).getDataType();
+                    g.add(onto(result.get(1 + i), type, manager));
+                    if (normGradient != null) {
+                        normGradient.add(onto(result.get(1 + n + i), type, manager));
+                    }
+                }
+                return new NormGradient(result.get(0).toType(DataType.FLOAT64, false).getDouble(), g, normGradient);
+            }
+        };
+    }
+
+    /** The mean cross-entropy of one forward pass on {@code leaves}, its graph on {@code pass}; finite. */
+    private static NDArray crossEntropy(Network net, Leaves leaves, NDArray x, NDArray labels, boolean training,
+            DataType dtype, NDManager pass) {
+        NDArray in = x.toType(dtype, true);
+        in.attach(pass);
+        NDArray logits = net.block().forward(leaves, new NDList(in), training).singletonOrThrow();
+        NDArray loss = crossEntropy(logits, labels, net.numClasses());
+        double value = loss.toType(DataType.FLOAT64, false).getDouble();
+        if (!Double.isFinite(value)) {
+            throw new BadInputException("the loss is not finite (" + value
+                    + ") during the init's passes; try smaller steps");
+        }
+        return loss;
+    }
+
+    /** A copy of {@code v} as {@code type}, on {@code manager}. */
+    private static NDArray onto(NDArray v, DataType type, NDManager manager) {
+        NDArray out = v.getDataType() == type ? v.duplicate() : v.toType(type, false);
+        out.attach(manager);
+        return out;
+    }
+
+    private static synchronized PtSymbolBlock normGradientModule() {
+        if (normGradientModule == null) {
+            // a process-wide module on a manager of its own: it holds no tensors and is never closed
+            PtNDManager home = (PtNDManager) NDManager.newBaseManager();
+            try (InputStream in = SecondOrder.class.getResourceAsStream(NORM_GRADIENT_MODULE)) {
+                if (in == null) {
+                    throw new IllegalStateException("missing resource " + NORM_GRADIENT_MODULE);
+                }
+                normGradientModule = JniUtils.loadModule(home, in, true, false);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return normGradientModule;
     }
 
     /** The current values of the trainable parameters, copied to {@code manager}. */

@@ -50,6 +50,53 @@ class GradInitTest {
         assertThat(moved).as("tensors whose scale moved").isGreaterThan(base.size() / 2);
     }
 
+    /**
+     * The float32 passes (the default, as the reference) fit the scales the float64 passes fit: resnet20 at
+     * width 0.125, 3 iterations on 8 Gaussian images, lr 0.1 so that an α moves by up to 0.1 a step. γ = 1e-6
+     * makes every iteration a constraint step (‖g‖ ≈ 2.6 here), γ = 1e6 every one an objective step. Adam's
+     * first step is lr·sign(∂/∂α), its next ones depend on ratios of the ∂/∂α, which float32 gives to about
+     * 1e-4 (see {@link GradInit}), so the α's should agree to about lr·1e-4; measured: 5.5e-6 (constraint
+     * steps) and 6.8e-5 (objective steps). The bound, 1e-3, is 1 % of one step. A wrong float32 H·g fails it:
+     * the old finite difference in float32 at its best relative step (1e-2) put an α 0.49 away.
+     */
+    @Test
+    void float32PassesFitTheFloat64Scales() {
+        for (String gamma : new String[] {"1e-6", "1e6"}) {
+            String spec = "gradinit:iters=3,batch=8,lr=0.1,gamma=" + gamma + ",precision=";
+            Map<String, Double> single = scales(spec + "float32");
+            Map<String, Double> dbl = scales(spec + "float64");
+            assertThat(single.keySet()).isEqualTo(dbl.keySet());
+            double moved = 0;
+            for (var e : dbl.entrySet()) {
+                assertThat(single.get(e.getKey())).as("γ = %s, α of %s", gamma, e.getKey())
+                        .isCloseTo(e.getValue(), org.assertj.core.api.Assertions.within(1e-3));
+                moved = Math.max(moved, Math.abs(e.getValue() - 1));
+            }
+            assertThat(moved).as("γ = %s: largest |α − 1|", gamma).isGreaterThan(0.1);
+        }
+    }
+
+    /** α = ⟨θ, θ⁰⟩/⟨θ⁰, θ⁰⟩ of each nonzero tensor after {@code spec} on resnet20 at width 0.125. */
+    static Map<String, Double> scales(String spec) {
+        SampleBatch batch = SampleBatch.gaussian(8, 3, 4);
+        Map<String, float[]> base = values("kaiming-normal", batch, 0.125);
+        Map<String, float[]> fitted = values(spec, batch, 0.125);
+        Map<String, Double> out = new LinkedHashMap<>();
+        base.forEach((name, b) -> {
+            float[] f = fitted.get(name);
+            double dot = 0;
+            double bb = 0;
+            for (int i = 0; i < b.length; i++) {
+                dot += (double) b[i] * f[i];
+                bb += (double) b[i] * b[i];
+            }
+            if (bb > 0) {
+                out.put(name, dot / bb);
+            }
+        });
+        return out;
+    }
+
     @Test
     void needsLabelledDataOfTheModelsShape() {
         Network net = Models.build("resnet20", 3, 10, 0.25);
@@ -74,7 +121,11 @@ class GradInitTest {
     }
 
     static Map<String, float[]> values(String spec, SampleBatch batch) {
-        Network net = Models.build("resnet20", 3, 10, 0.25);
+        return values(spec, batch, 0.25);
+    }
+
+    static Map<String, float[]> values(String spec, SampleBatch batch, double width) {
+        Network net = Models.build("resnet20", 3, 10, width);
         Map<String, float[]> out = new LinkedHashMap<>();
         try (NDManager m = NDManager.newBaseManager()) {
             Models.materialize(net, m);

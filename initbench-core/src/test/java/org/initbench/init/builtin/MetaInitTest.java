@@ -97,7 +97,7 @@ class MetaInitTest {
                     theta.add(v.toType(DataType.FLOAT64, true));
                 }
                 SecondOrder.Gradient grad = SecondOrder.crossEntropyGradient(net, x, y, false, DataType.FLOAT64);
-                double[] fd = SecondOrderTest.concat(SecondOrder.hessianVector(grad, theta, grad.at(theta, m), GradInit.FD_STEP, m));
+                double[] fd = SecondOrderTest.concat(SecondOrder.hessianVector(grad, theta, grad.at(theta, m), SecondOrderTest.FD_STEP, m));
                 double[] exact;
                 try (NDManager pass = m.newSubManager(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                     SecondOrder.Leaves leaves = new SecondOrder.Leaves(net, theta, DataType.FLOAT64, pass);
