@@ -269,7 +269,12 @@ public final class BenchCommand implements Callable<Integer> {
                 out.println("measuring " + a + " in eager PyTorch" + of + " ...");
                 out.flush();
                 int t = Integer.parseInt(System.getProperty("ai.djl.pytorch.num_threads"));
-                torch.add(TorchReference.run(python, script, List.of(a), fixed == null ? null : fixed.id(), c, t));
+                try {
+                    torch.add(TorchReference.run(python, script, List.of(a), fixed == null ? null : fixed.id(), c, t));
+                } catch (TorchReference.Failed e) { // that arch's ratios are left out, the run goes on
+                    spec.commandLine().getErr().println("initbench: " + a + (named ? " in " + p.id() : "") + of
+                            + ": " + e.getMessage() + "; its PyTorch columns are left empty");
+                }
             };
             if (torchFirst) {
                 inTorch.run();
@@ -281,7 +286,7 @@ public final class BenchCommand implements Callable<Integer> {
                 inTorch.run();
             }
         }
-        if (!compareTorch) {
+        if (!compareTorch || torch.isEmpty()) {
             return new BenchComparison.Round(java, null);
         }
         return new BenchComparison.Round(java, new TorchReference.Result(torch.get(0).environment(),

@@ -41,6 +41,18 @@ public final class TorchReference {
         }
     }
 
+    /**
+     * The reference script ran and failed on what it was asked to measure (e.g. torch 1.13 has no bf16 kernel for
+     * ReLU6's backward, so MobileNetV2 under its autocast fails): one arch's comparison is missing, not the run's.
+     */
+    public static final class Failed extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        Failed(String message) {
+            super(message);
+        }
+    }
+
     private TorchReference() {}
 
     /**
@@ -111,7 +123,7 @@ public final class TorchReference {
                 throw new BadInputException("--compare-torch: " + python + " has no torch"
                         + " (apt-get install python3-torch, or pass --python with one that has it)");
             }
-            throw new IllegalStateException("PyTorch reference failed (exit " + code + "): " + lastLine(stderr));
+            throw new Failed("PyTorch reference failed (exit " + code + "): " + lastLine(stderr));
         }
         return parse(out);
     }
