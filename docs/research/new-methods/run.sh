@@ -5,7 +5,8 @@
 # the fidelity study's rungs resnet56-r3-long, mobilenetv2-long and vgg16-long (docs/research/fidelity/run.sh).
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
-ORDER=(resnet56-long mobilenetv2-long vgg16-long resnet56-alpha-long resnet56-alpha-none-long mobilenetv2-alpha-long)
+ORDER=(resnet56-long mobilenetv2-long vgg16-long resnet56-alpha-long resnet56-alpha-none-long mobilenetv2-alpha-long
+  resnet56-learned-long mobilenetv2-learned-long vgg16-learned-long)
 for name in "${@:-${ORDER[@]}}"; do
   ./initbench sweep "docs/research/new-methods/sweeps/$name.yaml" --out "docs/research/new-methods/runs/$name" \
     --workers "${WORKERS:-2}" --threads "${THREADS:-1}"

@@ -205,7 +205,7 @@ public final class TrainingRun {
         Network narrow = Models.build(arch, name.channels(), name.numClasses(), PROBE_WIDTH, norm, branchScalar);
         try (NDManager m = NDManager.newBaseManager()) {
             Models.materialize(narrow, m);
-            InitContext.apply(narrow, init.strategy(), 0, SampleBatch.gaussian(4, name.channels(), 0));
+            InitContext.dryRun(narrow, init.strategy(), 0, SampleBatch.gaussian(4, name.channels(), 0));
         }
     }
 

@@ -30,12 +30,18 @@ public final class InitContext {
     private final InitConfig config;
     private final long seed;
     private final SampleBatch sampleBatch;
+    private final boolean dryRun;
 
     InitContext(Network network, long seed, SampleBatch sampleBatch) {
+        this(network, seed, sampleBatch, false);
+    }
+
+    private InitContext(Network network, long seed, SampleBatch sampleBatch, boolean dryRun) {
         this.network = network;
         this.config = InitConfig.of(network);
         this.seed = seed;
         this.sampleBatch = sampleBatch;
+        this.dryRun = dryRun;
     }
 
     /**
@@ -56,7 +62,20 @@ public final class InitContext {
      * @param sampleBatch the batch, or null where none is available
      */
     public static void apply(Network network, InitStrategy strategy, long seed, SampleBatch sampleBatch) {
-        strategy.initialize(new InitContext(network, seed, sampleBatch));
+        apply(new InitContext(network, seed, sampleBatch), strategy);
+    }
+
+    /**
+     * As {@link #apply(Network, InitStrategy, long, SampleBatch)}, as a dry run ({@link #dryRun()}): the check
+     * before a run or sweep starts that the init accepts the model (on a narrow copy, result thrown away).
+     */
+    public static void dryRun(Network network, InitStrategy strategy, long seed, SampleBatch sampleBatch) {
+        apply(new InitContext(network, seed, sampleBatch, true), strategy);
+    }
+
+    private static void apply(InitContext ctx, InitStrategy strategy) {
+        Network network = ctx.network;
+        strategy.initialize(ctx);
         for (Layer layer : network.layers()) {
             layer.parameters().forEach((name, p) -> {
                 if (p.requiresGradient()) {
@@ -70,6 +89,15 @@ public final class InitContext {
                 }
             });
         }
+    }
+
+    /**
+     * Whether this is a dry run: the init's result is thrown away, only whether it accepts the model counts (a
+     * refusal depends on the model's structure). Schemes that iterate (gradinit, metainit) then make one
+     * iteration instead of hundreds, so that checking a sweep does not cost what running it costs.
+     */
+    public boolean dryRun() {
+        return dryRun;
     }
 
     public Network network() {

@@ -142,7 +142,7 @@ public final class GradInit extends Scheme {
                 }
             }
             base.initialize(ctx);
-            fit(ctx, pool, s);
+            fit(ctx, pool, ctx.dryRun() ? s.dry() : s);
             restoreRunningStats(ctx);
         };
     }
@@ -171,7 +171,12 @@ public final class GradInit extends Scheme {
      * @param dtype the type of every pass
      */
     private record Settings(int iters, int batch, double lr, double eta, double gamma, double minScale,
-            double gradClip, DataType dtype) {}
+            double gradClip, DataType dtype) {
+        /** A dry run's settings ({@link InitContext#dryRun()}): at most one iteration. */
+        Settings dry() {
+            return new Settings(Math.min(1, iters), batch, lr, eta, gamma, minScale, gradClip, dtype);
+        }
+    }
 
     private static void fit(InitContext ctx, SampleBatch pool, Settings s) {
         Network net = ctx.network();

@@ -95,7 +95,12 @@ public final class MetaInit extends Scheme {
     }
 
     /** The validated options. */
-    record Settings(int steps, int batch, double lr, double momentum, double eps) {}
+    record Settings(int steps, int batch, double lr, double momentum, double eps) {
+        /** A dry run's settings ({@link InitContext#dryRun()}): at most one step. */
+        Settings dry() {
+            return new Settings(Math.min(1, steps), batch, lr, momentum, eps);
+        }
+    }
 
     @Override
     public InitStrategy create(Map<String, String> options) {
@@ -108,7 +113,7 @@ public final class MetaInit extends Scheme {
         }
         return ctx -> {
             base.initialize(ctx);
-            tune(ctx, s);
+            tune(ctx, ctx.dryRun() ? s.dry() : s);
         };
     }
 
