@@ -4,13 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.pytorch.engine.PtNDManager;
-import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.IValueUtils;
-import ai.djl.pytorch.jni.JniUtils;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.List;
 
 /**
@@ -31,11 +25,7 @@ import java.util.List;
  * their float32 parameters or results back to their input's dtype.
  */
 public final class Bf16 {
-    private static final String RESOURCE = "bf16-cast.pt";
-    private static final String LIST_ARGUMENT = "xs[]";
-    private static PtNDManager home;
-    private static PtSymbolBlock module;
-    private static NDArray method;
+    private static final ScriptModule MODULE = new ScriptModule(Bf16.class, "bf16-cast.pt");
 
     private Bf16() {}
 
@@ -58,31 +48,12 @@ public final class Bf16 {
      * all of a step's weights instead of one each; differentiable.
      */
     public static List<NDArray> toBf16(List<NDArray> xs, NDManager into) {
-        if (xs.isEmpty()) {
-            return List.of();
-        }
-        NDList in = new NDList(xs.size() + 1);
-        String[] names = new String[xs.size()];
-        for (int i = 0; i < xs.size(); i++) {
-            NDArray x = xs.get(i);
+        for (NDArray x : xs) {
             if (x.getDataType() != DataType.FLOAT32) {
                 throw new IllegalArgumentException("bf16 cast of a " + x.getDataType() + " array");
             }
-            names[i] = x.getName();
-            in.add(x);
         }
-        NDList out;
-        try {
-            xs.forEach(x -> x.setName(LIST_ARGUMENT)); // DJL passes arrays so named as one List[Tensor]
-            in.add(method());
-            out = IValueUtils.forward(module(), in, true);
-        } finally {
-            for (int i = 0; i < xs.size(); i++) {
-                xs.get(i).setName(names[i]);
-            }
-        }
-        out.forEach(r -> r.attach(into));
-        return out;
+        return xs.isEmpty() ? List.of() : MODULE.call("to_bf16", xs, into);
     }
 
     /** {@code x} (bfloat16) in float32, attached to {@code into}; float32 is returned as it is. */
@@ -96,36 +67,9 @@ public final class Bf16 {
     }
 
     private static NDArray run(NDArray x, NDManager into) {
-        NDList out = IValueUtils.forward(module(), new NDList(x), true);
+        NDList out = IValueUtils.forward(MODULE.block(), new NDList(x), true);
         NDArray r = out.singletonOrThrow();
         r.attach(into);
         return r;
-    }
-
-    /** The marker by which DJL's TorchScript forward calls {@code to_bf16} instead of {@code forward}. */
-    private static synchronized NDArray method() {
-        if (method == null) {
-            module();
-            method = home.create(0f);
-            method.setName("module_method:to_bf16");
-        }
-        return method;
-    }
-
-    private static synchronized PtSymbolBlock module() {
-        if (module == null) {
-            // a process-wide module on a manager of its own: it holds no tensors and is never closed
-            PtNDManager m = (PtNDManager) NDManager.newBaseManager();
-            home = m;
-            try (InputStream in = Bf16.class.getResourceAsStream(RESOURCE)) {
-                if (in == null) {
-                    throw new IllegalStateException("missing resource " + RESOURCE);
-                }
-                module = JniUtils.loadModule(m, in, true, false);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        return module;
     }
 }

@@ -6,14 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.engine.PtNDManager;
-import ai.djl.pytorch.engine.PtSymbolBlock;
-import ai.djl.pytorch.jni.IValueUtils;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +18,7 @@ import org.initbench.init.InitOption;
 import org.initbench.init.InitStrategy;
 import org.initbench.model.Layer;
 import org.initbench.model.Network;
+import org.initbench.model.ScriptModule;
 
 /**
  * Dauphin and Schoenholz 2019, "MetaInit: Initializing learning by learning to initialize", NeurIPS 2019 (the
@@ -77,10 +71,7 @@ public final class MetaInit extends Scheme {
     static final String DEFAULT_LR = "0.1";
     static final String DEFAULT_MOMENTUM = "0.9";
     static final String DEFAULT_EPS = "1e-5";
-    private static final String RESOURCE = "metainit-quotient.pt";
-    private static final String LIST_ARGUMENT = "xs[]";
-    private static PtNDManager home;
-    private static PtSymbolBlock module;
+    private static final ScriptModule MODULE = new ScriptModule(MetaInit.class, "metainit-quotient.pt");
 
     public MetaInit() {
         super(ID, "MetaInit: the norm of each conv/linear weight tuned by signed momentum steps to lower the"
@@ -235,42 +226,9 @@ public final class MetaInit extends Scheme {
         return run("hessian_gradient", xs, into);
     }
 
-    /** Runs a method of the module on a list of tensors (DJL passes arrays named {@code xs[]} as one list). */
+    /** Runs a method of the module on a list of tensors (one {@code List[Tensor]} argument). */
     private static List<NDArray> run(String method, List<NDArray> xs, NDManager into) {
-        String[] names = xs.stream().map(NDArray::getName).toArray(String[]::new);
-        NDList in = new NDList(xs.size() + 1);
-        NDList out;
-        try (NDManager tmp = into.newSubManager()) {
-            for (NDArray x : xs) {
-                x.setName(LIST_ARGUMENT);
-                in.add(x);
-            }
-            NDArray marker = tmp.create(0f);
-            marker.setName("module_method:" + method);
-            in.add(marker);
-            out = IValueUtils.forward(module(), in, true);
-        } finally {
-            for (int i = 0; i < xs.size(); i++) {
-                xs.get(i).setName(names[i]);
-            }
-        }
-        out.attach(into);
-        return out;
+        return MODULE.call(method, xs, into);
     }
 
-    private static synchronized PtSymbolBlock module() {
-        if (module == null) {
-            // a process-wide module on a manager of its own: it holds no tensors and is never closed
-            home = (PtNDManager) NDManager.newBaseManager();
-            try (InputStream in = MetaInit.class.getResourceAsStream(RESOURCE)) {
-                if (in == null) {
-                    throw new IllegalStateException("missing resource " + RESOURCE);
-                }
-                module = JniUtils.loadModule(home, in, true, false);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        return module;
-    }
 }

@@ -7,21 +7,15 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
-import ai.djl.pytorch.engine.PtNDManager;
-import ai.djl.pytorch.engine.PtSymbolBlock;
-import ai.djl.pytorch.jni.IValueUtils;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.initbench.BadInputException;
 import org.initbench.model.Network;
+import org.initbench.model.ScriptModule;
 
 /**
  * Second derivatives for the schemes that tune an init through the loss's curvature: the gradient of the
@@ -60,8 +54,7 @@ import org.initbench.model.Network;
 final class SecondOrder {
     /** The TorchScript module of {@link #crossEntropyNormGradient}, a resource next to this class. */
     static final String NORM_GRADIENT_MODULE = "norm-gradient.pt";
-    private static final String LIST_ARGUMENT = "xs[]";
-    private static PtSymbolBlock normGradientModule;
+    private static final ScriptModule NORM_GRADIENT = new ScriptModule(SecondOrder.class, NORM_GRADIENT_MODULE);
 
     private SecondOrder() {}
 
@@ -202,9 +195,7 @@ final class SecondOrder {
                 args.add(crossEntropy(net, leaves, x, labels, training, dtype, pass));
                 args.add(pass.create(bound));
                 args.addAll(leaves.leaves());
-                args.forEach(a -> a.setName(LIST_ARGUMENT)); // DJL passes arrays so named as one List[Tensor]
-                NDList result = IValueUtils.forward(normGradientModule(), args, true);
-                result.attach(pass);
+                NDList result = NORM_GRADIENT.call("forward", args, pass);
                 int n = theta.size();
                 List<NDArray> g = new ArrayList<>();
                 List<NDArray> normGradient = result.size() > n + 1 ? new ArrayList<>() : null;
@@ -240,22 +231,6 @@ final class SecondOrder {
         NDArray out = v.getDataType() == type ? v.duplicate() : v.toType(type, false);
         out.attach(manager);
         return out;
-    }
-
-    private static synchronized PtSymbolBlock normGradientModule() {
-        if (normGradientModule == null) {
-            // a process-wide module on a manager of its own: it holds no tensors and is never closed
-            PtNDManager home = (PtNDManager) NDManager.newBaseManager();
-            try (InputStream in = SecondOrder.class.getResourceAsStream(NORM_GRADIENT_MODULE)) {
-                if (in == null) {
-                    throw new IllegalStateException("missing resource " + NORM_GRADIENT_MODULE);
-                }
-                normGradientModule = JniUtils.loadModule(home, in, true, false);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        return normGradientModule;
     }
 
     /** The current values of the trainable parameters, copied to {@code manager}. */
