@@ -169,12 +169,14 @@ public final class BenchCommand implements Callable<Integer> {
         StringBuilder table = new StringBuilder();
         List<Map<String, Object>> docs = new ArrayList<>();
         List<BenchComparison.Speedup> speedups = new ArrayList<>();
-        TorchReference.Result anyTorch = null;
+        Map<String, Object> torchEnvs = new LinkedHashMap<>(); // each precision's PyTorch environment
         for (Precision p : ps) {
             List<BenchComparison.Round> rs = measured.get(p);
             List<ThroughputBench.ArchResult> results = rs.get(0).java();
             TorchReference.Result torch = rs.get(0).torch();
-            anyTorch = anyTorch == null ? torch : anyTorch;
+            if (torch != null) {
+                torchEnvs.put(p.id(), torch.environment());
+            }
             List<BenchComparison> comparison = BenchComparison.of(rs, gemm);
             table.append(table.length() == 0 ? "" : "\n").append("Precision: ").append(p.id()).append(".\n\n")
                     .append(ThroughputBench.markdown(results)).append('\n')
@@ -204,15 +206,16 @@ public final class BenchCommand implements Callable<Integer> {
         if (!speedups.isEmpty()) {
             table.append('\n').append(BenchComparison.speedupMarkdown(speedups));
         }
+        String torchEnv = torchEnvironments(torchEnvs);
         out.println(env);
-        if (anyTorch != null) {
-            out.println("PyTorch reference: " + anyTorch.environment());
+        if (torchEnv != null) {
+            out.println("PyTorch reference: " + torchEnv);
         }
         out.print(table);
         out.flush();
         if (markdown != null) {
             write(markdown, "Measured with `initbench bench` (" + env + ")"
-                    + (anyTorch == null ? "" : "; eager PyTorch: " + anyTorch.environment()) + ".\n\n" + table);
+                    + (torchEnv == null ? "" : "; eager PyTorch: " + torchEnv) + ".\n\n" + table);
         }
         if (json != null) {
             Map<String, Object> doc = new LinkedHashMap<>();
@@ -228,6 +231,22 @@ public final class BenchCommand implements Callable<Integer> {
             write(json, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(doc));
         }
         return 0;
+    }
+
+    /**
+     * The PyTorch reference's environment for the report: null when it did not run, its one environment when one
+     * precision was measured, else each precision's in turn ({@code fp32: {...}; bf16: {...}}).
+     */
+    static String torchEnvironments(Map<String, Object> byPrecision) {
+        if (byPrecision.isEmpty()) {
+            return null;
+        }
+        if (byPrecision.size() == 1) {
+            return String.valueOf(byPrecision.values().iterator().next());
+        }
+        StringBuilder b = new StringBuilder();
+        byPrecision.forEach((p, e) -> b.append(b.length() == 0 ? "" : "; ").append(p).append(": ").append(e));
+        return b.toString();
     }
 
     /** The --precision list, parsed, each named once. */

@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.initbench.init.TorchPython;
 import org.initbench.perf.TorchReference;
 import org.initbench.perf.WorkerPlan;
@@ -18,6 +20,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class BenchCommandTest {
+
+    @Test
+    void namesThePyTorchEnvironmentOfEveryPrecision() {
+        Map<String, Object> envs = new LinkedHashMap<>();
+        assertThat(BenchCommand.torchEnvironments(envs)).isNull();
+        envs.put("fp32", Map.of("precision", "fp32"));
+        assertThat(BenchCommand.torchEnvironments(envs)).isEqualTo("{precision=fp32}");
+        envs.put("bf16", Map.of("precision", "bf16 (torch.autocast)"));
+        assertThat(BenchCommand.torchEnvironments(envs))
+                .isEqualTo("fp32: {precision=fp32}; bf16: {precision=bf16 (torch.autocast)}");
+    }
 
     @Test
     void writesTableJsonAndMarkdown(@TempDir Path tmp) throws Exception {

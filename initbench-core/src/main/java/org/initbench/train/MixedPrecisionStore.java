@@ -8,10 +8,9 @@ import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.initbench.model.Bf16;
 import org.initbench.model.Layer;
 import org.initbench.model.LayerKind;
@@ -30,8 +29,8 @@ import org.initbench.model.Network;
  * good.
  */
 public final class MixedPrecisionStore extends ParameterStore {
-    private final List<Parameter> cast = new ArrayList<>();
-    private final Set<String> ids = new HashSet<>();
+    /** The parameters to cast, by id, in the order of the network's layers (the order of the batched cast). */
+    private final Map<String, Parameter> cast = new LinkedHashMap<>();
     private final Device device;
     private Map<String, NDArray> casts;
 
@@ -41,10 +40,7 @@ public final class MixedPrecisionStore extends ParameterStore {
         device = root.getDevice();
         for (Layer l : net.layers()) {
             if ((l.kind() == LayerKind.CONV || l.kind() == LayerKind.LINEAR) && !l.weightNormalized()) {
-                l.parameters().values().forEach(p -> {
-                    cast.add(p);
-                    ids.add(p.getId());
-                });
+                l.parameters().values().forEach(p -> cast.put(p.getId(), p));
             }
         }
     }
@@ -56,7 +52,7 @@ public final class MixedPrecisionStore extends ParameterStore {
     public Scope scope(NDManager step) {
         Map<String, NDArray> before = casts;
         List<NDArray> values = new ArrayList<>(cast.size());
-        for (Parameter p : cast) {
+        for (Parameter p : cast.values()) {
             values.add(super.getValue(p, device, true));
         }
         // recorded for autograd even when the scope opens before the step's GradientCollector (which turns the
@@ -70,8 +66,9 @@ public final class MixedPrecisionStore extends ParameterStore {
             JniUtils.setGradMode(grad);
         }
         Map<String, NDArray> now = new HashMap<>();
-        for (int i = 0; i < cast.size(); i++) {
-            now.put(cast.get(i).getId(), bf16.get(i));
+        int i = 0;
+        for (String id : cast.keySet()) {
+            now.put(id, bf16.get(i++));
         }
         casts = now;
         return () -> casts = before;
@@ -80,7 +77,7 @@ public final class MixedPrecisionStore extends ParameterStore {
     @Override
     public NDArray getValue(Parameter parameter, Device device, boolean training) {
         NDArray v = super.getValue(parameter, device, training);
-        if (v == null || !ids.contains(parameter.getId())) {
+        if (v == null || !cast.containsKey(parameter.getId())) {
             return v;
         }
         if (casts == null) {
