@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.initbench.BadInputException;
+import org.initbench.data.DatasetLocator;
 import org.initbench.experiment.Recipe;
 import org.initbench.experiment.TrainSpec;
 import org.initbench.experiment.WeightsExport;
@@ -36,7 +37,8 @@ public final class ExportCommand implements Callable<Integer> {
     String dataset;
 
     @Option(names = "--init", defaultValue = "pytorch-default", description = "Init spec, as in train (see"
-            + " `initbench inits`; data-dependent ones such as lsuv are refused); default ${DEFAULT-VALUE}.")
+            + " `initbench inits`; a data-dependent one such as lsuv or gradinit reads the dataset and gets the"
+            + " sample batch train gives it); default ${DEFAULT-VALUE}.")
     String init;
 
     @Option(names = "--seed", defaultValue = "42", description = "Run seed, as in train; default ${DEFAULT-VALUE}.")
@@ -48,8 +50,13 @@ public final class ExportCommand implements Callable<Integer> {
 
     @Mixin RecipeOptions.BranchScalar branchScalar;
 
+    @Mixin RecipeOptions.BatchSize batch;
+
+    @Mixin RuntimeOptions.DataDir data;
+
     @Option(names = "--from-run", paramLabel = "DIR", description = "Export the last checkpoint of the run in DIR"
-            + " (its own spec; no --arch, --dataset, --init, --seed, --width, --norm or --branch-scalar).")
+            + " (its own spec; no --arch, --dataset, --init, --seed, --width, --norm, --branch-scalar, --batch-size"
+            + " or --data-dir).")
     Path fromRun;
 
     @Option(names = "--out", required = true, paramLabel = "FILE",
@@ -75,7 +82,7 @@ public final class ExportCommand implements Callable<Integer> {
         WeightsExport.Written w;
         if (fromRun != null) {
             List<String> given = List.of("--arch", "--dataset", "--init", "--seed", "--width", "--norm",
-                    "--branch-scalar").stream()
+                    "--branch-scalar", "--batch-size", "--data-dir").stream()
                     .filter(spec.commandLine().getParseResult()::hasMatchedOption).toList();
             if (!given.isEmpty()) {
                 throw new BadInputException("--from-run exports the run's own spec; drop " + String.join(", ", given));
@@ -83,8 +90,13 @@ public final class ExportCommand implements Callable<Integer> {
             w = WeightsExport.fromRun(fromRun, out, force);
         } else {
             TrainSpec ts = new TrainSpec(arch, dataset, init, seed, Recipe.SEED.withWidth(width.value)
-                    .withNorm(norm.value).withBranchScalar(branchScalar.value));
-            w = WeightsExport.initial(ts, InitRegistry.load(), out, force);
+                    .withNorm(norm.value).withBranchScalar(branchScalar.value).withBatchSize(batch.value));
+            PrintWriter err = spec.commandLine().getErr();
+            DatasetLocator locator = DatasetLocator.defaults(data.value);
+            w = WeightsExport.initial(ts, InitRegistry.load(), name -> locator.load(name, notice -> {
+                err.println("initbench: " + notice);
+                err.flush();
+            }), out, force);
         }
         PrintWriter o = spec.commandLine().getOut();
         TrainSpec s = w.spec();

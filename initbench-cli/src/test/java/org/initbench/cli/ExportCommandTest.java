@@ -1,18 +1,22 @@
 package org.initbench.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.initbench.cli.CliTestSupport.exec;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.initbench.testkit.FakeData;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -84,11 +88,76 @@ class ExportCommandTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {"--arch=resnet21|unknown arch 'resnet21'", "--init=he|unknown init 'he'",
         "--init=kaiming-normal:mode=both|valid: fan_in, fan_out, fan_avg, fan_geo_avg", "--dataset=svhn|unknown dataset 'svhn'",
-        "--norm=ln|ln", "--init=lsuv|data-dependent", "--width=0|width"})
+        "--norm=ln|ln", "--width=0|width"})
     void badInputExitsTwoWithOneLineAndWritesNothing(String bad, String message, @TempDir Path tmp) {
         Path out = tmp.resolve("w.safetensors");
         assertOneLine(exec(export(out, bad)), message);
         assertThat(out).doesNotExist();
+    }
+
+    /** The arrays of an export file by name, as float64 (running statistics and scalars included). */
+    static Map<String, double[]> arrays(Path file) throws IOException {
+        Map<String, double[]> out = new LinkedHashMap<>();
+        try (NDManager m = NDManager.newBaseManager();
+                InputStream in = Files.newInputStream(file)) {
+            for (NDArray a : NDList.decode(m, in)) {
+                out.put(a.getName(), a.toType(DataType.FLOAT64, false).toDoubleArray());
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void exportsADataDependentInitFromTheRunsSampleBatch(@TempDir Path tmp) throws IOException {
+        Path base = tmp.resolve("base.npz");
+        Path fit = tmp.resolve("fit.npz");
+        Path again = tmp.resolve("again.npz");
+        Path other = tmp.resolve("other.npz");
+        String[] data16 = {"--data-dir", data.toString(), "--batch-size", "16"};
+        assertThat(exec(export(base)).exitCode()).isZero();
+        for (Path out : List.of(fit, again)) {
+            CliTestSupport r = exec(export(out, concat(data16, "--init", "gradinit:iters=2,lr=0.1,grad-clip=0")));
+            assertThat(r.exitCode()).as(r.err()).isZero();
+            assertThat(r.out()).contains("initial weights of resnet20", "gradinit:", "seed 3");
+        }
+        CliTestSupport r = exec(export(other, "--data-dir", data.toString(), "--batch-size", "8", "--init",
+                "gradinit:iters=2,lr=0.1,grad-clip=0"));
+        assertThat(r.exitCode()).as(r.err()).isZero();
+
+        Map<String, double[]> b = arrays(base);
+        Map<String, double[]> f = arrays(fit);
+        assertThat(f.keySet()).containsExactlyElementsOf(b.keySet());
+        int rescaled = 0;
+        for (String k : b.keySet()) {
+            double[] x = b.get(k);
+            double[] y = f.get(k);
+            if (k.endsWith("running_mean") || k.endsWith("running_var") || k.endsWith("num_batches_tracked")) {
+                assertThat(y).as(k).containsExactly(x);
+                continue;
+            }
+            double xx = 0;
+            double xy = 0;
+            for (int i = 0; i < x.length; i++) {
+                xx += x[i] * x[i];
+                xy += x[i] * y[i];
+            }
+            double alpha = xx == 0 ? 0 : xy / xx; // GradInit: every tensor its base times one scale α
+            for (int i = 0; i < x.length; i++) {
+                assertThat(y[i]).as(k).isCloseTo(alpha * x[i], within(1e-6 * (1 + Math.abs(x[i]))));
+            }
+            rescaled += Math.abs(alpha - 1) > 1e-4 && xx > 0 ? 1 : 0;
+        }
+        assertThat(rescaled).isGreaterThan(10);
+        Map<String, double[]> g = arrays(again); // same seed, same sample batch: the same values (the zip's times differ)
+        f.forEach((k, v) -> assertThat(g.get(k)).as(k).containsExactly(v));
+        Map<String, double[]> o = arrays(other); // another batch size, another sample batch: other scales
+        assertThat(o.keySet().stream().filter(k -> !Arrays.equals(o.get(k), f.get(k)))).isNotEmpty();
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        List<String> out = new ArrayList<>(Arrays.asList(a));
+        out.addAll(Arrays.asList(b));
+        return out.toArray(String[]::new);
     }
 
     @Test

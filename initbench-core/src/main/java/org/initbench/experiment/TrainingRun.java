@@ -188,12 +188,32 @@ public final class TrainingRun {
      * The first batch of a training pass with its own derived seed ({@code init-batch}), for
      * data-dependent inits such as LSUV: the same pipeline (normalization, crop, flip) as training.
      */
-    private SampleBatch sampleBatch(ImageSet train, ChannelStats stats) {
-        try (BatchLoader loader = BatchLoader.training(train, stats, recipe.batchSize(),
-                Seeds.derive(spec.seed(), "init-batch"), 0)) {
+    private static SampleBatch sampleBatch(ImageSet train, ChannelStats stats, int batchSize, long seed) {
+        try (BatchLoader loader = BatchLoader.training(train, stats, batchSize, Seeds.derive(seed, "init-batch"), 0)) {
             HostBatch b = loader.next();
             return new SampleBatch(b.images(), b.labels(), b.size(), b.channels(), HostBatch.SIDE, HostBatch.SIDE);
         }
+    }
+
+    /**
+     * The sample batch the run of a {@linkplain #validate validated} spec gives a data-dependent init: the training
+     * split as {@link #run} prepares it (less any held-out validation images; normalized by their statistics;
+     * then the class-balanced training subset, if any) and the first batch drawn from it as {@link #run} draws it.
+     */
+    public static SampleBatch sampleBatch(TrainSpec resolved, LoadedDataset data) {
+        if (data.name() != DatasetName.parse(resolved.dataset())) {
+            throw new IllegalArgumentException("loaded " + data.name().id() + " for a run on " + resolved.dataset());
+        }
+        Recipe r = resolved.recipe();
+        ImageSet train = data.train();
+        if (r.validation()) {
+            train = Subsets.holdOut(train, r.testSubset(), Seeds.derive(resolved.seed(), "validation")).rest();
+        }
+        ChannelStats stats = ChannelStats.of(train);
+        if (r.trainSubset() > 0) {
+            train = Subsets.classBalanced(train, r.trainSubset(), Seeds.derive(resolved.seed(), "train-subset"));
+        }
+        return sampleBatch(train, stats, r.batchSize(), resolved.seed());
     }
 
     /**
@@ -290,7 +310,8 @@ public final class TrainingRun {
             LayerStatsLog layerStats = layerStatsEvery > 0 ? new LayerStatsLog(net, layerStatsEvery) : null;
             if (state == null) {
                 // init first: a user's init that fails (java:, torch:) leaves the directory as it was
-                initialize(net, spec, init, dataDependentInit ? sampleBatch(train, stats) : null);
+                initialize(net, spec, init,
+                        dataDependentInit ? sampleBatch(train, stats, recipe.batchSize(), spec.seed()) : null);
                 dir.reset();
                 dir.writeJson(RunDirectory.SPEC, spec);
                 Map<String, Object> manifest = Manifest.collect(data, seeds);

@@ -16,9 +16,13 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import org.initbench.BadInputException;
+import org.initbench.data.DatasetName;
+import org.initbench.data.LoadedDataset;
 import org.initbench.init.InitRegistry;
 import org.initbench.init.ResolvedInit;
+import org.initbench.init.SampleBatch;
 import org.initbench.model.Layer;
 import org.initbench.model.LayerKind;
 import org.initbench.model.Models;
@@ -77,20 +81,34 @@ public final class WeightsExport {
     /**
      * Writes the initial weights of the run {@code spec} would start: validated as {@code train} validates it, the
      * network built and initialized by {@link TrainingRun#network} and {@link TrainingRun#initialize}. A
-     * data-dependent init (LSUV and kin) is refused: its values depend on the run's first training batch.
+     * data-dependent init (LSUV and kin) is refused: its values depend on the run's training images.
      */
     public static Written initial(TrainSpec spec, InitRegistry registry, Path out, boolean force) throws IOException {
+        return initial(spec, registry, null, out, force);
+    }
+
+    /**
+     * As {@link #initial(TrainSpec, InitRegistry, Path, boolean)}, but a data-dependent init gets the sample batch
+     * its run would give it ({@link TrainingRun#sampleBatch(TrainSpec, LoadedDataset)}), from the dataset {@code
+     * data} loads; {@code data} null refuses one. A data-free init reads no data.
+     */
+    public static Written initial(TrainSpec spec, InitRegistry registry, Function<DatasetName, LoadedDataset> data,
+            Path out, boolean force) throws IOException {
         Format format = checkOut(out, force);
         TrainSpec resolved = TrainingRun.validate(spec, registry);
         ResolvedInit init = registry.resolve(resolved.init());
+        SampleBatch sample = null;
         if (init.dataDependent()) {
-            throw new BadInputException("init '" + resolved.init() + "' is data-dependent (its values depend on"
-                    + " the run's training images); export writes data-free inits only, see docs/export.md");
+            if (data == null) {
+                throw new BadInputException("init '" + resolved.init() + "' is data-dependent (its values depend on"
+                        + " the run's training images); export writes data-free inits only, see docs/export.md");
+            }
+            sample = TrainingRun.sampleBatch(resolved, data.apply(DatasetName.parse(resolved.dataset())));
         }
         Network net = TrainingRun.network(resolved);
         try (NDManager m = NDManager.newBaseManager()) {
             Models.materialize(net, m);
-            TrainingRun.initialize(net, resolved, init, null);
+            TrainingRun.initialize(net, resolved, init, sample);
             return new Written(resolved, write(net, 0, out, format), "initial weights");
         }
     }
