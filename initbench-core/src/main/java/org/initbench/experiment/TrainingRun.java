@@ -196,24 +196,40 @@ public final class TrainingRun {
     }
 
     /**
-     * The sample batch the run of a {@linkplain #validate validated} spec gives a data-dependent init: the training
-     * split as {@link #run} prepares it (less any held-out validation images; normalized by their statistics;
-     * then the class-balanced training subset, if any) and the first batch drawn from it as {@link #run} draws it.
+     * The sample batch the run of a {@linkplain #validate validated} spec gives a data-dependent init: the first
+     * batch of a training pass over the run's own training images ({@link Split#of}, as {@link #run} prepares them).
      */
     public static SampleBatch sampleBatch(TrainSpec resolved, LoadedDataset data) {
         if (data.name() != DatasetName.parse(resolved.dataset())) {
             throw new IllegalArgumentException("loaded " + data.name().id() + " for a run on " + resolved.dataset());
         }
-        Recipe r = resolved.recipe();
-        ImageSet train = data.train();
-        if (r.validation()) {
-            train = Subsets.holdOut(train, r.testSubset(), Seeds.derive(resolved.seed(), "validation")).rest();
+        Split split = Split.of(data, resolved.recipe(), resolved.seed());
+        return sampleBatch(split.train(), split.stats(), resolved.recipe().batchSize(), resolved.seed());
+    }
+
+    /**
+     * A run's training and test images and the statistics it normalizes by: with a validation split, the test set
+     * is held out of the training split (which loses it); the statistics are the training split's; then the
+     * class-balanced subsets, if any.
+     */
+    record Split(ImageSet train, ImageSet test, ChannelStats stats) {
+        static Split of(LoadedDataset data, Recipe recipe, long seed) {
+            ImageSet train = data.train();
+            ImageSet test = data.test();
+            if (recipe.validation()) {
+                Subsets.HeldOut split = Subsets.holdOut(train, recipe.testSubset(), Seeds.derive(seed, "validation"));
+                train = split.rest();
+                test = split.heldOut();
+            }
+            ChannelStats stats = ChannelStats.of(train); // the training split, less any held-out images
+            if (recipe.trainSubset() > 0) {
+                train = Subsets.classBalanced(train, recipe.trainSubset(), Seeds.derive(seed, "train-subset"));
+            }
+            if (recipe.testSubset() > 0 && !recipe.validation()) {
+                test = Subsets.classBalanced(test, recipe.testSubset(), Seeds.derive(seed, "test-subset"));
+            }
+            return new Split(train, test, stats);
         }
-        ChannelStats stats = ChannelStats.of(train);
-        if (r.trainSubset() > 0) {
-            train = Subsets.classBalanced(train, r.trainSubset(), Seeds.derive(resolved.seed(), "train-subset"));
-        }
-        return sampleBatch(train, stats, r.batchSize(), resolved.seed());
     }
 
     /**
@@ -284,21 +300,13 @@ public final class TrainingRun {
         for (String label : new String[] {"init", "data", "train-subset", "test-subset", "engine"}) {
             seeds.put(label, Seeds.derive(spec.seed(), label));
         }
-        ImageSet train = data.train();
-        ImageSet test = data.test();
         if (recipe.validation()) {
             seeds.put("validation", Seeds.derive(spec.seed(), "validation"));
-            Subsets.HeldOut split = Subsets.holdOut(train, recipe.testSubset(), seeds.get("validation"));
-            train = split.rest();
-            test = split.heldOut();
         }
-        ChannelStats stats = ChannelStats.of(train); // the training split, less any held-out images
-        if (recipe.trainSubset() > 0) {
-            train = Subsets.classBalanced(train, recipe.trainSubset(), seeds.get("train-subset"));
-        }
-        if (recipe.testSubset() > 0 && !recipe.validation()) {
-            test = Subsets.classBalanced(test, recipe.testSubset(), seeds.get("test-subset"));
-        }
+        Split split = Split.of(data, recipe, spec.seed());
+        ImageSet train = split.train();
+        ImageSet test = split.test();
+        ChannelStats stats = split.stats();
 
         Engine.getInstance().setRandomSeed((int) (long) seeds.get("engine"));
         Network net = network(spec);
