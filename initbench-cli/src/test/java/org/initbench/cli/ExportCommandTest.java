@@ -154,6 +154,15 @@ class ExportCommandTest {
         assertThat(o.keySet().stream().filter(k -> !Arrays.equals(o.get(k), f.get(k)))).isNotEmpty();
     }
 
+    @Test
+    void aDataDependentInitWithoutItsDatasetExitsTwoAndWritesNothing(@TempDir Path tmp) throws IOException {
+        Path empty = Files.createDirectories(tmp.resolve("no-data"));
+        Path out = tmp.resolve("w.npz");
+        assertOneLine(exec("export", "--arch", "resnet20", "--dataset", "cifar10", "--width", "0.25", "--init", "lsuv",
+                "--data-dir", empty.toString(), "--out", out.toString()), "cifar10: dataset not found");
+        assertThat(out).doesNotExist();
+    }
+
     private static String[] concat(String[] a, String... b) {
         List<String> out = new ArrayList<>(Arrays.asList(a));
         out.addAll(Arrays.asList(b));
