@@ -12,7 +12,8 @@ get_batch moves batches with .cuda(), which this script makes the identity.
 --base: `initbench export --init kaiming-normal --arch resnet20 --width 0.5 --dataset fashion-mnist
 --seed S --out base.npz` (the base gradinit starts from with seed S). The twin is resnet20, width 0.5,
 1 channel, 10 classes (FashionMNIST). --pool: an .npz with `images` (N, 1, 32, 32 float32) and `labels`
-(N int64), the sample batch initbench gives a data-dependent init (TrainingRun.sampleBatch(spec, data)).
+(N int64), the sample batch initbench gives a data-dependent init: `initbench export --init gradinit ...
+--seed S --sample-batch pool.npz` writes it.
 --data pool: the authors' DataLoader (batch 64, shuffle) over the pool; pool3: A, B the halves of a fresh
 permutation of the pool and C half of another, as initbench draws them (objective steps only); poolidx:
 initbench's own draws from --idx (--jitter reorders the images inside each batch: only rounding changes);

@@ -11,6 +11,7 @@ import org.initbench.experiment.Recipe;
 import org.initbench.experiment.TrainSpec;
 import org.initbench.experiment.WeightsExport;
 import org.initbench.init.InitRegistry;
+import org.initbench.init.SampleBatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -24,7 +25,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "export", mixinStandardHelpOptions = true,
         description = "Write a run's initial weights (or, with --from-run, its last checkpoint) as .safetensors or"
-                + " .npz keyed by the PyTorch twin's state_dict names (pytorch/load_export.py loads it).")
+                + " .npz keyed by the PyTorch twin's state_dict names (pytorch/load_export.py loads it); with"
+            + " --sample-batch, also the sample batch a data-dependent init got.")
 public final class ExportCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -63,7 +65,13 @@ public final class ExportCommand implements Callable<Integer> {
             description = "Output file, .safetensors or .npz.")
     Path out;
 
-    @Option(names = "--force", description = "Overwrite an existing --out file.")
+    @Option(names = "--sample-batch", paramLabel = "FILE", description = "Also write the sample batch a"
+            + " data-dependent init gets (the first training batch of its run, as the init sees it) to FILE, .npz or"
+            + " .safetensors: `images` N×C×H×W float32 and `labels` N int64, to feed another implementation the"
+            + " same images.")
+    Path sampleOut;
+
+    @Option(names = "--force", description = "Overwrite an existing --out (and --sample-batch) file.")
     boolean force;
 
     @Mixin RuntimeOptions.ThreadCount threads;
@@ -82,7 +90,7 @@ public final class ExportCommand implements Callable<Integer> {
         WeightsExport.Written w;
         if (fromRun != null) {
             List<String> given = List.of("--arch", "--dataset", "--init", "--seed", "--width", "--norm",
-                    "--branch-scalar", "--batch-size", "--data-dir").stream()
+                    "--branch-scalar", "--batch-size", "--data-dir", "--sample-batch").stream()
                     .filter(spec.commandLine().getParseResult()::hasMatchedOption).toList();
             if (!given.isEmpty()) {
                 throw new BadInputException("--from-run exports the run's own spec; drop " + String.join(", ", given));
@@ -96,13 +104,18 @@ public final class ExportCommand implements Callable<Integer> {
             w = WeightsExport.initial(ts, InitRegistry.load(), name -> locator.load(name, notice -> {
                 err.println("initbench: " + notice);
                 err.flush();
-            }), out, force);
+            }), out, sampleOut, force);
         }
         PrintWriter o = spec.commandLine().getOut();
         TrainSpec s = w.spec();
         o.println("wrote " + out + ": " + w.tensors() + " tensors, the " + w.what() + " of " + s.arch() + " (norm "
                 + s.recipe().norm() + (s.recipe().branchScalar() ? ", branch scalar" : "") + ", width "
                 + s.recipe().width() + ") on " + s.dataset() + " with " + s.init() + ", seed " + s.seed());
+        SampleBatch b = w.sampleBatch();
+        if (b != null) {
+            o.println("wrote " + sampleOut + ": the sample batch the init got, " + b.size() + " images of "
+                    + b.channels() + "x" + b.height() + "x" + b.width() + " (images float32, labels int64)");
+        }
         o.flush();
         return 0;
     }

@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -17,6 +18,13 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.initbench.data.DatasetLocator;
+import org.initbench.data.DatasetName;
+import org.initbench.experiment.Recipe;
+import org.initbench.experiment.TrainSpec;
+import org.initbench.experiment.TrainingRun;
+import org.initbench.init.InitRegistry;
+import org.initbench.init.SampleBatch;
 import org.initbench.testkit.FakeData;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -152,6 +160,42 @@ class ExportCommandTest {
         f.forEach((k, v) -> assertThat(g.get(k)).as(k).containsExactly(v));
         Map<String, double[]> o = arrays(other); // another batch size, another sample batch: other scales
         assertThat(o.keySet().stream().filter(k -> !Arrays.equals(o.get(k), f.get(k)))).isNotEmpty();
+    }
+
+    @Test
+    void writesTheSampleBatchADataDependentInitGot(@TempDir Path tmp) throws IOException {
+        Path weights = tmp.resolve("w.npz");
+        Path pool = tmp.resolve("pool.npz");
+        String[] lsuv = {"--data-dir", data.toString(), "--batch-size", "16", "--init", "lsuv"};
+        CliTestSupport r = exec(export(weights, concat(lsuv, "--sample-batch", pool.toString())));
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("wrote " + weights, "wrote " + pool, "16 images of 1x32x32");
+
+        TrainSpec spec = TrainingRun.validate(new TrainSpec("resnet20", "fashion-mnist", "lsuv", 3,
+                Recipe.SEED.withWidth(0.25).withBatchSize(16)), InitRegistry.load());
+        SampleBatch expected = TrainingRun.sampleBatch(spec,
+                DatasetLocator.load(DatasetName.FASHION_MNIST, data, notice -> { }));
+        try (NDManager m = NDManager.newBaseManager();
+                InputStream in = Files.newInputStream(pool)) {
+            NDList list = NDList.decode(m, in);
+            assertThat(list.stream().map(NDArray::getName)).containsExactly("images", "labels");
+            assertThat(list.get(0).getDataType()).isEqualTo(DataType.FLOAT32);
+            assertThat(list.get(0).getShape()).isEqualTo(new Shape(16, 1, 32, 32));
+            assertThat(list.get(0).toFloatArray()).containsExactly(expected.images());
+            assertThat(list.get(1).getDataType()).isEqualTo(DataType.INT64);
+            assertThat(list.get(1).toLongArray())
+                    .containsExactly(Arrays.stream(expected.labels()).asLongStream().toArray());
+        }
+
+        Path kept = Files.writeString(tmp.resolve("kept.npz"), "keep"); // exists: nothing written, nothing lost
+        Path w2 = tmp.resolve("w2.npz");
+        assertOneLine(exec(export(w2, concat(lsuv, "--sample-batch", kept.toString()))), "exists", "--force");
+        assertThat(w2).doesNotExist();
+        assertThat(Files.readString(kept)).isEqualTo("keep");
+        assertOneLine(exec(export(w2, "--sample-batch", tmp.resolve("p.npz").toString())), "data-free");
+        assertOneLine(exec(export(w2, concat(lsuv, "--sample-batch", w2.toString()))), "cannot both go to");
+        assertThat(w2).doesNotExist();
+        assertThat(tmp.resolve("p.npz")).doesNotExist();
     }
 
     @Test

@@ -3,6 +3,7 @@ package org.initbench.experiment;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -75,26 +77,28 @@ public final class WeightsExport {
      * @param spec the run whose weights they are (resolved: canonical arch, norm and init spec)
      * @param tensors entries in the file
      * @param what {@code initial weights} or {@code checkpoint after epoch N}
+     * @param sampleBatch the sample batch written beside them, or null
      */
-    public record Written(TrainSpec spec, int tensors, String what) {}
+    public record Written(TrainSpec spec, int tensors, String what, SampleBatch sampleBatch) {}
 
     /**
      * Writes the initial weights of the run {@code spec} would start: validated as {@code train} validates it, the
      * network built and initialized by {@link TrainingRun#network} and {@link TrainingRun#initialize}. A
-     * data-dependent init (LSUV and kin) is refused: its values depend on the run's training images.
-     */
-    public static Written initial(TrainSpec spec, InitRegistry registry, Path out, boolean force) throws IOException {
-        return initial(spec, registry, null, out, force);
-    }
-
-    /**
-     * As {@link #initial(TrainSpec, InitRegistry, Path, boolean)}, but a data-dependent init gets the sample batch
-     * its run would give it ({@link TrainingRun#sampleBatch(TrainSpec, LoadedDataset)}), from the dataset {@code
-     * data} loads; {@code data} null refuses one. A data-free init reads no data.
+     * data-dependent init (LSUV, GradInit and kin) gets the sample batch its run would give it ({@link
+     * TrainingRun#sampleBatch(TrainSpec, LoadedDataset)}), from the dataset {@code data} loads; {@code data} null
+     * refuses one. A data-free init reads no data.
+     *
+     * @param sampleOut where to write that sample batch too ({@code images} N×C×H×W float32 as the init sees
+     *     them, {@code labels} N int64), so that another implementation can be fed the same images; null for
+     *     none. Only a data-dependent init has one.
      */
     public static Written initial(TrainSpec spec, InitRegistry registry, Function<DatasetName, LoadedDataset> data,
-            Path out, boolean force) throws IOException {
+            Path out, Path sampleOut, boolean force) throws IOException {
         Format format = checkOut(out, force);
+        Format sampleFormat = sampleOut == null ? null : checkOut(sampleOut, force);
+        if (sampleOut != null && sampleOut.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize())) {
+            throw new BadInputException("the sample batch and the weights cannot both go to " + out);
+        }
         TrainSpec resolved = TrainingRun.validate(spec, registry);
         ResolvedInit init = registry.resolve(resolved.init());
         SampleBatch sample = null;
@@ -104,13 +108,29 @@ public final class WeightsExport {
                         + " the run's training images); export writes data-free inits only, see docs/export.md");
             }
             sample = TrainingRun.sampleBatch(resolved, data.apply(DatasetName.parse(resolved.dataset())));
+        } else if (sampleOut != null) {
+            throw new BadInputException("init '" + resolved.init() + "' is data-free: it gets no sample batch to"
+                    + " write to " + sampleOut);
         }
         Network net = TrainingRun.network(resolved);
         try (NDManager m = NDManager.newBaseManager()) {
             Models.materialize(net, m);
             TrainingRun.initialize(net, resolved, init, sample);
-            return new Written(resolved, write(net, 0, out, format), "initial weights");
+            int tensors = write(stateDict(net, 0, m), out, format);
+            if (sampleOut != null) {
+                write(sampleDict(sample, m), sampleOut, sampleFormat);
+            }
+            return new Written(resolved, tensors, "initial weights", sampleOut == null ? null : sample);
         }
+    }
+
+    /** A sample batch as two named arrays: {@code images} (N×C×H×W float32) and {@code labels} (N int64). */
+    static NDList sampleDict(SampleBatch b, NDManager manager) {
+        NDArray images = manager.create(b.images(), new Shape(b.size(), b.channels(), b.height(), b.width()));
+        images.setName("images");
+        NDArray labels = manager.create(Arrays.stream(b.labels()).asLongStream().toArray());
+        labels.setName("labels");
+        return new NDList(images, labels);
     }
 
     /**
@@ -151,7 +171,7 @@ public final class WeightsExport {
             Checkpoint.State s = loaded.state();
             String what = "checkpoint after epoch " + s.epoch()
                     + (s.partial() == null ? "" : " and step " + s.partial().batches() + " of the next");
-            return new Written(spec, write(net, 0, out, format), what);
+            return new Written(spec, write(stateDict(net, 0, m), out, format), what, null);
         }
     }
 
@@ -202,29 +222,26 @@ public final class WeightsExport {
         return format;
     }
 
-    /** Writes the state dict to a temporary file beside {@code out}, then moves it over {@code out}. */
-    private static int write(Network net, long numBatchesTracked, Path out, Format format) throws IOException {
+    /** Writes {@code dict} to a temporary file beside {@code out}, then moves it over {@code out}; its size. */
+    private static int write(NDList dict, Path out, Format format) throws IOException {
         Path abs = out.toAbsolutePath();
-        try (NDManager m = NDManager.newBaseManager()) {
-            NDList dict = stateDict(net, numBatchesTracked, m);
-            Path tmp = null;
-            try {
-                Files.createDirectories(abs.getParent());
-                tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName(), ".tmp");
-                try (OutputStream os = Files.newOutputStream(tmp)) {
-                    dict.encode(os, format.encoding);
-                }
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AccessDeniedException e) {
-                throw new BadInputException("cannot write " + out + ": permission denied", e);
-            } catch (IOException e) {
-                throw new BadInputException("cannot write " + out + ": " + e, e);
-            } finally {
-                if (tmp != null) {
-                    Files.deleteIfExists(tmp);
-                }
+        Path tmp = null;
+        try {
+            Files.createDirectories(abs.getParent());
+            tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName(), ".tmp");
+            try (OutputStream os = Files.newOutputStream(tmp)) {
+                dict.encode(os, format.encoding);
             }
-            return dict.size();
+            Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AccessDeniedException e) {
+            throw new BadInputException("cannot write " + out + ": permission denied", e);
+        } catch (IOException e) {
+            throw new BadInputException("cannot write " + out + ": " + e, e);
+        } finally {
+            if (tmp != null) {
+                Files.deleteIfExists(tmp);
+            }
         }
+        return dict.size();
     }
 }

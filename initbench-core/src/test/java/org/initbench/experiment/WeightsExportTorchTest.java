@@ -73,7 +73,7 @@ class WeightsExportTorchTest {
         List<Entry> expected = expected(spec);
         for (String ext : List.of(".safetensors", ".npz")) {
             Path file = tmp.resolve("w" + ext);
-            WeightsExport.Written w = WeightsExport.initial(spec, InitRegistry.load(), file, false);
+            WeightsExport.Written w = WeightsExport.initial(spec, InitRegistry.load(), null, file, null, false);
             assertThat(w.tensors()).isEqualTo(expected.size());
             String[] shape = datasetShape(dataset);
             List<Entry> loaded = new ArrayList<>();
