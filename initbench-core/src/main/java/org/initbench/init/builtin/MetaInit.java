@@ -207,7 +207,7 @@ public final class MetaInit extends Scheme {
             xs.add(loss);
             xs.add(tmp.create(eps).toType(loss.getDataType(), false));
             xs.addAll(params);
-            List<NDArray> out = run("quotient", xs, tmp);
+            List<NDArray> out = MODULE.call("quotient", xs, tmp);
             List<NDArray> gradient = out.subList(1, out.size());
             gradient.forEach(a -> a.attach(into));
             return new Quotient(out.get(0).toType(DataType.FLOAT64, false).getDouble(),
@@ -223,12 +223,6 @@ public final class MetaInit extends Scheme {
         List<NDArray> xs = new ArrayList<>();
         xs.add(loss);
         xs.addAll(params);
-        return run("hessian_gradient", xs, into);
+        return MODULE.call("hessian_gradient", xs, into);
     }
-
-    /** Runs a method of the module on a list of tensors (one {@code List[Tensor]} argument). */
-    private static List<NDArray> run(String method, List<NDArray> xs, NDManager into) {
-        return MODULE.call(method, xs, into);
-    }
-
 }

@@ -16,7 +16,6 @@ import ai.djl.training.GradientCollector;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -85,17 +84,12 @@ class MetaInitTest {
     @Test
     void convNetHessianGradientMatchesTheFiniteDifference() {
         for (Norm norm : List.of(Norm.NONE, Norm.BN)) {
-            Network net = Models.build("resnet20", 3, 10, 0.25, norm);
-            SampleBatch batch = SampleBatch.gaussian(8, 3, 3);
             try (NDManager m = NDManager.newBaseManager()) {
-                Models.materialize(net, m);
-                InitContext.apply(net, InitRegistry.load().resolve("kaiming-normal").strategy(), 5);
-                NDArray x = m.create(batch.images(), batch.shape());
-                NDArray y = m.create(Arrays.stream(batch.labels()).asLongStream().toArray());
-                List<NDArray> theta = new ArrayList<>();
-                for (NDArray v : SecondOrder.values(net, m)) {
-                    theta.add(v.toType(DataType.FLOAT64, true));
-                }
+                SecondOrderTest.ConvNet c = SecondOrderTest.ConvNet.of(0.25, norm, 8, m);
+                Network net = c.net();
+                NDArray x = c.x();
+                NDArray y = c.y();
+                List<NDArray> theta = c.theta(m);
                 SecondOrder.Gradient grad = SecondOrder.crossEntropyGradient(net, x, y, false, DataType.FLOAT64);
                 double[] fd = SecondOrderTest.concat(SecondOrder.hessianVector(grad, theta, grad.at(theta, m), SecondOrderTest.FD_STEP, m));
                 double[] exact;

@@ -19,6 +19,7 @@ import org.initbench.init.InitRegistry;
 import org.initbench.init.SampleBatch;
 import org.initbench.model.Models;
 import org.initbench.model.Network;
+import org.initbench.model.Norm;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -46,6 +47,31 @@ class SecondOrderTest {
         };
     }
 
+    /**
+     * The conv-net fixture of these tests and {@link MetaInitTest}'s: resnet20 at {@code width} with {@code norm},
+     * materialized on a manager and initialized with kaiming-normal (init seed 5), and a Gaussian batch of {@code
+     * n} images (seed 3) with its labels.
+     */
+    record ConvNet(Network net, NDArray x, NDArray y) {
+        static ConvNet of(double width, Norm norm, int n, NDManager m) {
+            Network net = Models.build("resnet20", 3, 10, width, norm);
+            Models.materialize(net, m);
+            InitContext.apply(net, InitRegistry.load().resolve("kaiming-normal").strategy(), 5);
+            SampleBatch batch = SampleBatch.gaussian(n, 3, 3);
+            return new ConvNet(net, m.create(batch.images(), batch.shape()),
+                    m.create(Arrays.stream(batch.labels()).asLongStream().toArray()));
+        }
+
+        /** The parameters' values as float64 copies on {@code m} (the leaves' values of a float64 pass). */
+        List<NDArray> theta(NDManager m) {
+            List<NDArray> theta = new ArrayList<>();
+            for (NDArray v : SecondOrder.values(net, m)) {
+                theta.add(v.toType(DataType.FLOAT64, true));
+            }
+            return theta;
+        }
+    }
+
     @Test
     void hessianVectorIsExactOnAQuadratic() {
         try (NDManager m = NDManager.newBaseManager()) {
@@ -61,17 +87,12 @@ class SecondOrderTest {
      */
     @Test
     void convNetHessianGradientMatchesDoubleBackward() {
-        Network net = Models.build("resnet20", 3, 10, 0.25);
-        SampleBatch batch = SampleBatch.gaussian(2, 3, 3);
         try (NDManager m = NDManager.newBaseManager()) {
-            Models.materialize(net, m);
-            InitContext.apply(net, InitRegistry.load().resolve("kaiming-normal").strategy(), 5);
-            NDArray x = m.create(batch.images(), batch.shape());
-            NDArray y = m.create(Arrays.stream(batch.labels()).asLongStream().toArray());
-            List<NDArray> theta = new ArrayList<>();
-            for (NDArray v : SecondOrder.values(net, m)) {
-                theta.add(v.toType(DataType.FLOAT64, true));
-            }
+            ConvNet c = ConvNet.of(0.25, Norm.BN, 2, m);
+            Network net = c.net();
+            NDArray x = c.x();
+            NDArray y = c.y();
+            List<NDArray> theta = c.theta(m);
             SecondOrder.Gradient grad = SecondOrder.crossEntropyGradient(net, x, y, false, DataType.FLOAT64);
             List<NDArray> g = grad.at(theta, m);
             double[] fd = concat(SecondOrder.hessianVector(grad, theta, g, FD_STEP, m));
@@ -116,17 +137,12 @@ class SecondOrderTest {
      */
     @Test
     void normGradientIsDoubleBackward() {
-        Network net = Models.build("resnet20", 3, 10, 0.25);
-        SampleBatch batch = SampleBatch.gaussian(16, 3, 3);
         try (NDManager m = NDManager.newBaseManager()) {
-            Models.materialize(net, m);
-            InitContext.apply(net, InitRegistry.load().resolve("kaiming-normal").strategy(), 5);
-            NDArray x = m.create(batch.images(), batch.shape());
-            NDArray y = m.create(Arrays.stream(batch.labels()).asLongStream().toArray());
-            List<NDArray> theta = new ArrayList<>();
-            for (NDArray v : SecondOrder.values(net, m)) {
-                theta.add(v.toType(DataType.FLOAT64, true));
-            }
+            ConvNet c = ConvNet.of(0.25, Norm.BN, 16, m);
+            Network net = c.net();
+            NDArray x = c.x();
+            NDArray y = c.y();
+            List<NDArray> theta = c.theta(m);
             List<NDArray> g = new ArrayList<>();
             List<NDArray> hg = new ArrayList<>();
             try (NDManager pass = m.newSubManager(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
@@ -173,13 +189,11 @@ class SecondOrderTest {
      */
     @Test
     void gradientsAtTheSameValuesDoNotAddUp() {
-        Network net = Models.build("resnet20", 3, 10, 0.125);
-        SampleBatch batch = SampleBatch.gaussian(4, 3, 3);
         try (NDManager m = NDManager.newBaseManager()) {
-            Models.materialize(net, m);
-            InitContext.apply(net, InitRegistry.load().resolve("kaiming-normal").strategy(), 5);
-            NDArray x = m.create(batch.images(), batch.shape());
-            NDArray y = m.create(Arrays.stream(batch.labels()).asLongStream().toArray());
+            ConvNet c = ConvNet.of(0.125, Norm.BN, 4, m);
+            Network net = c.net();
+            NDArray x = c.x();
+            NDArray y = c.y();
             for (DataType dtype : new DataType[] {DataType.FLOAT32, DataType.FLOAT64}) {
                 List<NDArray> theta = new ArrayList<>();
                 for (NDArray v : SecondOrder.values(net, m)) {
