@@ -8,6 +8,9 @@ import java.util.List;
 import java.util.Locale;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.CategorySeries;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -110,27 +113,30 @@ final class FidelityReport {
         return w.toString();
     }
 
-    private static XYChart ladderChart(Analysis a, Fidelity.Ladder l) {
-        XYChart chart = new XYChartBuilder().width(Plots.WIDTH).height(Plots.HEIGHT)
+    /**
+     * Each init's mean across the rungs. The x axis is the rung, in the ladder's order (images seen, then width),
+     * one category each: rungs that see the same images (a width ladder) stay apart. An init without a done run
+     * at a rung leaves a gap there.
+     */
+    static CategoryChart ladderChart(Analysis a, Fidelity.Ladder l) {
+        CategoryChart chart = new CategoryChartBuilder().width(Plots.WIDTH).height(Plots.HEIGHT)
                 .title("Mean best test accuracy (%) per rung: " + l.label())
-                .xAxisTitle("images seen per run (epochs × training images), log scale")
+                .xAxisTitle("rung, by images seen per run (epochs × training images), then width")
                 .yAxisTitle("mean best test accuracy (%)").build();
         var st = chart.getStyler();
         st.setChartBackgroundColor(Color.WHITE);
         st.setLegendPosition(Styler.LegendPosition.OutsideE);
-        st.setXAxisLogarithmic(true);
+        st.setDefaultSeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Line);
+        st.setOverlapped(true);
         Plots.titleFont(st, chart.getTitle());
+        List<String> rungs = l.rungs().stream().map(r -> r.label() + (r == l.top() ? " (top)" : "")).toList();
         for (String init : a.inits()) {
-            List<Double> x = new ArrayList<>();
             List<Double> y = new ArrayList<>();
             for (Fidelity.Rung r : l.rungs()) {
-                if (!Double.isNaN(r.mean(init))) {
-                    x.add((double) r.imagesSeen());
-                    y.add(r.mean(init));
-                }
+                y.add(Double.isNaN(r.mean(init)) ? null : r.mean(init));
             }
-            if (!x.isEmpty()) {
-                chart.addSeries(a.initLabel(init), x, y).setMarker(SeriesMarkers.CIRCLE);
+            if (y.stream().anyMatch(v -> v != null)) {
+                chart.addSeries(a.initLabel(init), rungs, y).setMarker(SeriesMarkers.CIRCLE);
             }
         }
         return chart;

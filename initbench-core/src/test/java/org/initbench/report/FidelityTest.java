@@ -17,6 +17,8 @@ import org.initbench.experiment.TrainSpec;
 import org.initbench.testkit.FakeRuns;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategorySeries;
 
 /** Fidelity of cheap rungs against the top rung, on runs with hand-computed rank statistics. */
 class FidelityTest {
@@ -154,6 +156,29 @@ class FidelityTest {
         l = Fidelity.of(new Analysis(runs, "kaiming-normal")).get(0);
         assertThat(l.top().imagesSeen()).isEqualTo(120_000L);
         assertThat(l.top().label()).isEqualTo("epochs=2, train_subset=all, width=0.25");
+    }
+
+    /** A width ladder (same images seen at both rungs) plots its rungs one step apart, each labelled. */
+    @Test
+    void theLadderPlotPutsRungsThatSeeTheSameImagesApart() {
+        List<RunRecord> runs = new ArrayList<>();
+        Recipe full = BASE.withEpochs(4).withTrainSubset(3000).withWidth(1.0);
+        Recipe half = BASE.withEpochs(4).withTrainSubset(3000).withWidth(0.5);
+        for (int i = 0; i < 3; i++) {
+            runs.add(run(INITS[i], 0, full, 70 + i));
+            runs.add(run(INITS[i], 0, half, 60 + i));
+        }
+        Analysis a = new Analysis(runs, "kaiming-normal");
+        Fidelity.Ladder l = Fidelity.of(a).get(0);
+        CategoryChart chart = FidelityReport.ladderChart(a, l);
+        CategorySeries kaiming = chart.getSeriesMap().get(a.initLabel("kaiming-normal"));
+        assertThat(new ArrayList<Object>(kaiming.getXData())).containsExactly("width=0.5", "width=1 (top)");
+        assertThat(new ArrayList<Object>(kaiming.getYData())).containsExactly(60.0, 70.0);
+        runs.add(run(INITS[3], 0, full, 90)); // at the top only: a gap at the lower rung
+        a = new Analysis(runs, "kaiming-normal");
+        chart = FidelityReport.ladderChart(a, Fidelity.of(a).get(0));
+        assertThat(new ArrayList<Object>(chart.getSeriesMap().get(a.initLabel(INITS[3])).getYData()))
+                .containsExactly(null, 90.0);
     }
 
     @Test
