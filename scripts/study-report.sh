@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Writes a study's committed report: `initbench report` over the given run folders into OUT (report.md and
-# results.csv are kept; plots and report.html are not, see .gitignore), with the Plots section replaced by a
-# pointer, since the plots are drawn again from the committed runs.
+# results.csv are kept, and the fidelity section's two plots per ladder, which the report shows; the other plots
+# and report.html are not, see .gitignore), with the Plots section replaced by a pointer, since the plots are
+# drawn again from the committed runs.
 # Usage: scripts/study-report.sh OUT RUNDIR... [-- extra report options]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,4 +17,6 @@ s = re.sub(r"## Plots\n.*?(?=\n## |\Z)",
            "`runs/`) draws them again.\n", s, flags=re.S)
 open(p, "w").write(s)
 PY
-rm -rf "$out/plots" "$out/report.html"
+find "$out/plots" -type f ! -name "fidelity-*.png" -delete 2>/dev/null || true
+rmdir "$out/plots" 2>/dev/null || true
+rm -f "$out/report.html"
