@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "export", mixinStandardHelpOptions = true,
         description = "Write a run's initial weights (or, with --from-run, its last checkpoint) as .safetensors or"
                 + " .npz keyed by the PyTorch twin's state_dict names (pytorch/load_export.py loads it); with"
-            + " --sample-batch, also the sample batch a data-dependent init got.")
+                + " --sample-batch, also the sample batch a data-dependent init got.")
 public final class ExportCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
