@@ -6,6 +6,7 @@ import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 import org.knowm.xchart.CategoryChart;
@@ -133,9 +134,10 @@ final class FidelityReport {
         for (String init : a.inits()) {
             List<Double> y = new ArrayList<>();
             for (Fidelity.Rung r : l.rungs()) {
-                y.add(Double.isNaN(r.mean(init)) ? null : r.mean(init));
+                double mean = r.mean(init);
+                y.add(Double.isNaN(mean) ? null : mean);
             }
-            if (y.stream().anyMatch(v -> v != null)) {
+            if (y.stream().anyMatch(Objects::nonNull)) {
                 chart.addSeries(a.initLabel(init), rungs, y).setMarker(SeriesMarkers.CIRCLE);
             }
         }
