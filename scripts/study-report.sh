@@ -3,7 +3,8 @@
 # results.csv are kept, and the fidelity section's two plots per ladder, which the report shows; the other plots
 # and report.html are not, see .gitignore), with the Plots section replaced by a pointer, since the plots are
 # drawn again from the committed runs.
-# Usage: scripts/study-report.sh OUT RUNDIR... [-- extra report options]
+# Usage: scripts/study-report.sh OUT RUNDIR... [report options, e.g. --baseline fixup]  (passed on as they are;
+# a `--` before them would make initbench read them as run folders)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="$1"; shift
