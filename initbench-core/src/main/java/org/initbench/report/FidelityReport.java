@@ -1,14 +1,19 @@
 package org.initbench.report;
 
+import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.DoubleSummaryStatistics;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.stream.DoubleStream;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
+import org.knowm.xchart.AnnotationText;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.CategorySeries;
@@ -38,7 +43,7 @@ final class FidelityReport {
                 new Plots.Plot("ladder", "Mean best test accuracy (%) per init across the rungs, " + l.label(),
                         Plots.png(ladderChart(a, l))),
                 new Plots.Plot("scatter", "Mean best test accuracy (%): each rung against the top rung, " + l.label(),
-                        Plots.png(scatterChart(l))));
+                        Plots.png(scatterChart(a, l))));
     }
 
     /** The report section; {@code plotNames} holds each ladder's plot paths relative to the report. */
@@ -144,7 +149,11 @@ final class FidelityReport {
         return chart;
     }
 
-    private static XYChart scatterChart(Fidelity.Ladder l) {
+    /**
+     * Each lower rung's means against the top's, one series per rung, each point labelled with its init, and the
+     * line y = x: a point above it is an init the rung rates higher than the top does.
+     */
+    static XYChart scatterChart(Analysis a, Fidelity.Ladder l) {
         XYChart chart = new XYChartBuilder().width(Plots.WIDTH).height(Plots.HEIGHT)
                 .title("Each rung against the top rung: " + l.label())
                 .xAxisTitle("mean best test accuracy (%) at the top rung (" + l.top().label() + ")")
@@ -154,13 +163,52 @@ final class FidelityReport {
         st.setLegendPosition(Styler.LegendPosition.OutsideS);
         st.setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         st.setMarkerSize(9);
+        st.setAnnotationTextFontColor(Color.DARK_GRAY);
         Plots.titleFont(st, chart.getTitle());
         for (Fidelity.Comparison c : l.comparisons()) {
             String name = c.rung().label() + String.format(Locale.ROOT, " (ρ = %s, τ-b = %s)",
                     f2(c.spearman().estimate()), f2(c.kendall().estimate()));
             chart.addSeries(name, c.topMeans(), c.rungMeans());
         }
+        DoubleSummaryStatistics all = means(l, true);
+        if (all.getMin() < all.getMax()) {
+            double[] ends = {all.getMin(), all.getMax()};
+            XYSeries diagonal = chart.addSeries("y = x", ends, ends);
+            diagonal.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+            diagonal.setMarker(SeriesMarkers.NONE);
+            diagonal.setLineColor(Color.GRAY);
+            diagonal.setLineStyle(new BasicStroke(1f, BasicStroke.CAP_BUTT,
+                    BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
+        }
+        for (PointLabel p : pointLabels(a, l)) {
+            chart.addAnnotation(new AnnotationText(p.text(), p.x(), p.y(), false));
+        }
         return chart;
+    }
+
+    /** A point's label on the scatter plot: its init, centred just above the point (in data units). */
+    record PointLabel(String text, double x, double y) {}
+
+    /** The labels of the scatter plot's points, one per init and lower rung, lifted by 3% of the y range. */
+    static List<PointLabel> pointLabels(Analysis a, Fidelity.Ladder l) {
+        DoubleSummaryStatistics y = means(l, false);
+        double lift = 0.03 * (y.getMax() > y.getMin() ? y.getMax() - y.getMin() : 1.0);
+        List<PointLabel> labels = new ArrayList<>();
+        for (Fidelity.Comparison c : l.comparisons()) {
+            for (int i = 0; i < c.inits().size(); i++) {
+                labels.add(new PointLabel(a.initLabel(c.inits().get(i)), c.topMeans()[i], c.rungMeans()[i] + lift));
+            }
+        }
+        return labels;
+    }
+
+    /** The lower rungs' means, and the top's with them when {@code withTop}. */
+    private static DoubleSummaryStatistics means(Fidelity.Ladder l, boolean withTop) {
+        return l.comparisons().stream()
+                .flatMapToDouble(c -> withTop
+                        ? DoubleStream.concat(Arrays.stream(c.rungMeans()), Arrays.stream(c.topMeans()))
+                        : Arrays.stream(c.rungMeans()))
+                .summaryStatistics();
     }
 
     private static String interval(Fidelity.Interval i) {

@@ -19,6 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategorySeries;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYSeries;
 
 /** Fidelity of cheap rungs against the top rung, on runs with hand-computed rank statistics. */
 class FidelityTest {
@@ -179,6 +181,36 @@ class FidelityTest {
         chart = FidelityReport.ladderChart(a, Fidelity.of(a).get(0));
         assertThat(new ArrayList<Object>(chart.getSeriesMap().get(a.initLabel(INITS[3])).getYData()))
                 .containsExactly(null, 90.0);
+    }
+
+    /** The scatter plot names each point's init just above it and draws y = x across all the means. */
+    @Test
+    void theScatterPlotLabelsEachPointWithItsInitAndDrawsTheDiagonal() {
+        List<RunRecord> runs = new ArrayList<>();
+        Recipe full = BASE.withEpochs(4).withTrainSubset(3000).withWidth(1.0);
+        Recipe half = BASE.withEpochs(4).withTrainSubset(3000).withWidth(0.5);
+        for (int i = 0; i < 3; i++) {
+            runs.add(run(INITS[i], 0, full, 70 + i));
+            runs.add(run(INITS[i], 0, half, 60 + 10 * i));
+        }
+        Analysis a = new Analysis(runs, "kaiming-normal");
+        Fidelity.Ladder l = Fidelity.of(a).get(0);
+        List<FidelityReport.PointLabel> labels = FidelityReport.pointLabels(a, l);
+        assertThat(labels).hasSize(3);
+        double lift = 0.03 * (80 - 60); // 3% of the rung's y range
+        for (int i = 0; i < 3; i++) {
+            String label = a.initLabel(INITS[i]);
+            double x = 70 + i;
+            double y = 60 + 10 * i + lift;
+            assertThat(labels).filteredOn(p -> p.text().equals(label)).singleElement().satisfies(p -> {
+                assertThat(p.x()).isEqualTo(x);
+                assertThat(p.y()).isCloseTo(y, within(1e-9));
+            });
+        }
+        XYChart chart = FidelityReport.scatterChart(a, l);
+        XYSeries diagonal = chart.getSeriesMap().get("y = x");
+        assertThat(diagonal.getXData()).containsExactly(60.0, 80.0);
+        assertThat(diagonal.getYData()).containsExactly(60.0, 80.0);
     }
 
     @Test
