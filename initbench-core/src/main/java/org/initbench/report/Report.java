@@ -192,6 +192,12 @@ public final class Report {
         return rows;
     }
 
+    /** A runs directory as the user named it (a committed report carries no machine's absolute paths). */
+    static String shown(Path p) {
+        String s = p.normalize().toString().replace('\\', '/');
+        return s.isEmpty() ? "." : s;
+    }
+
     private static Doc document(List<Path> runsDirs, Analysis a, List<String> header, List<List<String>> rows,
             List<List<Plots.Plot>> plots, List<List<String>> plotNames, Consumer<Doc> fidelity) {
         Doc d = new Doc();
@@ -201,7 +207,7 @@ public final class Report {
         List<String> parts = new ArrayList<>();
         counts.forEach((s, k) -> parts.add(k + " " + s.id()));
         d.para((runsDirs.size() == 1 ? "Runs directory " : "Runs directories ") + String.join(", ", runsDirs.stream()
-                .map(p -> "`" + p.toAbsolutePath().normalize() + "`").toList()) + ": " + a.runs().size() + " runs ("
+                .map(p -> "`" + shown(p) + "`").toList()) + ": " + a.runs().size() + " runs ("
                 + String.join(", ", parts) + "). Accuracies are test accuracies in percent"
                 + (a.runs().stream().anyMatch(r -> r.spec() != null && r.spec().recipe().validation())
                         ? " (validation accuracies, on images held out of the training split, where the recipe says"

@@ -188,6 +188,14 @@ class ReportTest {
         assertThat(html).doesNotContain("<link").doesNotContain("<script");
     }
 
+    /** The report names a runs directory as given, so a committed report holds no machine's absolute path. */
+    @Test
+    void namesRunsDirectoriesAsGiven() {
+        assertThat(Report.shown(Path.of("docs/research/x/runs/./a/../b"))).isEqualTo("docs/research/x/runs/b");
+        assertThat(Report.shown(Path.of("."))).isEqualTo(".");
+        assertThat(Report.shown(Path.of("/tmp/runs"))).isEqualTo("/tmp/runs");
+    }
+
     @Test
     void longRunsShowEveryKthEpochInTheHeatmap() {
         assertThat(Plots.heatmapEpochs(3)).containsExactly(1, 2, 3);
