@@ -50,6 +50,7 @@ class FidelityTest {
     static final Recipe R2 = BASE.withEpochs(4).withTrainSubset(3000); // 12,000
     static final Recipe R3 = BASE.withEpochs(8).withTrainSubset(3000); // 24,000
     static final Recipe TOP = BASE.withEpochs(16).withTrainSubset(12000); // 192,000
+    static final Recipe FULL_WIDTH = BASE.withEpochs(4).withTrainSubset(3000).withWidth(1.0); // a width ladder's top
 
     /** The ladder of the hand computations below; listed top first so that order cannot matter. */
     static List<RunRecord> ladder() {
@@ -160,23 +161,27 @@ class FidelityTest {
         assertThat(l.top().label()).isEqualTo("epochs=2, train_subset=all, width=0.25");
     }
 
+    /** One seed of the first inits at width 1 (the top) and 0.5, the same budget: a width ladder. */
+    private static List<RunRecord> widthLadder(double[] full, double[] half) {
+        List<RunRecord> runs = new ArrayList<>();
+        for (int i = 0; i < full.length; i++) {
+            runs.add(run(INITS[i], 0, FULL_WIDTH, full[i]));
+            runs.add(run(INITS[i], 0, FULL_WIDTH.withWidth(0.5), half[i]));
+        }
+        return runs;
+    }
+
     /** A width ladder (same images seen at both rungs) plots its rungs one step apart, each labelled. */
     @Test
     void theLadderPlotPutsRungsThatSeeTheSameImagesApart() {
-        List<RunRecord> runs = new ArrayList<>();
-        Recipe full = BASE.withEpochs(4).withTrainSubset(3000).withWidth(1.0);
-        Recipe half = BASE.withEpochs(4).withTrainSubset(3000).withWidth(0.5);
-        for (int i = 0; i < 3; i++) {
-            runs.add(run(INITS[i], 0, full, 70 + i));
-            runs.add(run(INITS[i], 0, half, 60 + i));
-        }
+        List<RunRecord> runs = widthLadder(new double[] {70, 71, 72}, new double[] {60, 61, 62});
         Analysis a = new Analysis(runs, "kaiming-normal");
         Fidelity.Ladder l = Fidelity.of(a).get(0);
         CategoryChart chart = FidelityReport.ladderChart(a, l);
         CategorySeries kaiming = chart.getSeriesMap().get(a.initLabel("kaiming-normal"));
         assertThat(new ArrayList<Object>(kaiming.getXData())).containsExactly("width=0.5", "width=1 (top)");
         assertThat(new ArrayList<Object>(kaiming.getYData())).containsExactly(60.0, 70.0);
-        runs.add(run(INITS[3], 0, full, 90)); // at the top only: a gap at the lower rung
+        runs.add(run(INITS[3], 0, FULL_WIDTH, 90)); // at the top only: a gap at the lower rung
         a = new Analysis(runs, "kaiming-normal");
         chart = FidelityReport.ladderChart(a, Fidelity.of(a).get(0));
         assertThat(new ArrayList<Object>(chart.getSeriesMap().get(a.initLabel(INITS[3])).getYData()))
@@ -186,13 +191,7 @@ class FidelityTest {
     /** The scatter plot names each point's init just above it and draws y = x across all the means. */
     @Test
     void theScatterPlotLabelsEachPointWithItsInitAndDrawsTheDiagonal() {
-        List<RunRecord> runs = new ArrayList<>();
-        Recipe full = BASE.withEpochs(4).withTrainSubset(3000).withWidth(1.0);
-        Recipe half = BASE.withEpochs(4).withTrainSubset(3000).withWidth(0.5);
-        for (int i = 0; i < 3; i++) {
-            runs.add(run(INITS[i], 0, full, 70 + i));
-            runs.add(run(INITS[i], 0, half, 60 + 10 * i));
-        }
+        List<RunRecord> runs = widthLadder(new double[] {70, 71, 72}, new double[] {60, 70, 80});
         Analysis a = new Analysis(runs, "kaiming-normal");
         Fidelity.Ladder l = Fidelity.of(a).get(0);
         List<FidelityReport.PointLabel> labels = FidelityReport.pointLabels(a, l);
